@@ -1,0 +1,1 @@
+"""Cross-province rule harmonization registry."""

@@ -1,0 +1,92 @@
+"""The registry's one exception tree (the bottom module every package may import).
+
+Only ``app/errors.py`` maps these to HTTP statuses; the CLI maps them to exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RegistryError(Exception):
+    """Root of every error the registry raises on purpose."""
+
+    code = "registry_error"
+
+    def __init__(self, message: str = "", *, code: str | None = None, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a corpus file or a submitted document.
+
+    Rendered as ``<file>:<line>: <field>: <reason>`` (SPEC §3); ``line`` and
+    ``field`` are omitted when they do not apply.
+    """
+
+    file: str
+    reason: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+class CorpusError(RegistryError):
+    """A corpus (or submitted document) failed validation; carries every problem found."""
+
+    code = "invalid_document"
+
+    def __init__(self, problems: list[Problem] | Problem, message: str | None = None):
+        self.problems: list[Problem] = [problems] if isinstance(problems, Problem) else list(problems)
+        n = len(self.problems)
+        super().__init__(message or f"{n} problem{'s' if n != 1 else ''} found; nothing was written")
+
+
+class ValidationError(RegistryError):
+    """Bad input to a command or an API call (not a corpus file)."""
+
+    code = "bad_request"
+
+
+class NotFound(RegistryError):
+    code = "not_found"
+
+
+class NotInForce(NotFound):
+    """The rule exists but has no version in force on the requested date."""
+
+    code = "not_in_force"
+
+
+class Conflict(RegistryError):
+    code = "conflict"
+
+
+class AuthenticationRequired(RegistryError):
+    code = "unauthorized"
+
+
+class PermissionDenied(RegistryError):
+    code = "forbidden"
+
+
+class PayloadTooLarge(RegistryError):
+    code = "payload_too_large"
+
+
+class SearchIndexError(RegistryError):
+    code = "search_index_error"
+
+
+class QueryError(ValidationError):
+    """A search query the registry refuses (leading wildcard, too long, too deeply nested...)."""
+
+    code = "bad_query"
