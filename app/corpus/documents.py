@@ -172,3 +172,92 @@ class RuleDocument:
     @property
     def binds(self) -> list[str]:
         return list(self.applies_to) if self.applies_to else [self.jurisdiction]
+
+
+@dataclass(frozen=True)
+class JurisdictionDef:
+    code: str  # upper case, e.g. "CN-SH"
+    name_zh: str
+    name_en: str | None = None
+    level: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class TopicDef:
+    code: str
+    name_zh: str
+    name_en: str | None = None
+
+
+@dataclass(frozen=True)
+class ParameterDef:
+    """An entry of parameters.yaml: the vocabulary of quantitative provisions."""
+
+    key: str
+    label_zh: str
+    topic: str
+    unit: str  # canonical unit; "" for yes/no parameters
+    stricter: str  # lower | higher | equal | true
+    label_en: str | None = None
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.stricter == "true"
+
+
+@dataclass
+class InnovationDocument:
+    slug: str
+    path: str
+    title: str
+    category: str
+    source_url: str
+    summary: str
+    title_en: str | None = None
+    year: int | None = None
+    batch: str | None = None
+    number: str | None = None
+    promoted_nationally: bool | None = None
+    promotion_notice: str | None = None
+    related_rules: list[str] = field(default_factory=list)
+    verified: bool = False
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class ReportedCount:
+    as_of: dt.date
+    total: int
+    source_url: str
+    promoted_nationally: int | None = None
+    note: str | None = None
+
+
+@dataclass
+class HardRuleDocument:
+    id: str
+    title: str
+    parameter: str
+    target: float | bool
+    jurisdictions: list[str]
+    source_url: str
+    scope: str | None = None
+    lead: str | None = None
+    deliverable: str | None = None
+    deadline: dt.date | None = None
+    path: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class Corpus:
+    """Everything read from a corpus directory, validated."""
+
+    jurisdictions: list[JurisdictionDef]
+    topics: list[TopicDef]
+    parameters: list[ParameterDef]
+    rules: list[RuleDocument]
+    innovations: list[InnovationDocument]
+    reported_counts: list[ReportedCount]
+    hard_rules: list[HardRuleDocument]
