@@ -1,0 +1,202 @@
+"""The topic matrix (GET /matrix, SPEC §4 and §5 "Matrix").
+
+Rows are ``(key, scope)`` of the topic's parameters; columns are jurisdictions; each cell is the
+jurisdiction's binding value on ``as_of`` with its source. See the package docstring for the
+choices the SPEC leaves open (which rows, null cells, ``equal`` parameters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from app.harmonization import strictness
+from app.harmonization.values import (
+    Binding,
+    HardRuleDef,
+    ParameterDef,
+    RowKey,
+    ValueIndex,
+    ValueRecord,
+    as_index,
+    jurisdiction_list,
+    params_by_key,
+)
+
+ROW_ALIGNED, ROW_PARTIAL, ROW_DIVERGENT = "aligned", "partial", "divergent"
+CELL_STRICTEST, CELL_LESS_STRICT, CELL_MISSING = "strictest", "less_strict", "missing"
+
+
+def row_status(values: Sequence, n_columns: int) -> str:
+    """SPEC §5: ``aligned`` when every column has a value and all are equal, ``partial`` when the
+    values present are equal but some columns have none (also when no column has one),
+    ``divergent`` otherwise."""
+    if not strictness.all_equal(values):
+        return ROW_DIVERGENT
+    return ROW_ALIGNED if values and len(values) == n_columns else ROW_PARTIAL
+
+
+def matrix_rows_for(
+    topic: str,
+    params: Iterable[ParameterDef],
+    index: ValueIndex,
+    hard_rules: Iterable[HardRuleDef],
+    jurisdictions: Sequence[str],
+    as_of: dt.date,
+) -> list[tuple[ParameterDef, str | None, dict[str, Binding | None]]]:
+    """``(parameter, scope, {J: Binding|None})`` for every row of the topic, in row order."""
+    targeted: dict[str, set[str | None]] = {}
+    for hr in hard_rules:
+        targeted.setdefault(hr.parameter, set()).add(hr.scope)
+    out = []
+    for p in params:
+        if p.topic != topic:
+            continue
+        rows: list[tuple[str | None, dict[str, Binding | None]]] = []
+        for scope in index.scopes(p.key):
+            cells = index.bindings(p.key, scope, jurisdictions, as_of, p.stricter)
+            if any(b is not None for b in cells.values()) or scope in targeted.get(p.key, ()):
+                rows.append((scope, cells))
+        have = {scope for scope, _ in rows}
+        for scope in sorted(targeted.get(p.key, set()) - have, key=lambda s: (s is not None, s or "")):
+            rows.append((scope, {j: None for j in jurisdictions}))
+        if not rows:
+            rows.append((None, {j: None for j in jurisdictions}))
+        rows.sort(key=lambda r: (r[0] is not None, r[0] or ""))
+        out.extend((p, scope, cells) for scope, cells in rows)
+    return out
+
+
+def matrix(
+    topic: str,
+    params: Iterable[ParameterDef] | Mapping[str, ParameterDef],
+    records: Iterable[ValueRecord] | ValueIndex,
+    hard_rules: Iterable[HardRuleDef] = (),
+    *,
+    jurisdictions: Iterable[str] | None = None,
+    as_of: dt.date,
+) -> dict:
+    """The /matrix document: ``{topic, as_of, jurisdictions, rows:[…]}`` (SPEC §4).
+
+    Each row: ``{key, scope, label_zh, label_en, unit, stricter, values:{J: cell|null}, status,
+    strictest:{jurisdictions, value}, spread, hard_rules:[ids]}``; a cell is
+    ``{value, status, rule_id, version, article}`` plus ``conflict`` (``equal`` parameters only)
+    and ``alignment`` where a hard rule listing that jurisdiction targets the row.
+    """
+    cols = jurisdiction_list(jurisdictions)
+    index = as_index(records)
+    plist = list(params_by_key(params).values())
+    hrs = list(hard_rules)
+    rows = []
+    for p, scope, cells in matrix_rows_for(topic, plist, index, hrs, cols, as_of):
+        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)]))
+    return {"topic": topic, "as_of": as_of.isoformat(), "jurisdictions": cols, "rows": rows}
+
+
+def _row(
+    p: ParameterDef,
+    scope: str | None,
+    cells: Mapping[str, Binding | None],
+    cols: Sequence[str],
+    targets: Sequence[HardRuleDef],
+) -> dict:
+    present = {j: b for j, b in cells.items() if b is not None}
+    values = [b.value for b in present.values()]
+    ref = strictness.prevailing(values, p.stricter)
+    holders = [j for j in cols if j in present and present[j].value == ref] if values else []
+    out_cells: dict[str, dict | None] = {}
+    for j in cols:
+        b = present.get(j)
+        applicable = [h for h in targets if j in h.jurisdictions]
+        if b is None:
+            out_cells[j] = (
+                {
+                    "value": None,
+                    "status": CELL_MISSING,
+                    "rule_id": None,
+                    "version": None,
+                    "article": None,
+                    "alignment": strictness.MISSING,
+                }
+                if applicable
+                else None
+            )
+            continue
+        cell = {"value": b.value, "status": CELL_STRICTEST if j in holders else CELL_LESS_STRICT, **_cite(b)}
+        if b.conflict:
+            cell["conflict"] = True
+        if applicable:
+            cell["alignment"] = _worst([strictness.alignment(b.value, h.target, p.stricter) for h in applicable])
+        out_cells[j] = cell
+    return {
+        "key": p.key,
+        "scope": scope,
+        "label_zh": p.label_zh,
+        "label_en": p.label_en,
+        "unit": p.unit,
+        "stricter": p.stricter,
+        "values": out_cells,
+        "status": row_status(values, len(cols)),
+        "strictest": {"jurisdictions": holders, "value": ref},
+        "spread": strictness.spread(values, p.stricter),
+        "hard_rules": sorted(h.id for h in targets),
+    }
+
+
+def _cite(b: Binding) -> dict:
+    return {"rule_id": b.rule_id, "version": b.version, "article": b.article_id}
+
+
+def _worst(statuses: Sequence[str]) -> str:
+    """One cell, several hard rules: divergent if below any target, else missing, else aligned."""
+    for s in (strictness.DIVERGENT, strictness.MISSING):
+        if s in statuses:
+            return s
+    return strictness.ALIGNED
+
+
+def matrix_naive(
+    topic: str,
+    params: Iterable[ParameterDef] | Mapping[str, ParameterDef],
+    records: Sequence[ValueRecord],
+    hard_rules: Iterable[HardRuleDef] = (),
+    *,
+    jurisdictions: Iterable[str] | None = None,
+    as_of: dt.date,
+) -> dict:
+    """The same document computed cell by cell, each cell scanning every record (the benchmark's
+    baseline and a cross-check in the tests; do not use in production)."""
+    from app.harmonization.values import choose_binding
+
+    cols = jurisdiction_list(jurisdictions)
+    plist = list(params_by_key(params).values())
+    hrs = list(hard_rules)
+    rows_keys: list[tuple[ParameterDef, str | None]] = []
+    for p in plist:
+        if p.topic != topic:
+            continue
+        scopes = {r.scope for r in records if r.key == p.key} | {h.scope for h in hrs if h.parameter == p.key}
+        kept = []
+        for scope in sorted(scopes, key=lambda s: (s is not None, s or "")):
+            if any(
+                r.key == p.key and r.scope == scope and r.in_force(as_of) and any(r.binds_jurisdiction(j) for j in cols)
+                for r in records
+            ) or any(h.row == (p.key, scope) for h in hrs):
+                kept.append(scope)
+        rows_keys.extend((p, s) for s in (kept or [None]))
+    rows = []
+    for p, scope in rows_keys:
+        cells: dict[str, Binding | None] = {}
+        for j in cols:
+            cand = [
+                r
+                for r in records
+                if r.key == p.key and r.scope == scope and r.in_force(as_of) and r.binds_jurisdiction(j)
+            ]
+            cells[j] = choose_binding(cand, j, p.stricter)
+        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)]))
+    return {"topic": topic, "as_of": as_of.isoformat(), "jurisdictions": cols, "rows": rows}
+
+
+def row_key(row: Mapping) -> RowKey:
+    return (row["key"], row["scope"])
