@@ -1,0 +1,497 @@
+"""The reading half of ``registry import`` (SPEC §3): an official text as published -> a corpus body.
+
+An official text is not a corpus document: it has a title line, header lines on
+adoption and amendments, chapter lines (第X编/章/节, with or without leading
+``#``), articles as paragraphs that start with 第X条 or 第X条之X, their further
+paragraphs (款) and items (项, （一）…).  :func:`read_official_text` reads one
+(.txt, .md, .docx or .html; UTF-8 or GB18030) and writes the corpus-format body::
+
+    上海市示例条例                          # 上海市示例条例
+    2011年11月17日 … 通过           ->
+    第一章　总则                             2011年11月17日 … 通过
+    第一条 为了……
+    有下列情形之一的：                       # 第一章　总则
+    （一）……
+                                             ## 第一条
+
+                                             为了……
+
+                                             有下列情形之一的：
+
+                                             （一）……
+
+Which paragraphs start an article: one that starts with 第<numeral>条 or
+第<numeral>条之<numeral> followed by white space (half- or full-width) or by
+nothing; or followed directly by text when its number is the next one expected
+(so a paragraph that quotes "第三条规定的……" inside 第十条 stays a paragraph).
+In the 1,911 texts of ``../shared/lawtexts`` every article label is followed by
+a space.  Paragraphs that look like a label but whose numeral cannot be read
+(a typo such as 第三十－条) stay paragraphs of the article before and are
+reported in ``OfficialText.warnings``.
+
+:func:`make_slug` derives the rule slug from ``--title-en`` or the pinyin of the title.
+
+Pure: stdlib, python-docx, beautifulsoup4, pypinyin (lazily imported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.corpus.documents import Body
+from app.corpus.numerals import NUMERAL_CHARS, parse_chinese_numeral
+from app.corpus.structure import match_chapter, parse_body
+from app.exceptions import ValidationError
+
+__all__ = [
+    "SUFFIXES",
+    "HeaderDate",
+    "OfficialText",
+    "OfficialTextError",
+    "decode_text",
+    "make_slug",
+    "parse_official_text",
+    "read_official_text",
+    "split_paragraphs",
+]
+
+#: File types ``registry import`` reads.
+SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm")
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class OfficialTextError(ValidationError, ValueError):
+    """The file cannot be read as an official text (encoding, format, or no articles)."""
+
+    code = "bad_official_text"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class HeaderDate:
+    """A date found in a header line, with the event the line names (informational only)."""
+
+    date: dt.date
+    event: str  # 通过 | 批准 | 修正 | 修订 | 公布 | 施行 | "" when none is named
+    line: str
+
+
+@dataclass(frozen=True)
+class OfficialText:
+    title: str  # "" when the text starts with a chapter or an article
+    header_lines: list[str]
+    body_markdown: str  # the corpus-format body (SPEC §2), LF line ends, ends with "\n"
+    article_count: int
+    body: Body  # body_markdown parsed back with parse_body
+    dates: list[HeaderDate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    source_format: str = "txt"  # txt | md | docx | html
+
+
+# ---------------------------------------------------------------- bytes -> text
+
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+
+
+def _looks_binary(text: str, encoding: str) -> bool:
+    """Control characters (or, after a GB18030 decode, private-use/unassigned ones) where text has none.
+
+    A valid UTF-8 text may hold a few private-use characters (one of the lawtexts does);
+    a GB18030 decode of binary data yields many.
+    """
+    if not text:
+        return False
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if encoding == "utf-8":
+        return controls > len(text) // 200
+    odd = sum(1 for ch in text if unicodedata.category(ch) in ("Co", "Cn", "Cs"))
+    return controls > 0 or odd > len(text) // 200
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """``(text, encoding)``: UTF-8 (a BOM is dropped) or else GB18030; anything else is refused.
+
+    Line ends are normalised to LF.
+    """
+    if not data.strip():
+        raise OfficialTextError("the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise OfficialTextError(
+            "the file is binary or UTF-16; save the official text as UTF-8 or GB18030 text, .docx or .html"
+        )
+    encoding = "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+            encoding = "gb18030"
+        except UnicodeDecodeError:
+            raise OfficialTextError(
+                "the file is neither UTF-8 nor GB18030 text; convert it to UTF-8 (or give a .docx or .html)"
+            ) from None
+    if _looks_binary(text, encoding):
+        raise OfficialTextError(
+            f"the file does not look like text (control characters after decoding as {encoding}); "
+            "give the official text as .txt, .md, .docx or .html"
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding
+
+
+def _docx_paragraphs(data: bytes) -> list[str]:
+    import zipfile
+
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # and python-docx's own errors:
+        raise OfficialTextError(f"not a readable .docx file ({exc.__class__.__name__})") from None
+    except Exception as exc:  # PackageNotFoundError, lxml's XMLSyntaxError
+        raise OfficialTextError(f"not a readable .docx file ({exc.__class__.__name__})") from None
+    lines: list[str] = []
+    for para in document.paragraphs:
+        # a paragraph may hold soft line breaks; each line is a paragraph of the official text
+        lines.extend(para.text.replace("\r", "\n").split("\n"))
+        lines.append("")
+    return lines
+
+
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "header",
+    "footer",
+)
+
+
+def _html_paragraphs(text: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    # <head> (its <title> usually carries the site's name), scripts and styles are not the text
+    for tag in soup(["head", "script", "style", "noscript", "template"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.append("\n")
+    out = soup.get_text()
+    return out.split("\n")
+
+
+# ------------------------------------------------------------ text -> structure
+
+_SPACE = " \t\u3000\xa0"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_ARTICLE_START_RE = re.compile(
+    rf"^第(?P<main>[{NUMERAL_CHARS}]+)条(?:之(?P<sub>[{NUMERAL_CHARS}]+))?(?P<after>[{_SPACE}]|$)?"
+)
+# a label whose numeral is not one (第三十－条); reported, never an article
+_ARTICLE_LOOKALIKE_RE = re.compile(rf"^第[^{_SPACE}条第，。]{{1,8}}条[{_SPACE}]")
+_ITEM_OR_STRUCTURE_RE = re.compile(rf"^(#|第[{NUMERAL_CHARS}]+[条章节编]|[（(][{NUMERAL_CHARS}]+[）)])")
+_COMMENT_RE = re.compile(r"^<!--.*-->$")
+_DATE_RE = re.compile(
+    r"(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+_EVENTS = ("通过", "批准", "修正", "修订", "公布", "施行")
+
+
+def _clean(line: str) -> str:
+    return line.strip(_SPACE + _INVISIBLE + "\n\r\f\v")
+
+
+def split_paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs of a text given as lines: blank-line separated blocks.
+
+    A block whose later lines start with a structure marker (第X条, 第X章, （一）, ``#``)
+    is a text without blank lines between paragraphs: each of its lines is a
+    paragraph.  Other multi-line blocks (hard-wrapped paragraphs) are one paragraph,
+    their lines joined without separator.
+    """
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        cleaned = _clean(line.replace("\xa0", " "))  # &nbsp; in HTML and Word is a plain space
+        if cleaned:
+            current.append(cleaned)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    paragraphs: list[str] = []
+    for block in blocks:
+        if len(block) > 1 and any(_ITEM_OR_STRUCTURE_RE.match(line) for line in block[1:]):
+            paragraphs.extend(block)
+        elif len(block) > 1 and all(line.isascii() for line in block):
+            paragraphs.append(" ".join(block))
+        else:
+            paragraphs.append("".join(block))
+    return paragraphs
+
+
+def _article_start(paragraph: str, expected: tuple[int, int | None] | None) -> tuple[str, str, str] | None:
+    """``(number, label, rest)`` when ``paragraph`` starts an article, else None."""
+    m = _ARTICLE_START_RE.match(paragraph)
+    if m is None:
+        return None
+    try:
+        main = parse_chinese_numeral(m.group("main"))
+        sub = parse_chinese_numeral(m.group("sub")) if m.group("sub") else None
+    except ValueError:
+        return None
+    if main < 1 or (sub is not None and sub < 1):
+        return None
+    if m.group("after") is None:
+        # text follows the label directly: an article only when it is the next one expected
+        if expected is None:
+            if (main, sub) != (1, None):
+                return None
+        else:
+            prev_main, prev_sub = expected
+            nexts = {(prev_main + 1, None), (prev_main, (prev_sub or 0) + 1)}
+            if (main, sub) not in nexts:
+                return None
+    label = m.group(0).rstrip(_SPACE)
+    number = f"{main}-{sub}" if sub is not None else str(main)
+    return number, label, paragraph[len(label) :].lstrip(_SPACE)
+
+
+def _chapter_line(paragraph: str) -> str | None:
+    """The heading when ``paragraph`` is a 第X编/章/节 line (with or without leading #), else None."""
+    hashes = len(paragraph) - len(paragraph.lstrip("#"))
+    text = paragraph[hashes:].strip(_SPACE) if hashes else paragraph
+    found = match_chapter(text)
+    if found is None:
+        return None
+    if not hashes and (len(text) > 40 or text[-1] in "。；，：;,:"):
+        return None  # a sentence that happens to start with 第X章 (quoting), not a heading
+    return found[1]
+
+
+def _escape(paragraph: str) -> str:
+    """Keep a paragraph from being read as Markdown structure in the corpus body."""
+    if paragraph.startswith("#"):
+        stripped = paragraph.lstrip("#").strip(_SPACE)
+        return stripped or paragraph.replace("#", "＃")
+    if paragraph.startswith(("```", "~~~")):
+        return "\\" + paragraph
+    return paragraph
+
+
+def _header_dates(lines: list[str]) -> list[HeaderDate]:
+    found: list[HeaderDate] = []
+    for line in lines:
+        matches = list(_DATE_RE.finditer(line))
+        for k, m in enumerate(matches):
+            try:
+                date = dt.date(
+                    parse_chinese_numeral(m.group("y")),
+                    parse_chinese_numeral(m.group("m")),
+                    parse_chinese_numeral(m.group("d")),
+                )
+            except ValueError:
+                continue
+            end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
+            segment = line[m.end() : end]
+            hits = [(segment.rfind(ev), ev) for ev in _EVENTS if ev in segment]
+            event = max(hits)[1] if hits else ""
+            found.append(HeaderDate(date=date, event=event, line=line))
+    return found
+
+
+def parse_official_text(
+    lines: list[str], *, encoding: str = "utf-8", source_format: str = "txt"
+) -> OfficialText:
+    """Build an :class:`OfficialText` from the lines of a decoded official text."""
+    paragraphs = [p for p in split_paragraphs(lines) if not _COMMENT_RE.match(p)]
+    if not paragraphs:
+        raise OfficialTextError("the file is empty")
+
+    title = ""
+    first = paragraphs[0]
+    if _chapter_line(first) is None and _article_start(first.lstrip("#").strip(_SPACE), None) is None:
+        title = first.lstrip("#").strip(_SPACE)
+        paragraphs = paragraphs[1:]
+
+    header_lines: list[str] = []
+    out: list[str] = []  # Markdown blocks of the body after the title
+    warnings: list[str] = []
+    expected: tuple[int, int | None] | None = None
+    count = 0
+    in_articles = False
+    pending_chapter: int | None = None  # index in ``out`` of a bare 第X章 heading awaiting its name
+
+    for paragraph in paragraphs:
+        chapter = _chapter_line(paragraph)
+        if chapter is not None:
+            out.append(f"# {chapter}")
+            pending_chapter = len(out) - 1 if match_chapter(chapter) and _bare(chapter) else None
+            in_articles = True
+            continue
+        start = _article_start(paragraph.lstrip("#").lstrip(_SPACE), expected)
+        if start is not None:
+            number, label, rest = start
+            main, _, sub = number.partition("-")
+            expected = (int(main), int(sub) if sub else None)
+            count += 1
+            out.append(f"## {label}")
+            if rest:
+                out.append(_escape(rest))
+            in_articles = True
+            pending_chapter = None
+            continue
+        if pending_chapter is not None and len(paragraph) <= 20 and not re.search(r"[。；，：]", paragraph):
+            # "第二章" then "监督管理" on its own line: one heading
+            out[pending_chapter] += f" {paragraph}"
+            pending_chapter = None
+            continue
+        pending_chapter = None
+        if _ARTICLE_LOOKALIKE_RE.match(paragraph):
+            warnings.append(
+                f"{paragraph[:12]}…: looks like an article label but its number cannot be read; "
+                "kept as a paragraph of the article before"
+            )
+        if not in_articles:
+            header_lines.append(paragraph)
+        out.append(_escape(paragraph))
+
+    if count == 0:
+        raise OfficialTextError("no articles found")
+
+    blocks = ([f"# {title}"] if title else []) + out
+    body_markdown = "\n\n".join(blocks) + "\n"
+    body, problems = parse_body(body_markdown)
+    if len(body.articles) != count:  # pragma: no cover - a bug in this module, not in the file
+        raise OfficialTextError(f"internal error: {count} articles read but {len(body.articles)} written")
+    warnings.extend(p.reason for p in problems)
+    return OfficialText(
+        title=title,
+        header_lines=header_lines,
+        body_markdown=body_markdown,
+        article_count=count,
+        body=body,
+        dates=_header_dates(header_lines),
+        warnings=warnings,
+        encoding=encoding,
+        source_format=source_format,
+    )
+
+
+def _bare(chapter: str) -> bool:
+    return re.fullmatch(rf"第[{NUMERAL_CHARS}]+[编章节]", chapter) is not None
+
+
+def read_official_text(path: Path) -> OfficialText:
+    """Read an official text (.txt, .md, .docx, .html) and turn it into a corpus body.
+
+    Raises :class:`OfficialTextError` on an unsupported type, an unreadable
+    encoding, binary content, an empty file, or a text without articles
+    ("no articles found").
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise OfficialTextError(
+            f"unsupported file type {suffix or '(none)'!r}; give the official text as .txt, .md, .docx or .html"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OfficialTextError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise OfficialTextError(f"the file is over {MAX_BYTES // (1024 * 1024)} MB")
+    if suffix == ".docx":
+        if not data:
+            raise OfficialTextError("the file is empty")
+        return parse_official_text(_docx_paragraphs(data), encoding="utf-8", source_format="docx")
+    text, encoding = decode_text(data)
+    if suffix in (".html", ".htm"):
+        return parse_official_text(_html_paragraphs(text), encoding=encoding, source_format="html")
+    return parse_official_text(text.split("\n"), encoding=encoding, source_format=suffix[1:])
+
+
+# ------------------------------------------------------------------ slugs
+
+_SLUG_MAX = 80
+
+
+def _ascii_words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.findall(r"[a-z0-9]+", folded.lower())
+
+
+def _fit(words: list[str], tail: str) -> str:
+    """Join ``words`` with "-" and append ``tail``, dropping whole words so the result fits 80 chars."""
+    budget = _SLUG_MAX - len(tail)
+    kept: list[str] = []
+    length = 0
+    for word in words:
+        extra = len(word) + (1 if kept else 0)
+        if length + extra > budget:
+            break
+        kept.append(word)
+        length += extra
+    if not kept and words:  # one huge word: cut it
+        kept = [words[0][: max(1, budget)]]
+    base = "-".join(kept)
+    if not base:
+        return tail.lstrip("-") or "rule"
+    return base + tail
+
+
+def make_slug(title: str, title_en: str | None, year: int | None, exists: Callable[[str], bool]) -> str:
+    """A slug for an imported rule: ``[a-z0-9-]{1,80}``, unique by ``exists``.
+
+    From ``title_en`` (lower-case ASCII words joined by "-") or else the pinyin of
+    ``title`` (no tones), plus ``-<year>``; ``-2``, ``-3``… while ``exists(slug)``.
+
+    >>> make_slug("上海市数据条例", None, 2021, lambda s: False)
+    'shang-hai-shi-shu-ju-tiao-li-2021'
+    >>> make_slug("上海市数据条例", "Shanghai Data Regulations", 2021, lambda s: s == "shanghai-data-regulations-2021")
+    'shanghai-data-regulations-2021-2'
+    """
+    words = _ascii_words(title_en) if title_en else []
+    if not words:
+        from pypinyin import Style, lazy_pinyin
+
+        words = _ascii_words(" ".join(lazy_pinyin(title or "", style=Style.NORMAL, errors="default")))
+    if year is not None and words and words[-1] == str(year):
+        words = words[:-1]
+    tail = f"-{year}" if year is not None else ""
+    slug = _fit(words, tail)
+    n = 1
+    candidate = slug
+    while exists(candidate):
+        n += 1
+        candidate = _fit(words, f"{tail}-{n}")
+    return candidate
