@@ -422,7 +422,8 @@ def read_official_text(path: Path) -> OfficialText:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise OfficialTextError(
-            f"unsupported file type {suffix or '(none)'!r}; give the official text as .txt, .md, .docx or .html"
+            f"unsupported file type {suffix or '(none)'!r}; "
+            "give the official text as .txt, .md, .docx or .html"
         )
     try:
         data = path.read_bytes()
@@ -477,7 +478,8 @@ def make_slug(title: str, title_en: str | None, year: int | None, exists: Callab
 
     >>> make_slug("上海市数据条例", None, 2021, lambda s: False)
     'shang-hai-shi-shu-ju-tiao-li-2021'
-    >>> make_slug("上海市数据条例", "Shanghai Data Regulations", 2021, lambda s: s == "shanghai-data-regulations-2021")
+    >>> taken = {"shanghai-data-regulations-2021"}
+    >>> make_slug("上海市数据条例", "Shanghai Data Regulations", 2021, taken.__contains__)
     'shanghai-data-regulations-2021-2'
     """
     words = _ascii_words(title_en) if title_en else []

@@ -171,7 +171,14 @@ CASES = [
     ("GB18030", "a.txt", PLAIN.encode("gb18030"), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
     ("UTF-8 BOM", "a.txt", b"\xef\xbb\xbf" + PLAIN.encode(), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
     ("CRLF", "a.txt", PLAIN.replace("\n", "\r\n").encode(), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
-    ("GB18030 + CRLF", "a.md", LAWTEXTS_STYLE_MD.replace("\n", "\r\n").encode("gb18030"), ["第一条", "第十条之一", "第十一条"], None, 2),
+    (
+        "GB18030 + CRLF",
+        "a.md",
+        LAWTEXTS_STYLE_MD.replace("\n", "\r\n").encode("gb18030"),
+        ["第一条", "第十条之一", "第十一条"],
+        None,
+        2,
+    ),
     ("no title: starts with an article", "a.txt", "第一条 甲。\n\n第二条 乙。\n", ["第一条", "第二条"], "", 0),
     ("label alone on its line", "a.txt", "条例\n\n第一条\n\n甲。\n\n第二条\n\n乙。\n", ["第一条", "第二条"], "条例", 0),
     ("label then text without a space", "a.txt", "条例\n\n第一条为了甲。\n\n第二条乙。\n", ["第一条", "第二条"], "条例", 0),
@@ -195,7 +202,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "fname", "data", "labels", "title", "chapters"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "fname", "data", "labels", "title", "chapters"), CASES, ids=[c[0] for c in CASES]
+)
 def test_read_official_text(tmp_path, name, fname, data, labels, title, chapters):
     ot = read_official_text(write(tmp_path, fname, data))
     assert [a.label for a in ot.body.articles] == labels
@@ -317,7 +326,10 @@ def test_markdown_in_paragraphs_is_neutralised(tmp_path):
 def test_header_dates_in_chinese_numerals_and_brackets(tmp_path):
     text = "条例\n\n（二〇一一年十一月十七日通过　根据2015年7月23日《关于修改的决定》修正）\n\n第一条 甲。\n"
     ot = read_official_text(write(tmp_path, "a.txt", text))
-    assert [(d.date, d.event) for d in ot.dates] == [(dt.date(2011, 11, 17), "通过"), (dt.date(2015, 7, 23), "修正")]
+    assert [(d.date, d.event) for d in ot.dates] == [
+        (dt.date(2011, 11, 17), "通过"),
+        (dt.date(2015, 7, 23), "修正"),
+    ]
 
 
 SLUG_CASES = [
