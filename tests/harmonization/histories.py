@@ -1,0 +1,155 @@
+"""Hypothesis strategies for random rule histories, and a brute-force oracle written independently
+of app.harmonization (plain loops over every record; no ValueIndex, no strictness module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from hypothesis import strategies as st
+
+from app import units
+from app.harmonization.values import HardRuleDef, ParameterDef, ValueRecord
+
+PROVINCES = ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"]
+ISSUERS = ["CN", *PROVINCES, "YRD-DZ", "YRD"]
+
+PARAMS = [
+    ParameterDef("p.lower", "下限", "lower", "environment", "mg/L", "lower"),
+    ParameterDef("p.higher", "上限", "higher", "environment", "%", "higher"),
+    ParameterDef("p.equal", "等值", "equal", "environment", "天", "equal"),
+    ParameterDef("p.true", "是否", "yes/no", "environment", "", "true"),
+    ParameterDef("p.other", "别的", "other topic", "energy", "tce", "lower"),
+]
+PMAP = {p.key: p for p in PARAMS}
+# units a rule may state each parameter in (converted to canonical like the loader does)
+STATED_UNITS = {"p.lower": ["mg/L", "g/L", "μg/L", "ug/L"], "p.higher": ["%"], "p.equal": ["天", "日"],
+                "p.other": ["tce", "万tce", "吨标准煤"], "p.true": [""]}
+
+START = dt.date(2015, 1, 1)
+dates = st.integers(min_value=0, max_value=3650).map(lambda n: START + dt.timedelta(days=n))
+
+
+@st.composite
+def value_for(draw, key):
+    if key == "p.true":
+        return draw(st.booleans())
+    if key == "p.equal":
+        return float(draw(st.sampled_from([5, 10, 15])))
+    canonical = draw(st.sampled_from([10, 20, 30, 40, 50, 0.5, 12.5]))
+    unit = draw(st.sampled_from(STATED_UNITS[key]))
+    stated = units.convert(canonical, PMAP[key].unit, unit)
+    return units.convert(stated, unit, PMAP[key].unit)
+
+
+@st.composite
+def histories(draw, max_rules=8):
+    """Several rules, each with 1-3 versions (consecutive, the last maybe repealed), each version
+    stating some parameters with a scope of None or "A级"."""
+    records: list[ValueRecord] = []
+    n_rules = draw(st.integers(min_value=0, max_value=max_rules))
+    for i in range(n_rules):
+        issuer = draw(st.sampled_from(ISSUERS))
+        if issuer in ("YRD-DZ", "YRD"):
+            binds = draw(st.lists(st.sampled_from(PROVINCES), min_size=0, max_size=3, unique=True))
+        elif issuer == "CN":
+            binds = ["CN"]
+        else:
+            binds = draw(st.sampled_from([[issuer], [issuer, draw(st.sampled_from(PROVINCES))]]))
+        rule_id = f"{issuer.lower()}/environment/rule-{i}"
+        starts = sorted(set(draw(st.lists(dates, min_size=1, max_size=3))))
+        repealed = None
+        if draw(st.booleans()):
+            repealed = starts[-1] + dt.timedelta(days=draw(st.integers(min_value=1, max_value=1500)))
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else repealed
+            version = f"{rule_id}@{start.isoformat()}"
+            keys = draw(st.lists(st.sampled_from([p.key for p in PARAMS]), min_size=1, max_size=4, unique=True))
+            for key in keys:
+                scope = draw(st.sampled_from([None, None, "A级"]))
+                article = f"{rule_id}#art-{draw(st.integers(min_value=1, max_value=9))}"
+                records.append(
+                    ValueRecord(key, scope, draw(value_for(key)), issuer, binds, rule_id, version, article, start, end)
+                )
+    return records
+
+
+@st.composite
+def hard_rules_for(draw):
+    out = []
+    for i, key in enumerate(draw(st.lists(st.sampled_from(["p.lower", "p.higher", "p.equal", "p.true"]),
+                                           min_size=1, max_size=4))):
+        target = draw(value_for(key))
+        js = draw(st.lists(st.sampled_from(PROVINCES), min_size=1, max_size=4, unique=True))
+        deadline = draw(st.one_of(st.none(), dates))
+        scope = draw(st.sampled_from([None, "A级"]))
+        out.append(HardRuleDef(f"hr-{i}", f"硬规则{i}", key, scope, target, js, "YRD-DZ", "统一", deadline, "https://x"))
+    return out
+
+
+# ---------------------------------------------------------------- the oracle
+
+
+def oracle_binding(records, key, scope, j, on, stricter):
+    """(value, rule_id, version, article, conflict) or None — by brute force."""
+    cands = []
+    for r in records:
+        if r.key != key or r.scope != scope:
+            continue
+        if not (r.valid_from <= on and (r.valid_to is None or on < r.valid_to)):
+            continue
+        if r.jurisdiction_of_rule == "CN" or j in r.binds:
+            cands.append(r)
+    if not cands:
+        return None
+    vals = [r.value for r in cands]
+    conflict = False
+    if stricter == "lower":
+        best = min(vals)
+    elif stricter == "higher":
+        best = max(vals)
+    elif stricter == "true":
+        best = True in vals
+    else:
+        best = vals[0]
+        conflict = len(set(vals)) > 1
+    pool = cands if conflict else [r for r in cands if r.value == best]
+    pool.sort(key=lambda r: (0 if r.jurisdiction_of_rule == j else 1, -r.valid_from.toordinal(),
+                             r.rule_id, r.version, r.article_id))
+    r = pool[0]
+    return (r.value, r.rule_id, r.version, r.article_id, conflict)
+
+
+def oracle_alignment(binding, target, stricter):
+    if binding is None:
+        return "missing"
+    v = binding[0]
+    if stricter == "lower":
+        ok = v <= target
+    elif stricter == "higher":
+        ok = v >= target
+    elif stricter == "true":
+        ok = v is True or target is False
+    else:
+        ok = v == target
+    return "aligned" if ok else "divergent"
+
+
+def oracle_reference(values, stricter):
+    if not values:
+        return None
+    if stricter == "lower":
+        return min(values)
+    if stricter == "higher":
+        return max(values)
+    if stricter == "true":
+        return True in values
+    counts = Counter(values)
+    top = max(counts.values())
+    return min(v for v in counts if counts[v] == top)
+
+
+def oracle_row_status(values, n):
+    if len(set(values)) > 1:
+        return "divergent"
+    return "aligned" if len(values) == n else "partial"
