@@ -1,0 +1,115 @@
+"""Fetch in-force values, parameters and hard rules from the database and call the pure functions.
+
+One query for all parameter values with their versions; validity intervals
+come from ``registry.temporal`` so "in force" means the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.harmonization import (
+    HardRuleDef,
+    ParameterDef,
+    ValueRecord,
+    compliance_check,
+    hard_rule_detail,
+    hard_rules_status,
+    matrix,
+    scoreboard,
+)
+from app.harmonization.values import ValueIndex
+from app.registry import temporal
+from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
+
+
+def parameter_defs(session: Session) -> list[ParameterDef]:
+    """In parameters.yaml order is not kept in the database; key order is the stable substitute."""
+    return [
+        ParameterDef(p.key, p.label_zh, p.label_en or "", p.topic, p.unit, p.stricter)
+        for p in session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key))
+    ]
+
+
+def hard_rule_defs(session: Session) -> list[HardRuleDef]:
+    return [
+        HardRuleDef(
+            id=h.id, title=h.title, parameter=h.parameter, scope=h.scope, target=h.target,
+            jurisdictions=list(h.jurisdictions), lead=h.lead, deliverable=h.deliverable,
+            deadline=h.deadline, source_url=h.source_url,
+        )
+        for h in session.scalars(select(HardRule).order_by(HardRule.id))
+    ]
+
+
+def value_records(session: Session) -> list[ValueRecord]:
+    """Every parameter value of every version, with the version's validity interval."""
+    versions: dict[str, list[RuleVersion]] = defaultdict(list)
+    for v in session.scalars(select(RuleVersion).order_by(RuleVersion.rule_id, RuleVersion.start)):
+        versions[v.rule_id].append(v)
+    interval: dict[str, tuple[dt.date, dt.date | None]] = {}
+    meta: dict[str, RuleVersion] = {}
+    for vs in versions.values():
+        for v, start, end in temporal.validity(vs):
+            interval[v.id] = (start, end)
+            meta[v.id] = v
+    out = []
+    for p in session.scalars(select(ParameterValue).order_by(ParameterValue.version_id, ParameterValue.seq)):
+        v = meta[p.version_id]
+        start, end = interval[p.version_id]
+        out.append(
+            ValueRecord(
+                key=p.key,
+                scope=p.scope,
+                value=p.value,
+                jurisdiction_of_rule=v.jurisdiction,
+                binds=v.binds,
+                rule_id=v.rule_id,
+                version=v.id,
+                article_id=f"{v.rule_id}#art-{p.article}",
+                valid_from=start,
+                valid_to=end,
+            )
+        )
+    return out
+
+
+def _inputs(session: Session) -> tuple[list[ParameterDef], ValueIndex, list[HardRuleDef]]:
+    return parameter_defs(session), ValueIndex(value_records(session)), hard_rule_defs(session)
+
+
+def topic_matrix(session: Session, topic: str, jurisdictions: list[str] | None, as_of: dt.date) -> dict:
+    params, index, hrs = _inputs(session)
+    return matrix(topic, params, index, hrs, jurisdictions=jurisdictions or None, as_of=as_of)
+
+
+def progress(session: Session, as_of: dt.date) -> dict:
+    params, index, hrs = _inputs(session)
+    return hard_rules_status(hrs, params, index, as_of)
+
+
+def hard_rule(session: Session, hard_rule_id: str, as_of: dt.date) -> dict:
+    params, index, hrs = _inputs(session)
+    out = hard_rule_detail(hard_rule_id, hrs, params, index, as_of)
+    row = session.get(HardRule, hard_rule_id)
+    if row is not None:
+        out["revision"] = row.revision
+    return out
+
+
+def score(session: Session, as_of: dt.date) -> dict:
+    params, index, hrs = _inputs(session)
+    return scoreboard(hrs, params, index, as_of)
+
+
+def check(session: Session, jurisdictions: list[str], facts: dict, scopes: dict | None, as_of: dt.date,
+          expand_to: str | None) -> dict:
+    params, _index, _hrs = _inputs(session)
+    return compliance_check(
+        [j.upper() for j in jurisdictions], facts, params, value_records(session), as_of,
+        scopes=scopes or None, expand_to=expand_to.upper() if expand_to else None,
+    )
