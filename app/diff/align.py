@@ -33,6 +33,7 @@ Example: A = [甲, 乙, 丙], B = [乙', 甲, 丙₁, 丙₂] gives groups ([0],
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -181,8 +182,25 @@ def _find_splits(
     return new_groups
 
 
+# Cross-references (违反本条例第三十七条第二款规定) open most penalty articles; their numbers
+# differ between versions and provinces while the phrase inflates every penalty-to-penalty
+# score.  They are reduced to 违反本条例规定 for scoring only (ops use the full text).
+_XREF_RE = re.compile(r"第[零一二三四五六七八九十百千两\d]+条(?:之[零一二三四五六七八九十\d]+)?(?:第[零一二三四五六七八九十\d]+[款项])*(?:[、，和或者至]+第[零一二三四五六七八九十百千两\d]+[条款项](?:第[零一二三四五六七八九十\d]+[款项])*)*")
+
+
+def scoring_text(text: str) -> str:
+    """The text alignment scores on: a normalised text with cross-references removed.
+
+    >>> scoring_text("违反本条例第三十七条第二款、第三十九条规定的，处罚款。")
+    '违反本条例规定的，处罚款。'
+    """
+    return _XREF_RE.sub("", text)
+
+
 def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
     """Align two lists of normalised article texts (see module docstring)."""
+    a_texts = [scoring_text(t) for t in a_texts]
+    b_texts = [scoring_text(t) for t in b_texts]
     groups: list[Group] = []
     by_text: dict[str, list[int]] = defaultdict(list)
     for j, t in enumerate(b_texts):

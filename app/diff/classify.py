@@ -6,12 +6,17 @@ phrase ``处一万元以上十万元以下罚款``, a time limit ``十五个工�
 scope term ``本市``…).  A change has a type when one of the type's phrases overlaps
 the change's span on either side: on the side where the change has text, the
 phrase and the changed text share at least one character; on a side where the change
-is a pure insertion point, the point lies strictly inside the phrase.  So the
+is a pure insertion point, the point lies strictly inside the phrase.  For the keyword
+types (penalty, deadline, modality, scope) the phrases so found must also differ
+between the sides (as texts): a rewritten sentence that keeps its 应当 on both sides is
+not a modality change, while 应当→可以, 本市→本省, 五万元→十万元 in a fine are; a
+definition applies whenever the change falls in the 所称…是指… sentence.  So the
 context is exactly the phrase the change falls in — never the whole article, and
 never a fixed window — and a change outside every phrase is ``wording``.  The
 first type that applies wins, in :data:`TYPE_ORDER`.
 
-``number`` applies when the changed text contains a number unit on either side.
+``number`` applies when the number units in the changed texts differ between the
+sides (``一`` alone or before a counting word — 一件, 一个 — is not a number).
 Any difference whose changed texts hold exactly one parseable number each, in the
 same unit, carries ``a_value``/``b_value`` (and ``unit`` when there is one),
 whatever its type: ``十五个工作日`` → ``十个工作日`` is a ``deadline`` with values 15 → 10.
@@ -78,14 +83,25 @@ def _spans(text: str, kind: str) -> list[tuple[int, int]]:
     return out
 
 
-def _overlaps(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+def _overlapping(spans: Iterable[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     if start == end:  # an insertion point: strictly inside a phrase
-        return any(s < start < e for s, e in spans)
-    return any(s < end and start < e for s, e in spans)
+        return [(s, e) for s, e in spans if s < start < e]
+    return [(s, e) for s, e in spans if s < end and start < e]
+
+
+# 一 followed by a counting word is an article ("一件事", "一个窗口"), not a quantity.
+_COUNT_WORDS = set("个件次项类种家户名台层届条款章节")
 
 
 def _numbers(text: str) -> list[str]:
-    return [t for t in tokenize(text) if NUMBER_RE.fullmatch(t) and t != "第"]
+    out = []
+    for t in tokenize(text):
+        if not NUMBER_RE.fullmatch(t) or t == "第":
+            continue
+        if t[0] == "一" and (len(t) == 1 or (len(t) == 2 and t[1] in _COUNT_WORDS)):
+            continue
+        out.append(t)
+    return out
 
 
 class Classifier:
@@ -109,12 +125,20 @@ class Classifier:
                 return kind
             if kind == "number":
                 a_nums, b_nums = _numbers(change.a_text), _numbers(change.b_text)
-                if a_nums or b_nums:
+                if sorted(a_nums) != sorted(b_nums):
                     return kind
                 continue
-            if _overlaps(self._side_spans("a", kind), change.a_start, change.a_end) or _overlaps(
-                self._side_spans("b", kind), change.b_start, change.b_end
-            ):
+            a_hit = _overlapping(self._side_spans("a", kind), change.a_start, change.a_end)
+            b_hit = _overlapping(self._side_spans("b", kind), change.b_start, change.b_end)
+            if kind == "definition":
+                if a_hit or b_hit:
+                    return kind
+                continue
+            # Keyword types apply only when the phrases they name were altered: a rewritten
+            # sentence that keeps its 应当 on both sides is not a modality change.
+            a_phr = sorted(self.a_text[s:e] for s, e in a_hit)
+            b_phr = sorted(self.b_text[s:e] for s, e in b_hit)
+            if a_phr != b_phr:
                 return kind
         return "wording"  # pragma: no cover - the loop always returns
 

@@ -5,7 +5,8 @@ Definitions (SPEC §5 leaves these to us; this is the contract):
 * A **pair** is one aligned group: 1:1 (``kind`` ``same`` when the normalised texts are
   equal, else ``changed``), 1:n (``split``: one A article covered by several
   consecutive B articles) or n:1 (``merged``).  Pairs are listed in A order.
-  ``similarity`` is ``fuzz.ratio`` of the normalised texts (split/merged parts joined
+  ``similarity`` is ``fuzz.ratio`` of the normalised texts (split/merged: of the texts
+  alignment scored, cross-references removed, parts joined
   with ``\\n``) divided by 100, rounded to 4 places.
 * ``summary``: ``unchanged``/``changed``/``split``/``merged`` count pairs by kind (they
   partition ``pairs``); ``added`` = ``len(only_in_b)``, ``removed`` = ``len(only_in_a)``.
@@ -32,6 +33,8 @@ aligned against each other rule; ``rows`` has one row per baseline article.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
 
 from app.diff.align import Alignment, align_articles, longest_increasing
 from app.diff.classify import Classifier
@@ -89,6 +92,9 @@ def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int],
         ops = inline_ops(a_text, b_text, a_toks, b_toks)
         clf = Classifier(a_text, b_text)
         differences = [clf.difference(c) for c in group_changes(ops)]
+    if len(a_idx) == 1 and len(b_idx) == 1:
+        # Alignment scores texts without cross-references; report the similarity of the texts shown.
+        score = 100.0 if a_text == b_text else fuzz.ratio(a_text, b_text)
     return {
         "a_articles": [pa.side.articles[i].id for i in a_idx],
         "b_articles": [pb.side.articles[j].id for j in b_idx],
