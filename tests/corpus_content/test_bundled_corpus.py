@@ -1,0 +1,304 @@
+"""Content checks of the bundled corpus (rules_corpus/).
+
+These pin what the corpus holds (counts per jurisdiction x topic, innovations, hard rules), that it
+reads with zero problems, that every item names its source, that every parameter cites an article of
+its own rule, and that nothing the fact files mark ``unverified`` (or low-confidence and unconfirmed)
+was loaded. The fact files are read from ../shared/facts when that folder exists.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.corpus.loader import read_corpus
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "rules_corpus"
+FACTS = REPO.parent / "shared" / "facts"
+LAWTEXTS = REPO.parent / "shared" / "lawtexts"
+PROVINCES = ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH")
+TOPICS = ("energy", "environment", "data", "finance")
+AS_OF = dt.date(2025, 6, 30)
+
+#: distinct rules (not versions) per (jurisdiction, topic), as produced for issue 3
+EXPECTED_RULES = {
+    ("CN", "energy"): 2, ("CN", "environment"): 1, ("CN", "data"): 2, ("CN", "finance"): 1,
+    ("CN-SH", "energy"): 2, ("CN-SH", "environment"): 6, ("CN-SH", "data"): 6, ("CN-SH", "finance"): 1,
+    ("CN-JS", "energy"): 1, ("CN-JS", "environment"): 4, ("CN-JS", "data"): 4, ("CN-JS", "finance"): 1,
+    ("CN-ZJ", "energy"): 3, ("CN-ZJ", "environment"): 4, ("CN-ZJ", "data"): 6, ("CN-ZJ", "finance"): 1,
+    ("CN-AH", "energy"): 2, ("CN-AH", "environment"): 1, ("CN-AH", "data"): 3, ("CN-AH", "finance"): 1,
+    ("YRD", "environment"): 2, ("YRD", "finance"): 1,
+    ("YRD-DZ", "environment"): 4,
+}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_corpus(CORPUS)
+
+
+def _versions_in_force(corpus, day):
+    by_rule = collections.defaultdict(list)
+    for r in corpus.rules:
+        by_rule[r.rule_id].append(r)
+    out = []
+    for versions in by_rule.values():
+        live = [v for v in sorted(versions, key=lambda v: v.start) if v.start <= day]
+        if live and (live[-1].repealed is None or live[-1].repealed > day):
+            out.append(live[-1])
+    return out
+
+
+def _facts():
+    docs = {}
+    for name in ("facts.yaml", "provisions-extra.yaml", "innovations-extra.yaml"):
+        path = FACTS / name
+        docs[name] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return docs
+
+
+# ---------------------------------------------------------------- reading and format
+
+
+def test_bundled_corpus_reads_with_zero_problems(corpus):
+    assert len(corpus.rules) == 60
+    assert len({r.rule_id for r in corpus.rules}) == 59
+    assert len(corpus.parameters) == 167
+    assert len(corpus.innovations) == 75
+    assert len(corpus.hard_rules) == 9
+    assert {j.code for j in corpus.jurisdictions} == {"CN", *PROVINCES, "YRD", "YRD-DZ"}
+    assert {t.code for t in corpus.topics} == set(TOPICS)
+
+
+def test_files_are_plain_utf8_lf_small_and_without_yaml_aliases():
+    files = [p for p in CORPUS.rglob("*") if p.is_file()]
+    assert files
+    for p in files:
+        raw = p.read_bytes()
+        assert raw, p
+        assert len(raw) < 1_000_000, p
+        assert not raw.startswith(b"\xef\xbb\xbf"), p
+        assert b"\r" not in raw, p
+        text = raw.decode("utf-8")
+        head = text.split("\n---\n", 1)[0] if p.suffix == ".md" else text
+        assert not re.search(r"(^|[\s\[,:])[&*][A-Za-z0-9_-]+", head, re.M), f"YAML anchor/alias in {p}"
+
+
+def test_provenance_is_summary_everywhere(corpus):
+    assert {r.provenance for r in corpus.rules} == {"summary"}
+
+
+# ---------------------------------------------------------------- sources and articles
+
+
+def test_every_rule_innovation_and_hard_rule_has_a_source_url(corpus):
+    items = [*corpus.rules, *corpus.innovations, *corpus.hard_rules]
+    for it in items:
+        assert it.source_url and it.source_url.startswith(("http://", "https://")), it
+    for c in corpus.reported_counts:
+        assert c.source_url.startswith(("http://", "https://")), c
+
+
+def test_every_parameter_cites_an_article_of_its_rule(corpus):
+    n = 0
+    for r in corpus.rules:
+        for p in r.parameters:
+            assert r.body.article(str(p.article)) is not None, (r.path, p.key, p.article)
+            n += 1
+    assert n > 300
+
+
+def test_every_parameter_key_is_used_and_yes_no_values_are_booleans(corpus):
+    defs = {p.key: p for p in corpus.parameters}
+    used = {p.key for r in corpus.rules for p in r.parameters}
+    assert used == set(defs)
+    for r in corpus.rules:
+        for p in r.parameters:
+            if defs[p.key].stricter == "true":
+                assert isinstance(p.value, bool), (r.path, p.key)
+            else:
+                assert not isinstance(p.value, bool), (r.path, p.key)
+
+
+def test_summary_articles_without_official_numbers_say_so(corpus):
+    # a document that numbers its own summary articles marks every heading （摘要）
+    for r in corpus.rules:
+        heads = [a.heading for a in r.body.articles]
+        marked = [h for h in heads if h.endswith("（摘要）")]
+        assert not marked or len(marked) == len(heads), r.path
+
+
+def test_dates_follow_spec(corpus):
+    for r in corpus.rules:
+        assert r.effective or r.published or r.adopted, r.path
+        if "@" in r.path:
+            assert r.path.endswith(f"@{r.start.isoformat()}.md"), r.path
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def test_rule_counts_per_jurisdiction_and_topic(corpus):
+    counts = collections.Counter()
+    seen = set()
+    for r in corpus.rules:
+        if r.rule_id not in seen:
+            seen.add(r.rule_id)
+            counts[(r.jurisdiction, r.topic)] += 1
+    assert dict(counts) == EXPECTED_RULES
+
+
+def test_at_least_14_of_16_province_topic_cells_are_filled(corpus):
+    filled = {(r.jurisdiction, r.topic) for r in corpus.rules if r.jurisdiction in PROVINCES}
+    assert len(filled) >= 14
+    assert len(filled) == 16
+
+
+def test_parameters_line_up_across_provinces_as_of_mid_2025(corpus):
+    own = collections.defaultdict(set)
+    for v in _versions_in_force(corpus, AS_OF):
+        if v.jurisdiction == "CN":
+            continue
+        for p in v.parameters:
+            for j in v.binds:
+                if j in PROVINCES:
+                    own[(p.key, p.scope)].add(j)
+    two = [k for k, js in own.items() if len(js) >= 2]
+    three = [k for k, js in own.items() if len(js) >= 3]
+    assert len(two) >= 10
+    assert len(three) >= 3
+    assert own[("energy.intensity.reduction_target", None)] == {"CN-SH", "CN-JS", "CN-ZJ"}
+
+
+def test_expired_plan_is_repealed_and_superseded(corpus):
+    by_id = {r.rule_id: r for r in corpus.rules}
+    old = by_id["cn-zj/energy/13th-fyp-energy-saving-plan-draft"]
+    new = by_id["cn-zj/energy/14th-fyp-energy-saving-plan"]
+    assert old.repealed == dt.date(2021, 1, 1)
+    assert new.supersedes == old.rule_id
+    live = {v.rule_id for v in _versions_in_force(corpus, dt.date(2019, 1, 1))}
+    assert old.rule_id in live and new.rule_id not in live
+
+
+def test_amended_regulation_has_two_versions(corpus):
+    vs = [r for r in corpus.rules if r.rule_id == "cn-sh/environment/dz-high-quality-development-regulation"]
+    assert [v.start for v in vs] == [dt.date(2024, 5, 1), dt.date(2024, 9, 27)]
+    assert vs[1].effective is None
+
+
+# ---------------------------------------------------------------- nothing unverified
+
+
+def _record_doc_numbers(records):
+    out = set()
+    for rec in records or []:
+        num = rec.get("doc_number")
+        if num:
+            out.update(re.findall(r"DB\d\d/(?:T )?\d+-\d{4}|国发〔\d{4}〕\d+号", str(num)))
+    return out
+
+
+def test_no_unverified_value_is_loaded(corpus):
+    facts = _facts()
+    records = [*(facts["facts.yaml"].get("rules") or []), *(facts["provisions-extra.yaml"].get("rules") or [])]
+    assert records, "fact files not found"
+    by_doc = collections.defaultdict(list)
+    for r in corpus.rules:
+        for num in re.findall(r"DB\d\d/(?:T )?\d+-\d{4}|国发〔\d{4}〕\d+号", r.doc_number or ""):
+            by_doc[num].append(r)
+    titles = {r.title for r in corpus.rules}
+    for rec in records:
+        if rec.get("confidence") == "unverified":
+            base = re.split(r" \(| - ", rec["title"])[0]
+            assert base not in titles, rec["id"]
+            for num in _record_doc_numbers([rec]):
+                assert num not in by_doc, (rec["id"], num)
+        for prov in rec.get("provisions") or []:
+            if prov.get("confidence") != "unverified":
+                continue
+            # any rule carrying the record's standard number must not carry parameters
+            for num in _record_doc_numbers([rec]):
+                for r in by_doc.get(num, []):
+                    assert not r.parameters, (rec["id"], r.path)
+    # Anhui's provincial 14% target is unverified: only city-scoped Anhui values exist
+    for r in corpus.rules:
+        if r.jurisdiction == "CN-AH":
+            for p in r.parameters:
+                if p.key == "energy.intensity.reduction_target":
+                    assert p.scope in {"合肥市", "合肥市（力争）", "黄山市", "黄山市（力争）"}
+    # the unverified effective dates of the national data laws are left empty
+    dsl = next(r for r in corpus.rules if r.rule_id == "cn/data/data-security-law")
+    assert dsl.effective is None
+    # the unverified innovation (财税分享 fund) is not catalogued
+    unverified_titles = {x["title"] for x in facts["innovations-extra.yaml"].get("new_items") or [] if x.get("confidence") == "unverified"}
+    assert unverified_titles
+    assert not unverified_titles & {i.title for i in corpus.innovations}
+
+
+def test_low_confidence_records_are_not_loaded(corpus):
+    text = "\n".join(r.title + r.body_text for r in corpus.rules)
+    assert "新安江" not in text
+    assert "黄浦江上游水源保护区域污水排放限值" not in text
+    for r in corpus.rules:
+        for p in r.parameters:
+            assert not p.key.startswith("fin.microloan"), r.path
+
+
+def test_summaries_do_not_copy_official_sentences(corpus):
+    if not LAWTEXTS.is_dir():
+        return  # the official texts are not bundled with the project; nothing to compare against
+    sentences = set()
+    for folder in ("shanghai", "zhejiang"):
+        for f in (LAWTEXTS / folder).glob("*.md"):
+            for s in re.split(r"[。；]", f.read_text(encoding="utf-8")):
+                s = s.strip()
+                if len(s) >= 25:
+                    sentences.add(s)
+    for r in corpus.rules:
+        for a in r.body.articles:
+            for s in re.split(r"[。；]", a.text):
+                assert s.strip() not in sentences, (r.path, a.number)
+
+
+# ---------------------------------------------------------------- innovations and hard rules
+
+
+def test_innovations_are_sourced_verified_and_not_padded(corpus):
+    assert all(i.verified for i in corpus.innovations)
+    assert all(i.number is None for i in corpus.innovations)
+    promoted = [i for i in corpus.innovations if i.promoted_nationally is True]
+    assert len(promoted) == 18
+    assert all(i.promotion_notice for i in promoted)
+    assert not [i for i in corpus.innovations if i.promoted_nationally is False]
+    rule_ids = {r.rule_id for r in corpus.rules}
+    for i in corpus.innovations:
+        assert set(i.related_rules) <= rule_ids, i.slug
+    facts = _facts()
+    n_sourced = len(facts["facts.yaml"].get("innovations", {}).get("items") or []) + len(
+        [x for x in facts["innovations-extra.yaml"].get("new_items") or [] if x.get("source_urls")]
+    )
+    assert len(corpus.innovations) == n_sourced == 75
+
+
+def test_reported_counts(corpus):
+    got = [(c.as_of.year, c.total, c.promoted_nationally) for c in corpus.reported_counts]
+    assert got == [(2020, 32, None), (2021, 73, None), (2022, 88, 38), (2022, 112, 38), (2023, 136, 38), (2024, 154, 48), (2025, 154, 57)]
+    assert corpus.reported_counts[-1].as_of == dt.date(2025, 9, 13)
+
+
+def test_hard_rules_point_at_parameters_that_rules_state(corpus):
+    defs = {p.key: p for p in corpus.parameters}
+    stated = {p.key for r in corpus.rules for p in r.parameters}
+    for h in corpus.hard_rules:
+        assert h.parameter in defs and h.parameter in stated, h.id
+        assert (h.target is True) == (defs[h.parameter].stricter == "true"), h.id
+        assert set(h.jurisdictions) <= set(PROVINCES), h.id
+    joint = [r for r in corpus.rules if r.kind == "joint_standard"]
+    assert [r.jurisdiction for r in joint] == ["YRD-DZ"]
+    assert joint[0].binds == ["CN-SH", "CN-JS", "CN-ZJ"]
