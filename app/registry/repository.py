@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.exceptions import NotFound, NotInForce, ValidationError
 from app.registry import temporal
+from app.registry.models import ParameterValue as ParameterValueAlias
 from app.registry.models import (
     AuditEntry,
     HardRule,
@@ -289,3 +290,58 @@ def recent_changes(session: Session, limit: int = 20, actions: Iterable[str] | N
     if actions:
         stmt = stmt.where(AuditEntry.action.in_(list(actions)))
     return list(session.scalars(stmt))
+
+
+PROVINCES = ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH")
+
+
+def stats(session: Session) -> dict:
+    """Coverage: rules by jurisdiction × topic, by kind and provenance; innovations against the reported total."""
+    rules = list(session.scalars(select(Rule).options(selectinload(Rule.versions))))
+    jur_codes = [j.code for j in jurisdictions(session)]
+    topic_codes = [t.code for t in topics(session)]
+    grid: dict[str, dict[str, int]] = {j: {t: 0 for t in topic_codes} for j in jur_codes}
+    by_kind: dict[str, int] = {}
+    by_prov: dict[str, int] = {}
+    versions = 0
+    for r in rules:
+        if not r.versions:
+            continue
+        grid.setdefault(r.jurisdiction, {t: 0 for t in topic_codes})
+        grid[r.jurisdiction][r.topic] = grid[r.jurisdiction].get(r.topic, 0) + 1
+        latest = r.versions[-1]
+        by_kind[latest.kind] = by_kind.get(latest.kind, 0) + 1
+        prov = latest.provenance or "unspecified"
+        by_prov[prov] = by_prov.get(prov, 0) + 1
+        versions += len(r.versions)
+    n_params = session.scalar(select(func.count()).select_from(ParameterValueAlias)) or 0
+    empty = [
+        {"jurisdiction": j, "topic": t}
+        for j in PROVINCES
+        if j in grid
+        for t in topic_codes
+        if grid[j].get(t, 0) == 0
+    ]
+    filled = sum(1 for j in PROVINCES if j in grid for t in topic_codes if grid[j].get(t, 0) > 0)
+    inn = list_innovations(session)
+    rep = inn["reported"]
+    return {
+        "rules": sum(1 for r in rules if r.versions),
+        "versions": versions,
+        "parameter_values": n_params,
+        "by_jurisdiction_topic": grid,
+        "by_kind": dict(sorted(by_kind.items())),
+        "by_provenance": dict(sorted(by_prov.items())),
+        "province_topic_cells": {"filled": filled, "of": len(PROVINCES) * len(topic_codes)},
+        "empty_cells": empty,
+        "innovations": {
+            "catalogued": inn["total"],
+            "reported_total": rep["total"] if rep else None,
+            "reported_as_of": rep["as_of"] if rep else None,
+            "reported_promoted": rep["promoted_nationally"] if rep else None,
+            "promotion_known": inn["promotion_known"]["known"],
+            "promoted_known": inn["promotion_known"]["promoted"],
+            "source_url": rep["source_url"] if rep else None,
+        },
+        "hard_rules": len(hard_rules(session)),
+    }

@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make run` and `make test` (README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+
+UNIT_TESTS        := tests/corpus tests/diff tests/search tests/harmonization tests/exports tests/test_units.py tests/corpus_content
+INTEGRATION_TESTS := tests/registry tests/api tests/cli tests/web
+
+.PHONY: install run test test-unit test-integration test-postgres test-browser browser-deps bench soak lint clean help
+
+help:
+	@echo "make run    - set up and serve the registry on http://127.0.0.1:5000 (SQLite, bundled corpus)"
+	@echo "make test   - set up and run the whole suite (unit, integration on SQLite [+PostgreSQL], browser)"
+	@echo "make bench  - benchmarks and the full lawtexts import sweep (results in docs/benchmarks.md)"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/registry serve --host 127.0.0.1 --port 5000
+
+# The whole suite, stage by stage, each stage's time printed. The PostgreSQL pass runs when
+# TEST_DATABASE_URL is set or CI=true (then an unreachable server fails the run).
+test: install
+	@bash tests/run_stages.sh
+
+test-unit: install
+	$(PYTEST) $(UNIT_TESTS)
+
+test-integration: install
+	$(PYTEST) $(INTEGRATION_TESTS)
+
+test-postgres: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST) $(INTEGRATION_TESTS)
+
+browser-deps:
+	@bash tests/browser/ensure_chromium.sh
+
+test-browser: install browser-deps
+	$(PYTEST) tests/browser
+
+bench: install
+	$(BIN)/python bench/import_sweep.py
+	$(BIN)/python bench/diff.py
+	$(BIN)/python bench/harmonization.py
+	$(BIN)/python bench/search.py
+
+soak: install
+	$(BIN)/python bench/search.py --soak
+
+clean:
+	rm -rf $(VENV) instance search_index/_* search_index/*.toc search_index/*.seg search_index/*.pos

@@ -1,0 +1,101 @@
+"""Account use cases: add/disable users, create/revoke/verify tokens, check sign-in passwords.
+
+A token is ``<id>.<secret>``; only sha256(secret) is stored, and it is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.exceptions import AuthenticationRequired, Conflict, NotFound, ValidationError
+from app.registry import audit
+from app.registry.db import write_session
+from app.registry.models import ApiToken, Jurisdiction, User
+
+ROLES = ("admin", "editor", "viewer")
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def add_user(engine: Engine, name: str, role: str, jurisdictions: list[str], password: str | None = None) -> None:
+    if role not in ROLES:
+        raise ValidationError(f"role must be one of {', '.join(ROLES)}")
+    if role == "editor" and not jurisdictions:
+        raise ValidationError("an editor is bound to one or more jurisdictions: give --jurisdiction")
+    codes = [j.upper() for j in jurisdictions]
+    with write_session(engine) as session:
+        audit.lock(session)
+        for c in codes:
+            if session.get(Jurisdiction, c) is None:
+                raise ValidationError(f"unknown jurisdiction code {c!r}")
+        if session.scalars(select(User).where(User.name == name)).first():
+            raise Conflict(f"user {name} exists")
+        session.add(User(name=name, role=role, jurisdictions=codes, created_at=audit.utcnow(),
+                         password_hash=generate_password_hash(password) if password else None))
+        audit.append(session, actor="registry user", action="user_added", target=f"user:{name}",
+                     detail={"role": role, "jurisdictions": codes})
+
+
+def _user(session: Session, name: str) -> User:
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFound(f"no user {name!r}")
+    return user
+
+
+def disable_user(engine: Engine, name: str) -> None:
+    with write_session(engine) as session:
+        audit.lock(session)
+        _user(session, name).disabled = True
+        audit.append(session, actor="registry user", action="user_disabled", target=f"user:{name}")
+
+
+def create_token(engine: Engine, name: str) -> tuple[str, str]:
+    token_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    with write_session(engine) as session:
+        audit.lock(session)
+        user = _user(session, name)
+        session.add(ApiToken(id=token_id, user_id=user.id, secret_hash=_hash(secret), created_at=audit.utcnow()))
+        audit.append(session, actor="registry token", action="token_created", target=f"token:{token_id}",
+                     detail={"user": name})
+    return token_id, f"{token_id}.{secret}"
+
+
+def revoke_token(engine: Engine, token_id: str) -> None:
+    with write_session(engine) as session:
+        audit.lock(session)
+        tok = session.get(ApiToken, token_id)
+        if tok is None:
+            raise NotFound(f"no token {token_id!r}")
+        tok.revoked_at = audit.utcnow()
+        audit.append(session, actor="registry token", action="token_revoked", target=f"token:{token_id}")
+
+
+def authenticate(session: Session, header: str | None) -> User:
+    """The user behind ``Authorization: Bearer <id>.<secret>``, or AuthenticationRequired."""
+    if not header or not header.startswith("Bearer "):
+        raise AuthenticationRequired("a write needs Authorization: Bearer <token>")
+    token = header[len("Bearer ") :].strip()
+    token_id, _, secret = token.partition(".")
+    tok = session.get(ApiToken, token_id) if token_id and secret else None
+    if tok is None or tok.revoked_at is not None or not hmac.compare_digest(tok.secret_hash, _hash(secret)):
+        raise AuthenticationRequired("the token is not valid (unknown, revoked or mistyped)")
+    if tok.user.disabled:
+        raise AuthenticationRequired("the token's user is disabled")
+    return tok.user
+
+
+def check_password(session: Session, name: str, password: str) -> User | None:
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None or user.disabled or not user.password_hash:
+        return None
+    return user if check_password_hash(user.password_hash, password) else None

@@ -1,0 +1,206 @@
+"""Query-string and body schemas of the API (``<Thing>QueryArgsSchema``), validated before a view runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from app.corpus.documents import KINDS
+
+
+class _Args(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class AsOfArgsSchema(_Args):
+    as_of = fields.Date(load_default=None, metadata={"description": "Date D (YYYY-MM-DD); default today (UTC+8)"})
+
+
+class RulesQueryArgsSchema(AsOfArgsSchema):
+    jurisdiction = fields.String(load_default=None)
+    topic = fields.String(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class SearchQueryArgsSchema(AsOfArgsSchema):
+    q = fields.String(load_default="", validate=validate.Length(max=2000))
+    jurisdiction = fields.List(fields.String(), load_default=list)
+    topic = fields.String(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class DiffQueryArgsSchema(AsOfArgsSchema):
+    a = fields.String(required=True)
+    b = fields.String(required=True)
+
+
+class CompareQueryArgsSchema(AsOfArgsSchema):
+    baseline = fields.String(required=True)
+    rules = fields.String(required=True, metadata={"description": "comma-separated rule or version ids"})
+
+
+class MatrixQueryArgsSchema(AsOfArgsSchema):
+    topic = fields.String(required=True)
+    jurisdiction = fields.List(fields.String(), load_default=list)
+
+
+class InnovationsQueryArgsSchema(_Args):
+    category = fields.String(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(1990, 2100))
+    promoted = fields.Boolean(load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class ComplianceCheckSchema(Schema):
+    """Body of POST /compliance-check (also the shape of ``registry check PROFILE.yaml``)."""
+
+    class Meta:
+        unknown = "raise"
+
+    jurisdictions = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=20))
+    facts = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    scopes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), load_default=None)
+    as_of = fields.Date(load_default=None)
+    expand_to = fields.String(load_default=None)
+
+    @validates_schema
+    def _facts(self, data, **kwargs):
+        for k, v in data.get("facts", {}).items():
+            if not isinstance(v, bool | int | float):
+                raise ValidationError({k: ["a fact is a number, or true/false"]}, "facts")
+
+
+def parse_date(value: object, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: ["not a real date (YYYY-MM-DD)"]}) from None
+
+
+class RuleSummarySchema(Schema):
+    id = fields.String()
+    version = fields.String()
+    title = fields.String()
+    title_en = fields.String(allow_none=True)
+    jurisdiction = fields.String()
+    topic = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    effective = fields.String()
+    effective_known = fields.Boolean()
+
+
+class RuleListSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    items = fields.List(fields.Nested(RuleSummarySchema))
+
+
+class ParagraphItemSchema(Schema):
+    number = fields.Integer()
+    text = fields.String()
+
+
+class ParagraphSchema(Schema):
+    number = fields.Integer()
+    text = fields.String()
+    items = fields.List(fields.Nested(ParagraphItemSchema))
+
+
+class ArticleSchema(Schema):
+    id = fields.String()
+    number = fields.String()
+    label = fields.String()
+    heading = fields.String()
+    text = fields.String()
+    chapter = fields.String(allow_none=True)
+    chapter_path = fields.List(fields.String())
+    paragraphs = fields.List(fields.Nested(ParagraphSchema))
+
+
+class ChapterSchema(Schema):
+    id = fields.String()
+    heading = fields.String()
+    level = fields.String()
+    path = fields.List(fields.String())
+
+
+class RuleParameterSchema(Schema):
+    key = fields.String()
+    label_zh = fields.String(allow_none=True)
+    label_en = fields.String(allow_none=True)
+    value = fields.Raw()
+    unit = fields.String(allow_none=True)
+    stated_value = fields.String()
+    stated_unit = fields.String(allow_none=True)
+    article = fields.String()
+    scope = fields.String(allow_none=True)
+
+
+class VersionRefSchema(Schema):
+    version = fields.String()
+    effective = fields.String()
+    effective_known = fields.Boolean()
+    repealed = fields.String(allow_none=True)
+    status = fields.String()
+
+
+class RuleDetailSchema(RuleSummarySchema):
+    doc_number = fields.String(allow_none=True)
+    issuer = fields.String(allow_none=True)
+    adopted = fields.String(allow_none=True)
+    published = fields.String(allow_none=True)
+    repealed = fields.String(allow_none=True)
+    supersedes = fields.String(allow_none=True)
+    applies_to = fields.List(fields.String())
+    source_url = fields.String()
+    provenance = fields.String(allow_none=True)
+    as_of = fields.String()
+    preamble = fields.String()
+    chapters = fields.List(fields.Nested(ChapterSchema))
+    articles = fields.List(fields.Nested(ArticleSchema))
+    parameters = fields.List(fields.Nested(RuleParameterSchema))
+    versions = fields.List(fields.Nested(VersionRefSchema))
+
+
+class InnovationSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    title_en = fields.String(allow_none=True)
+    category = fields.String()
+    year = fields.Integer(allow_none=True)
+    batch = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+    promoted_nationally = fields.Boolean(allow_none=True)
+    promotion_notice = fields.String(allow_none=True)
+    related_rules = fields.List(fields.String())
+    source_url = fields.String()
+    verified = fields.Boolean()
+    summary = fields.String()
+
+
+class ReportedSchema(Schema):
+    as_of = fields.String()
+    total = fields.Integer()
+    promoted_nationally = fields.Integer(allow_none=True)
+    source_url = fields.String()
+
+
+class PromotionKnownSchema(Schema):
+    known = fields.Integer()
+    promoted = fields.Integer()
+
+
+class InnovationListSchema(Schema):
+    total = fields.Integer()
+    reported = fields.Nested(ReportedSchema, allow_none=True)
+    promotion_known = fields.Nested(PromotionKnownSchema)
+    items = fields.List(fields.Nested(InnovationSchema))

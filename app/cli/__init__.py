@@ -1,0 +1,95 @@
+"""The ``registry`` command: a Flask CLI group over the app factory (``flask --app wsgi`` works too).
+
+User errors exit 1 with one line per problem on stderr and a summary line,
+never a traceback; usage errors exit 2 (click). ``--json`` prints exactly one
+JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask.cli import FlaskGroup
+
+from app.exceptions import CorpusError, RegistryError
+from app.jsonprovider import dumps_safe
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from app import create_app
+
+    return create_app()
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a real date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateType()
+
+
+def emit_json(doc: Any) -> None:
+    click.echo(dumps_safe(doc, indent=2).replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Turn registry errors into exit 1 with one line per problem (SPEC §3)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CorpusError as err:
+            for p in err.problems:
+                click.echo(str(p), err=True)
+            click.echo(f"error: {err.message}", err=True)
+            sys.exit(1)
+        except RegistryError as err:
+            click.echo(f"error: {err.message}", err=True)
+            for name, msgs in (err.fields or {}).items():
+                for m in msgs if isinstance(msgs, list) else [msgs]:
+                    click.echo(f"  {name}: {m}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def as_of_option(fn: Callable) -> Callable:
+    return click.option("--as-of", "as_of", type=DATE, default=None, help="Date D (default: today in China)")(fn)
+
+
+def json_option(fn: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document")(fn)
+
+
+cli = FlaskGroup(
+    name="registry",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    help="YRD cross-province rule harmonization registry.",
+)
+
+
+def _register() -> None:
+    from app.cli import corpus, query, users  # noqa: F401 - registers commands on ``cli``
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="registry")

@@ -1,0 +1,180 @@
+"""Corpus commands: load, export, import, index, serve."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from app.cli import DATE, cli, emit_json, handle_errors, json_option
+from app.corpus.loader import read_corpus
+from app.exceptions import ValidationError
+from app.extensions import engine
+
+
+def corpus_dir(option: str | None) -> Path:
+    return Path(option or os.environ.get("REGISTRY_CORPUS") or current_app.config["REGISTRY_CORPUS"])
+
+
+def index_dir() -> Path:
+    return Path(current_app.config["REGISTRY_INDEX"])
+
+
+def bring_index_up_to_date(quiet: bool = False) -> None:
+    from app import workflows
+    from app.search.indexer import SearchIndex
+
+    idx = SearchIndex(index_dir())
+    if not idx.exists():
+        n = workflows.rebuild_index(engine(), index_dir())
+        msg = f"search index built: {n} documents"
+    else:
+        n = workflows.sync_index(engine(), index_dir())
+        msg = f"search index up to date ({n} rules/innovations updated)"
+    if not quiet:
+        click.echo(msg, err=True)
+
+
+@cli.command("load")
+@click.option("--corpus", "corpus_opt", type=click.Path(file_okay=False), help="Corpus folder (default rules_corpus/)")
+@click.option("--prune", is_flag=True, help="Delete rules whose files are gone")
+@click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
+@json_option
+@handle_errors
+def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: bool) -> None:
+    """Validate the corpus and load it into the database, all or nothing."""
+    from app.registry.services import load_corpus
+
+    root = corpus_dir(corpus_opt)
+    corpus = read_corpus(root)
+    report = load_corpus(engine(), corpus, prune=prune)
+    if not no_index:
+        bring_index_up_to_date(quiet=as_json)
+    out = {
+        "corpus": str(root),
+        "rules": len({d.rule_id for d in corpus.rules}),
+        "versions": len(corpus.rules),
+        "innovations": len(corpus.innovations),
+        "hard_rules": len(corpus.hard_rules),
+        **report.as_dict(),
+    }
+    if as_json:
+        emit_json(out)
+        return
+    click.echo(
+        f"loaded {out['rules']} rules ({out['versions']} versions), {out['innovations']} innovations, "
+        f"{out['hard_rules']} hard rules from {root}"
+    )
+    click.echo(
+        f"versions: {len(report.added)} added, {len(report.corrected)} corrected, {report.unchanged} unchanged"
+        + (f", {len(report.pruned)} pruned" if report.pruned else "")
+    )
+    for vid in report.missing:
+        if vid not in report.pruned:
+            click.echo(f"kept (file gone; use --prune to delete): {vid}", err=True)
+
+
+@cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+@handle_errors
+def export_command(directory: str) -> None:
+    """Write the database out as a corpus (deterministic)."""
+    from app.extensions import db
+    from app.registry.services import export_corpus
+
+    files = export_corpus(db(), Path(directory))
+    click.echo(f"wrote {len(files)} files to {directory}")
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the database")
+@click.option("--check", is_flag=True, help="Compare index and database, report drift and repair it")
+@json_option
+@handle_errors
+def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
+    """Bring the search index up to date with the database."""
+    from app import workflows
+
+    if rebuild:
+        n = workflows.rebuild_index(engine(), index_dir())
+        out = {"rebuilt": True, "documents": n}
+        emit_json(out) if as_json else click.echo(f"search index rebuilt: {n} documents")
+        return
+    if check:
+        bring_index_up_to_date(quiet=True)
+        drift = workflows.check_index(engine(), index_dir(), repair=True)
+        if as_json:
+            emit_json({"drift": drift.as_dict(), "repaired": drift.total > 0})
+            return
+        if drift.total == 0:
+            click.echo("no drift: the index matches the database")
+        else:
+            for name in ("missing", "stale", "extra"):
+                for k in getattr(drift, name):
+                    click.echo(f"{name}: {k}")
+            click.echo(f"{drift.total} documents drifted; repaired")
+        return
+    bring_index_up_to_date(quiet=as_json)
+    if as_json:
+        emit_json({"up_to_date": True})
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--jurisdiction", "-j", required=True)
+@click.option("--topic", "-t", required=True)
+@click.option("--kind", "-k", required=True)
+@click.option("--title")
+@click.option("--title-en")
+@click.option("--slug")
+@click.option("--effective", type=DATE)
+@click.option("--source-url")
+@click.option("--corpus", "corpus_opt", type=click.Path(file_okay=False))
+@click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
+@json_option
+@handle_errors
+def import_command(file: str, jurisdiction: str, topic: str, kind: str, title: str | None, title_en: str | None,
+                   slug: str | None, effective, source_url: str | None, corpus_opt: str | None, no_index: bool,
+                   as_json: bool) -> None:
+    """Turn an official text into a corpus document and load it."""
+    from app.registry.services import import_document
+
+    root = corpus_dir(corpus_opt)
+    if effective is None:
+        raise ValidationError(
+            "--effective is required: the 施行 article of an amended text names the original date, so it cannot be trusted",
+            fields={"effective": ["required"]},
+        )
+    if not source_url:
+        raise ValidationError("--source-url is required: every record carries the public location of its text",
+                              fields={"source_url": ["required"]})
+    result = import_document(
+        engine(), Path(file), root, jurisdiction=jurisdiction, topic=topic, kind=kind, title=title,
+        title_en=title_en, slug=slug, effective=effective, source_url=source_url,
+    )
+    if not no_index:
+        bring_index_up_to_date(quiet=True)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(result["id"])
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@handle_errors
+def serve_command(host: str, port: int) -> None:
+    """Serve the web app; an empty database is loaded from the bundled corpus first."""
+    from app.registry.db import is_empty
+    from app.registry.services import load_corpus
+
+    if is_empty(engine()):
+        root = corpus_dir(None)
+        click.echo(f"empty database: loading {root}", err=True)
+        load_corpus(engine(), read_corpus(root))
+    bring_index_up_to_date()
+    click.echo(f"serving on http://{host}:{port}/", err=True)
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)

@@ -1,0 +1,87 @@
+"""Map the registry's exception tree to HTTP: a JSON envelope under /api/, HTML pages elsewhere (SPEC §4)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.exceptions import (
+    AuthenticationRequired,
+    Conflict,
+    CorpusError,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    RegistryError,
+    ValidationError,
+)
+
+STATUS = [
+    (AuthenticationRequired, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (PayloadTooLarge, 413),
+    (CorpusError, 400),
+    (ValidationError, 400),
+]
+
+
+def status_of(err: RegistryError) -> int:
+    for cls, status in STATUS:
+        if isinstance(err, cls):
+            return status
+    return 400
+
+
+def envelope(code: str, message: str, fields: dict | None = None) -> dict:
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return body
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/feeds/")
+
+
+def registry_error_response(err: RegistryError) -> tuple[Response, int] | tuple[str, int]:
+    status = status_of(err)
+    fields = dict(err.fields)
+    if isinstance(err, CorpusError):
+        for p in err.problems:
+            fields.setdefault(p.field or "document", []).append(str(p))
+    if _wants_json():
+        resp = jsonify(envelope(err.code, err.message, fields or None))
+        if status == 401:
+            resp.headers["WWW-Authenticate"] = 'Bearer realm="registry"'
+        return resp, status
+    return render_template("error.html", status=status, message=err.message, fields=fields), status
+
+
+def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
+    status = error.code or 500
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "bad_request"}.get(status, "error")
+    fields = None
+    data = getattr(error, "data", None) or {}
+    if "messages" in data:  # webargs validation (flask-smorest answers 422; we answer 400 with fields)
+        fields = {}
+        for _location, msgs in data["messages"].items():
+            if isinstance(msgs, dict):
+                fields.update({k: v if isinstance(v, list) else [str(v)] for k, v in msgs.items()})
+        status = 400
+    message = {
+        400: "the request is not valid",
+        404: "no such page or resource",
+        405: "method not allowed here",
+        413: "the request body is too large",
+    }.get(status, error.description or error.name)
+    if _wants_json():
+        return jsonify(envelope(code, message, fields)), status
+    return render_template("error.html", status=status, message=message, fields=fields or {}), status
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(RegistryError, registry_error_response)
+    app.register_error_handler(HTTPException, http_error_response)

@@ -1,0 +1,72 @@
+"""The only glue between Flask and the registry: engine, per-request session, searcher, API object."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from flask_smorest import Api
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.registry.db import make_engine, session_factory, upgrade
+
+
+class RegistryApi(Api):
+    """flask-smorest's Api with the registry's JSON error envelope (SPEC §4)."""
+
+    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
+        from app.errors import http_error_response
+
+        return http_error_response(error)
+
+
+api = RegistryApi()
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    upgrade(engine)  # a fresh database is brought to the latest schema automatically
+    app.extensions["registry_engine"] = engine
+    app.extensions["registry_sessions"] = session_factory(engine)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):  # type: ignore[no-untyped-def]
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def engine() -> Engine:
+    return current_app.extensions["registry_engine"]
+
+
+def db() -> Session:
+    """The request's (or CLI command's) read session, closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["registry_sessions"]()
+    return g.db_session
+
+
+_searchers: dict[str, object] = {}
+
+
+def searcher():  # type: ignore[no-untyped-def]
+    """This worker's searcher (one per process and index), refreshed when the index changed on disk."""
+    from app.search.indexer import SearchIndex
+
+    path = str(current_app.config["REGISTRY_INDEX"])
+    s = _searchers.get(path)
+    if s is None:
+        s = SearchIndex(path).open().searcher(time_limit=float(current_app.config["SEARCH_TIME_LIMIT"]))
+        _searchers[path] = s
+    else:
+        s.refresh()
+    return s
+
+
+def apply_index_updates() -> None:
+    """Bring the index up to date after a write, before the response returns (SPEC §6)."""
+    from pathlib import Path
+
+    from app.workflows import sync_index
+
+    sync_index(engine(), Path(current_app.config["REGISTRY_INDEX"]))

@@ -1,0 +1,103 @@
+"""Shared fixtures: a real database per test (SQLite file, or a fresh PostgreSQL schema when
+TEST_DATABASE_URL is set), a real Whoosh index in a temporary folder, the app, client and CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+BUNDLED_CORPUS = ROOT / "rules_corpus"
+LAWTEXTS = ROOT.parent / "shared" / "lawtexts"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database of its own for each test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    """A writable copy of the fixture corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def app(database_url, corpus_dir, tmp_path):
+    from app import create_app
+
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "REGISTRY_CORPUS": str(corpus_dir),
+            "REGISTRY_INDEX": str(tmp_path / "index"),
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    yield application
+    application.extensions["registry_engine"].dispose()
+
+
+@pytest.fixture
+def engine(app):
+    return app.extensions["registry_engine"]
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def cli():
+    from app.cli import cli as group
+
+    return group
+
+
+@pytest.fixture
+def loaded(app, runner, cli):
+    """The app with the fixture corpus loaded and the search index built."""
+    result = runner.invoke(cli, ["load"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture
+def client(loaded):
+    return loaded.test_client()
+
+
+def db_rows(engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+@pytest.fixture
+def count_rows(engine):
+    def _count(table: str) -> int:
+        return db_rows(engine, table)
+
+    return _count
