@@ -45,6 +45,9 @@ from app.units import UNIT_GROUPS, UnitError, convert, convertible, normalize_un
         (1.5, "万m³", "m³", 15000.0),
         (7, "个", "个", 7.0),
         (2, "次", "次", 2.0),
+        (1.5, "万m3/d", "m3/d", 15000.0),
+        (1.2, "PUE", "PUE", 1.2),
+        (3, "倍", "倍", 3.0),
     ],
 )
 def test_convert_table(value, from_unit, to_unit, expected):
@@ -87,6 +90,8 @@ def test_yes_no_only_to_empty_unit():
         ("tce", "tce/万元"),
         ("元", "%"),
         ("kWh", "kW"),
+        ("人", "个"),
+        ("m3", "m3/d"),
         ("furlong", "mg/L"),
         ("mg/L", "furlong"),
     ],
