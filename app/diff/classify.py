@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from app.diff.inline import Change
 from app.diff.tokens import NUMBER_RE, ZH_DIGIT_CHARS, ZH_NUMERAL_CHARS, parse_number, tokenize
@@ -50,10 +51,10 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "penalty": [
         re.compile(rf"(?:并处|处|罚款){_C}{{0,40}}?罚款"),
         re.compile(rf"处{_C}{{0,40}}?(?:元以上|元以下|倍以上|倍以下|元的罚款){_C}{{0,30}}"),
-        re.compile(rf"(?:没收|吊销|暂扣|撤销|取消){_C}{{0,20}}"),
+        re.compile(rf"(?:没收|吊销|暂扣){_C}{{0,20}}"),
         re.compile(
             r"罚款|罚金|违法所得|责令(?:停产停业|停业整顿|停止营业|关闭|停产整治|停止生产|停止建设|停止使用)"
-            r"|降低资质等级|行政拘留|拘留|警告|通报批评|处分|信用惩戒|失信"
+            r"|降低资质等级|行政拘留|拘留|警告|通报批评|处分|信用惩戒"
         ),
     ],
     "deadline": [
@@ -93,7 +94,8 @@ def _overlapping(spans: Iterable[tuple[int, int]], start: int, end: int) -> list
 _COUNT_WORDS = set("个件次项类种家户名台层届条款章节")
 
 
-def _numbers(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> tuple[str, ...]:
     out = []
     for t in tokenize(text):
         if not NUMBER_RE.fullmatch(t) or t == "第":
@@ -101,7 +103,7 @@ def _numbers(text: str) -> list[str]:
         if t[0] == "一" and (len(t) == 1 or (len(t) == 2 and t[1] in _COUNT_WORDS)):
             continue
         out.append(t)
-    return out
+    return tuple(out)
 
 
 class Classifier:

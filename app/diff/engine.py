@@ -62,10 +62,12 @@ class _Prepared:
             toks = self._tokens[i] = tokenize(self.norm[i])
         return toks
 
-    def joined(self, idx: list[int]) -> tuple[str, list[str] | None]:
-        if len(idx) == 1:
-            return self.norm[idx[0]], self.tokens(idx[0])
-        return "\n".join(self.norm[i] for i in idx), None
+    def joined(self, idx: list[int]) -> str:
+        return self.norm[idx[0]] if len(idx) == 1 else "\n".join(self.norm[i] for i in idx)
+
+    def joined_tokens(self, idx: list[int]) -> list[str] | None:
+        """Tokens of :meth:`joined` (cached per article; None for joined parts: tokenised on use)."""
+        return self.tokens(idx[0]) if len(idx) == 1 else None
 
 
 def _head(side: RuleSide) -> dict:
@@ -77,8 +79,8 @@ def _ops_json(ops: list[Op]) -> list[dict]:
 
 
 def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int], score: float) -> dict:
-    a_text, a_toks = pa.joined(a_idx)
-    b_text, b_toks = pb.joined(b_idx)
+    a_text = pa.joined(a_idx)
+    b_text = pb.joined(b_idx)
     if len(a_idx) > 1:
         kind = "merged"
     elif len(b_idx) > 1:
@@ -89,7 +91,7 @@ def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int],
         ops = inline_ops(a_text, b_text)
         differences: list[dict] = []
     else:
-        ops = inline_ops(a_text, b_text, a_toks, b_toks)
+        ops = inline_ops(a_text, b_text, pa.joined_tokens(a_idx), pb.joined_tokens(b_idx))
         clf = Classifier(a_text, b_text)
         differences = [clf.difference(c) for c in group_changes(ops)]
     if len(a_idx) == 1 and len(b_idx) == 1:

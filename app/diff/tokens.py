@@ -74,7 +74,7 @@ NUMBER_RE = re.compile(
 _DATE_RE = re.compile(_DATE)
 _LEX = "|".join(re.escape(w) for w in sorted(LEXICON, key=len, reverse=True))
 _TOKEN_RE = re.compile(
-    rf"(?P<num>{NUMBER_RE.pattern})|(?P<latin>[A-Za-zμ][A-Za-z0-9μ]*(?:[./][A-Za-z0-9μ]+)*)|(?P<lex>{_LEX})|.",
+    rf"{NUMBER_RE.pattern}|[A-Za-zμ][A-Za-z0-9μ]*(?:[./][A-Za-z0-9μ]+)*|{_LEX}|.",
     re.DOTALL,
 )
 
@@ -85,7 +85,7 @@ _BIG = {"万": 10_000, "亿": 100_000_000}
 
 def tokenize(text: str) -> list[str]:
     """Cut a normalised text into diff units (see the module docstring)."""
-    return [m.group(0) for m in _TOKEN_RE.finditer(text)]
+    return _TOKEN_RE.findall(text)  # the pattern has no capturing group: findall gives the units
 
 
 def is_number_unit(token: str) -> bool:
