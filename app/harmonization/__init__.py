@@ -7,7 +7,9 @@ Modules
 -------
 ``strictness``   the ONE place that knows ``stricter: lower | higher | equal | true``
 ``values``       ``ValueRecord``, ``ParameterDef``, ``HardRuleDef``, ``Binding``; ``ValueIndex``
-                 (records grouped once by ``(key, scope)``) and ``binding_values``
+                 (records grouped once by ``(key, scope)``) and ``binding_values``;
+                 ``records_from_documents`` / ``parameter_defs`` / ``hard_rule_defs`` build the
+                 inputs from corpus documents (``app.corpus.documents``) or rows with the same fields
 ``matrix``       GET /matrix;  ``hard_rules``: GET /hard-rules[/<id>], timeline, alignment events
 ``scoreboard``   GET /scoreboard;  ``compliance``: POST /compliance-check
 ``feeds``        Atom XML for /feeds/changes.atom and /feeds/alignment.atom

@@ -257,3 +257,79 @@ def as_index(records: Iterable[ValueRecord] | ValueIndex) -> ValueIndex:
 
 def iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
+
+
+# ------------------------------------------------------------------ from corpus documents
+
+
+def records_from_documents(documents: Iterable, params: Mapping[str, ParameterDef] | Iterable[ParameterDef]) -> list[
+    ValueRecord
+]:
+    """``ValueRecord``s from corpus ``RuleDocument``s (``app.corpus.documents``), for tests, tools and
+    any caller that has documents rather than database rows.
+
+    A version is valid from its start (effective, else published, else adopted) to the next
+    version's start, the last one to its ``repealed`` date. Values are converted to the parameter's
+    canonical unit with ``app.units``; keys without a ``ParameterDef`` are skipped.
+    """
+    from app import units
+
+    pmap = params_by_key(params)
+    by_rule: dict[str, list] = defaultdict(list)
+    for doc in documents:
+        by_rule[doc.rule_id].append(doc)
+    out: list[ValueRecord] = []
+    for rule_id in sorted(by_rule):
+        versions = sorted(by_rule[rule_id], key=lambda d: d.start)
+        for n, doc in enumerate(versions):
+            end = versions[n + 1].start if n + 1 < len(versions) else doc.repealed
+            for entry in doc.parameters:
+                p = pmap.get(entry.key)
+                if p is None:
+                    continue
+                if strictness.is_yes_no(p.stricter):
+                    value: float | bool = bool(entry.value)
+                else:
+                    value = units.convert(float(entry.value), entry.unit or p.unit, p.unit)
+                out.append(
+                    ValueRecord(
+                        key=entry.key,
+                        scope=entry.scope,
+                        value=value,
+                        jurisdiction_of_rule=doc.jurisdiction.upper(),
+                        binds=[j.upper() for j in doc.binds],
+                        rule_id=rule_id,
+                        version=doc.version_id,
+                        article_id=f"{rule_id}#art-{entry.article}",
+                        valid_from=doc.start,
+                        valid_to=end,
+                    )
+                )
+    return out
+
+
+def parameter_defs(defs: Iterable) -> list[ParameterDef]:
+    """Our ``ParameterDef`` from the corpus's (which has the same fields, ``label_en`` optional)."""
+    return [
+        ParameterDef(d.key, d.label_zh, d.label_en or "", d.topic, d.unit, strictness.normalize_stricter(d.stricter))
+        for d in defs
+    ]
+
+
+def hard_rule_defs(docs: Iterable) -> list[HardRuleDef]:
+    """Our ``HardRuleDef`` from corpus ``HardRuleDocument``s (or ORM rows with the same fields)."""
+    return [
+        HardRuleDef(
+            id=d.id,
+            title=d.title,
+            parameter=d.parameter,
+            scope=d.scope,
+            target=d.target,
+            jurisdictions=[j.upper() for j in d.jurisdictions],
+            lead=d.lead,
+            deliverable=d.deliverable,
+            deadline=d.deadline,
+            source_url=d.source_url,
+        )
+        for d in docs
+    ]
