@@ -223,12 +223,18 @@ class SearchIndex:
             batch.delete_innovation(slug)
 
     def rebuild(
-        self, rules: Iterable[ArticleDoc], innovations: Iterable[InnovationDoc] = (), *, limitmb: int = 256
+        self,
+        rules: Iterable[ArticleDoc],
+        innovations: Iterable[InnovationDoc] = (),
+        *,
+        limitmb: int = 256,
+        procs: int = 1,
     ) -> int:
         """Replace the whole index with these documents in one commit; returns the number of docs.
 
         Searchers keep reading the old index until the commit. An index of another
-        format is replaced as well.
+        format is replaced as well. ``procs > 1`` indexes in that many processes
+        (one segment each, not merged: searchers work per segment anyway).
         """
         self.path.mkdir(parents=True, exist_ok=True)
         self._storage = FileStorage(str(self.path))
@@ -237,7 +243,8 @@ class SearchIndex:
                 self._create()
         ix = self._index()
         try:
-            writer = self._writer(ix, limitmb=limitmb)
+            extra = {"procs": procs, "multisegment": True} if procs > 1 else {}
+            writer = self._writer(ix, limitmb=limitmb, **extra)
             try:
                 batch = IndexBatch(writer)
                 n = batch._add_rule_docs(rules)

@@ -271,7 +271,7 @@ class Searcher:
                 if ids:
                     matched.append((segreader, seg, ids))
             _check(deadline)
-            return _assemble(matched, node, request, deadline)
+            return _assemble(matched, node, request, deadline, [seg for _r, seg, _d in self._snapshot.segments])
 
 
 def _check(deadline: float) -> None:
@@ -438,36 +438,45 @@ def _match_segment(segreader, seg: _Segment, deleted: frozenset[int], node: Node
 # -- steps 3 and 4: grouping, facets, the page -----------------------------------------------------
 
 
-def _assemble(matched, node: Node, request: SearchRequest, deadline: float) -> SearchResult:
-    groups: dict[str, list] = {}
+def _assemble(matched, node: Node, request: SearchRequest, deadline: float,
+              segments: list[_Segment]) -> SearchResult:
+    # gkey -> {(valid_from, version): [(segreader, seg, ids)]}; a rule's units may lie in several segments
+    groups: dict[str, dict[tuple[int, str | None], list]] = {}
     for segreader, seg, ids in matched:
         gkey, version, vf = seg.gkey, seg.version, seg.valid_from
+        local: dict[str, dict[tuple[int, str | None], list[int]]] = {}
         for i in ids:
-            g = groups.get(gkey[i])
-            if g is None:
-                groups[gkey[i]] = [(vf[i], version[i], segreader, seg, [i])]
-            elif g[-1][3] is seg and g[-1][1] == version[i]:
-                g[-1][4].append(i)
+            by_version = local.get(gkey[i])
+            if by_version is None:
+                by_version = local[gkey[i]] = {}
+            key = (vf[i], version[i])
+            lst = by_version.get(key)
+            if lst is None:
+                by_version[key] = [i]
             else:
-                g.append((vf[i], version[i], segreader, seg, [i]))
+                lst.append(i)
+        for gk, by_version in local.items():
+            target = groups.setdefault(gk, {})
+            for key, lst in by_version.items():
+                target.setdefault(key, []).append((segreader, seg, lst))
     _check(deadline)
 
     facets: dict[str, Counter] = {"jurisdiction": Counter(), "topic": Counter(), "kind": Counter(), "year": Counter()}
     ranked = []
-    for gk, parts in groups.items():
-        if len(parts) > 1:  # overlapping versions in force (should not happen): read the latest
-            latest = max(p[0] for p in parts)
-            parts = [p for p in parts if p[0] == latest and p[1] == parts[0][1]] or parts[:1]
-        _vf, version, segreader, seg, ids = parts[0]
-        if len(parts) > 1:
-            ids = [i for p in parts for i in p[4]]
-        unit = seg.unit
-        n_arts = sum(1 for i in ids if unit[i] in _TEXT_UNITS)
-        title_hit = n_arts < len(ids)
-        total_arts = seg.articles_in.get((gk, version), 0) or 1
-        score = S.TITLE_WEIGHT * title_hit + math.log1p(n_arts) + n_arts / total_arts
-        first = ids[0]
-        innovation = unit[first] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT)
+    for gk, by_version in groups.items():
+        # one version is in force on as_of; were two (overlapping validity), read the latest
+        (_vf, version), parts = max(by_version.items(), key=lambda kv: kv[0][0]) if len(by_version) > 1 \
+            else next(iter(by_version.items()))
+        n_units = n_arts = 0
+        for _r, seg, ids in parts:
+            unit = seg.unit
+            n_units += len(ids)
+            n_arts += sum(1 for i in ids if unit[i] in _TEXT_UNITS)
+        title_hit = n_arts < n_units
+        total_arts = sum(s.articles_in.get((gk, version), 0) for s in segments) or 1
+        score = S.TITLE_WEIGHT * title_hit + math.log1p(n_arts) + min(1.0, n_arts / total_arts)
+        seg, first = parts[0][1], parts[0][2][0]
+        innovation = seg.unit[first] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT)
         year = seg.year[first]
         date_key = dt.date(year, 1, 1).toordinal() if innovation and year else seg.valid_from[first]
         facets["jurisdiction"][seg.jurisdiction[first]] += 1
@@ -477,7 +486,7 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float) -> S
             facets["kind"][seg.kind[first]] += 1
         if year is not None:
             facets["year"][str(year)] += 1
-        ranked.append((score, date_key, gk, segreader, seg, ids))
+        ranked.append((score, date_key, gk, parts))
     _check(deadline)
 
     if request.sort == "date":
@@ -502,27 +511,29 @@ def _density(text: str, words: list[str]) -> float:
 
 
 def _hit(ranked_row, words: list[str]) -> dict:
-    score, _date, _gk, segreader, seg, ids = ranked_row
-    unit = seg.unit
-    arts = sorted((i for i in ids if unit[i] in _TEXT_UNITS), key=seg.seq.__getitem__)
-    titles = [i for i in ids if unit[i] in (S.UNIT_TITLE, S.UNIT_INNOVATION_TITLE)]
-    best = max(arts, key=lambda i: _density(seg.text[i], words)) if arts and words else (arts or titles)[0]
-    if titles and words and (not arts or _density(seg.text[titles[0]], words) >= _density(seg.text[best], words)):
-        snippet_doc = titles[0]
-    else:
-        snippet_doc = best
-    p = segreader.stored_fields(snippet_doc)["doc"]
-    snippet = make_snippet(p[S.P_TEXT], seg.text[snippet_doc], words)
+    score, _date, _gk, parts = ranked_row
+    units = [(seg, r, i) for r, seg, ids in parts for i in ids]  # (columns, segment reader, docnum)
+    arts = sorted((u for u in units if u[0].unit[u[2]] in _TEXT_UNITS), key=lambda u: u[0].seq[u[2]])
+    titles = [u for u in units if u[0].unit[u[2]] in (S.UNIT_TITLE, S.UNIT_INNOVATION_TITLE)]
+
+    def density(u) -> float:
+        return _density(u[0].text[u[2]], words)
+
+    best = max(arts, key=density) if arts and words else (arts or titles)[0]
+    snippet_unit = titles[0] if titles and words and (not arts or density(titles[0]) >= density(best)) else best
+    seg, reader, docnum = snippet_unit
+    p = reader.stored_fields(docnum)["doc"]
+    snippet = make_snippet(p[S.P_TEXT], seg.text[docnum], words)
     if p[S.P_UNIT] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT):
         return {
             "type": "innovation", "id": p[S.P_OWNER_ID], "rule_id": None, "version": None, "title": p[S.P_TITLE],
             "kind": None, "jurisdiction": S.INNOVATION_JURISDICTION, "topic": None, "article": None,
             "articles": [], "snippet": snippet, "score": round(score, 4),
         }
-    article_ids = [seg.article_id[i] for i in arts]
-    best_id = seg.article_id[best] if arts else None
     return {
         "type": "rule", "id": p[S.P_OWNER_ID], "rule_id": p[S.P_OWNER_ID], "version": p[S.P_VERSION],
         "title": p[S.P_TITLE], "kind": p[S.P_KIND], "jurisdiction": p[S.P_JURISDICTION], "topic": p[S.P_TOPIC],
-        "article": best_id, "articles": article_ids, "snippet": snippet, "score": round(score, 4),
+        "article": best[0].article_id[best[2]] if arts else None,
+        "articles": [u[0].article_id[u[2]] for u in arts],
+        "snippet": snippet, "score": round(score, 4),
     }
