@@ -18,21 +18,59 @@ LAWTEXTS = ROOT.parent / "shared" / "lawtexts"
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """A database of its own for each test."""
+def fresh_database(tmp_path):
+    """A factory of empty databases: SQLite files, or new PostgreSQL schemas when TEST_DATABASE_URL is set."""
     base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    schemas: list[str] = []
+
+    def make() -> str:
+        if not base:
+            return f"sqlite:///{tmp_path / f'registry-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with create_engine(base).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schemas.append(schema)
+        sep = "&" if "?" in base else "?"
+        return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+    yield make
+    if schemas:
+        admin = create_engine(base)
+        with admin.begin() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(fresh_database):
+    """A database of its own for each test."""
+    return fresh_database()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build further apps (e.g. on a second database) that are disposed after the test."""
+    from app import create_app
+
+    apps = []
+
+    def make(database_url: str, corpus: Path, index: Path | None = None):
+        application = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": database_url,
+                "REGISTRY_CORPUS": str(corpus),
+                "REGISTRY_INDEX": str(index or tmp_path / f"index-{uuid.uuid4().hex[:6]}"),
+                "SECRET_KEY": "test-secret",
+            }
+        )
+        apps.append(application)
+        return application
+
+    yield make
+    for application in apps:
+        application.extensions["registry_engine"].dispose()
 
 
 @pytest.fixture

@@ -176,6 +176,8 @@ def parse_rule_document(
     if not body.articles:
         problems.append(Problem(path, "no articles found (articles are '## 第…条' headings)", offset + 1, "body"))
     problems.extend(check_parameters(doc, refs, lines))
+    if doc.effective and doc.adopted and doc.effective < doc.adopted:
+        problems.append(Problem(path, "effective is before adopted; check both dates", lines.get(("effective",)), "effective"))
     if doc.repealed and doc.repealed < doc.start:
         problems.append(Problem(path, "repealed is before the version took effect", lines.get(("repealed",)), "repealed"))
     if file_date is not None and doc.start != file_date:
@@ -445,6 +447,11 @@ def read_corpus(root: Path) -> Corpus:
         raise CorpusError(Problem(str(root), "corpus directory not found"))
     problems: list[Problem] = []
     refs = read_references(root, problems)
+    if problems:
+        # Every document is checked against these vocabularies: stop here rather than bury the
+        # real error under hundreds of follow-on "unknown key" problems.
+        problems.sort(key=lambda p: (p.file, p.line or 0))
+        raise CorpusError(problems, f"{len(problems)} problem(s) in the reference files; fix them first; nothing was written")
     rules = read_rules(root, refs, problems)
     innovations, counts = read_innovations(root, {d.rule_id for d in rules}, problems)
     hard_rules = read_hard_rules(root, refs, problems)

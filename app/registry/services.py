@@ -70,8 +70,8 @@ class LoadReport:
             "versions_unchanged": self.unchanged,
             "versions_missing_from_corpus": self.missing,
             "versions_pruned": self.pruned,
-            "innovations": self.innovations,
-            "hard_rules": self.hard_rules,
+            "innovation_changes": self.innovations,
+            "hard_rule_changes": self.hard_rules,
         }
 
 
