@@ -113,3 +113,36 @@ def check(session: Session, jurisdictions: list[str], facts: dict, scopes: dict 
         [j.upper() for j in jurisdictions], facts, params, value_records(session), as_of,
         scopes=scopes or None, expand_to=expand_to.upper() if expand_to else None,
     )
+
+
+# ---------------------------------------------------------------- for the web pages (charts and feeds)
+# Added for app/web/pages/harmonization.py and feeds.py; thin readers over the pure functions above.
+
+
+def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
+    """Series for ``charts.progress_chart_svg``: the overall aligned share of every (hard rule,
+    listed jurisdiction) pair over time (key ``"全部 All"``), then one series per hard rule (its
+    timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
+    from app.harmonization.hard_rules import progress_series
+
+    params, index, hrs = _inputs(session)
+    out: dict[str, list[tuple[dt.date, float]]] = {"全部 All": progress_series(hrs, params, index, as_of)}
+    for hr in hrs:
+        detail = hard_rule_detail(hr.id, hrs, params, index, as_of)
+        out[hr.id] = [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in detail["timeline"]]
+    return out
+
+
+def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
+    """One hard rule's timeline as a chart series ``{id: [(date, aligned_share)]}``; NotFound for an unknown id."""
+    params, index, hrs = _inputs(session)
+    detail = hard_rule_detail(hard_rule_id, hrs, params, index, as_of)
+    return {hard_rule_id: [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in detail["timeline"]]}
+
+
+def alignment_events(session: Session, until: dt.date, since: dt.date | None = None) -> list:
+    """``hard_rules.alignment_changes`` over the stored hard rules and values (newest first)."""
+    from app.harmonization.hard_rules import alignment_changes
+
+    params, index, hrs = _inputs(session)
+    return alignment_changes(hrs, params, index, until, since)

@@ -1,0 +1,132 @@
+"""The compare pages (SPEC §7): two rules side by side, or N-way against a baseline.
+
+``GET /compare?a=&b=&as_of=`` — two columns with aligned articles facing each other, inline
+``<ins>``/``<del>`` highlights, a change list with counts per difference type and jump links;
+``GET /compare?baseline=X&rules=Y&rules=Z`` (or ``rules=Y,Z``) — one row per baseline article and
+one column per other rule, cells coloured by similarity and difference type. The diff itself is
+``app.diff`` over ``workflows.rule_side``; this module only arranges it for the page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import render_template, request
+
+from app.diff import compare_rules, diff_rules, render_compare_rows, render_side_by_side
+from app.diff.classify import TYPE_ORDER
+from app.diff.highlight import TYPE_LABELS
+from app.exceptions import ValidationError
+from app.extensions import db
+from app.registry import repository
+from app.web import bp
+from app.web.i18n import STRINGS, lang, t
+from app.web.pages.home import as_of_arg
+from app.workflows import rule_side
+
+MAX_RULES = 8  # columns of the N-way grid
+
+
+@bp.app_template_global("st")
+def status_label(status: object) -> str:
+    """Display name of a status code (``st_<code>`` in STRINGS), the code itself when unknown."""
+    key = f"st_{status}"
+    return t(key) if key in STRINGS else str(status)
+
+
+@bp.app_template_global("labels_of")
+def labels_of(ids: list[str], labels: dict[str, str]) -> str:
+    """Article labels (第三条、第四条) for article ids; the anchor when a label is unknown."""
+    return "、".join(labels.get(i, anchor(i)) for i in ids) or "—"
+
+
+@bp.app_template_global("type_label")
+def type_label(kind: str) -> str:
+    zh, en = TYPE_LABELS.get(kind, (kind, kind))
+    return en if lang() == "en" else zh
+
+
+def similarity_band(similarity: float | None) -> int:
+    """0 (missing) .. 4 (identical) for colouring cells."""
+    if similarity is None:
+        return 0
+    if similarity >= 0.999:
+        return 4
+    if similarity >= 0.8:
+        return 3
+    if similarity >= 0.6:
+        return 2
+    return 1
+
+
+def anchor(article_id: str) -> str:
+    """``cn-sh/x/y#art-3`` → ``art-3``."""
+    return article_id.rsplit("#", 1)[-1]
+
+
+def _rules_arg() -> list[str]:
+    out: list[str] = []
+    for raw in request.args.getlist("rules"):
+        out.extend(x.strip() for x in raw.split(",") if x.strip())
+    return out
+
+
+@bp.route("/compare")
+def compare():  # type: ignore[no-untyped-def]
+    s = db()
+    as_of = as_of_arg()
+    a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
+    baseline = (request.args.get("baseline") or "").strip()
+    listing = repository.list_rules(s, as_of=as_of, per_page=1000)["items"]
+    if baseline:
+        return _nway(s, baseline, _rules_arg(), as_of, listing)
+    if not a and not b:
+        return render_template("compare/form.html", as_of=as_of, all_rules=listing, a="", b="")
+    if not a or not b:
+        raise ValidationError("name two rules to compare: ?a=<rule or version>&b=<rule or version>",
+                              fields={"a" if not a else "b": ["required"]})
+    side_a, side_b = rule_side(s, a, as_of), rule_side(s, b, as_of)
+    result = diff_rules(side_a, side_b)
+    rows = render_side_by_side(result, side_a, side_b)
+    for n, row in enumerate(rows, 1):
+        row["n"] = n
+    type_counts = Counter(d["type"] for p in result["pairs"] for d in p["differences"])
+    types = [(k, type_counts[k]) for k in TYPE_ORDER if type_counts.get(k)]
+    changes = [r for r in rows if r["status"] != "same" or r["moved"]]
+    return render_template(
+        "compare/two.html", as_of=as_of, result=result, rows=rows, changes=changes, types=types,
+        side_a=side_a, side_b=side_b, a=a, b=b,
+        labels_a={art.id: art.label for art in side_a.articles}, labels_b={art.id: art.label for art in side_b.articles}, all_rules=listing, type_label=type_label, anchor=anchor,
+    )
+
+
+def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[no-untyped-def]
+    if not others:
+        raise ValidationError("name at least one rule to compare with the baseline: &rules=<id>",
+                              fields={"rules": ["required"]})
+    if len(others) > MAX_RULES:
+        raise ValidationError(f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]})
+    base_side = rule_side(s, baseline, as_of)
+    sides = [rule_side(s, o, as_of) for o in others]
+    result = compare_rules(base_side, sides)
+    rows = render_compare_rows(result)
+    base_arts = {art.id: art for art in base_side.articles}
+    labels = {art.id: art.label for side in sides for art in side.articles}
+    # Cells, ``summary`` and ``extra`` are keyed by the other rule's id.
+    cols = [{"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})} for info in result["rules"]]
+    for row in rows:
+        art = base_arts.get(row["baseline_article"])
+        row["label"] = art.label if art else anchor(row["baseline_article"])
+        row["text"] = art.text if art else ""
+        for k, cell in row["cells"].items():
+            cell["band"] = similarity_band(cell["similarity"])
+            raw = next((r for r in result["rows"] if r["baseline_article"] == row["baseline_article"]), None)
+            diffs = (raw["cells"].get(k) or {}).get("differences", []) if raw else []
+            kinds = [d["type"] for d in diffs]
+            cell["types"] = sorted(set(kinds), key=lambda x: TYPE_ORDER.index(x) if x in TYPE_ORDER else 99)
+            cell["labels"] = [labels.get(a, anchor(a)) for a in cell["articles"]]
+    return render_template(
+        "compare/nway.html", as_of=as_of, result=result, rows=rows, cols=cols, base=result["baseline"],
+        baseline=baseline, others=others, all_rules=listing, type_label=type_label, anchor=anchor,
+        extra={k: [(a, labels.get(a, anchor(a))) for a in v] for k, v in result["extra"].items()},
+    )
