@@ -9,15 +9,31 @@ Steps:
 1. **Identical texts** are paired first, in order (the common case when a rule is
    amended: most articles do not change).  This is what greedy on scores would do
    anyway — an identical pair scores 100 — and it keeps the scoring step small.
-2. **Scores**: ``fuzz.ratio`` (normalised Indel similarity, 0..100) of every remaining
+2. **Ratio pairs**: ``fuzz.ratio`` (normalised Indel similarity, 0..100) of every remaining
    A article against every remaining B article, with ``score_cutoff`` =
    :data:`ALIGN_THRESHOLD`.  DECISIONS names ``process.cdist``; cdist needs numpy,
    which is not installed, so the rows are scored with ``process.extract`` (the same
-   C scorer, one call per A article).
-3. **Assignment**: greedy on descending score; ties (within
-   :data:`TIE_EPSILON`) go to the pair whose relative positions are closest,
-   then to the earlier article.  Greedy is exact for the cases that matter here
-   (a clear best counterpart) and needs no scipy.
+   C scorer, one call per A article).  Pairs scoring at least :data:`RATIO_SURE` are
+   assigned greedily on descending score; ties (within :data:`TIE_EPSILON`) go to the
+   pair whose relative positions are closest, then to the earlier article.  Greedy is
+   exact for the cases that matter here (a clear best counterpart) and needs no scipy.
+3. **Bigram pairs** (independently drafted texts: two provinces' rules on one subject
+   share few long runs, so true counterparts score 25–45 on ``fuzz.ratio``), over the
+   articles still unaligned on both sides:
+
+   a. each is a TF-IDF vector of character bigrams (punctuation removed; IDF over these
+      unaligned articles of both sides, so boilerplate such as 违反本条例规定/责令改正/罚款
+      weighs little and subject words such as 秸秆/岸电/清算 much); similarity is the cosine;
+   b. greedy on descending cosine over the pairs with cosine >= :data:`BIGRAM_THRESHOLD`
+      and the ratio pairs of step 2 below :data:`RATIO_SURE` (a penalty template shared
+      by two unrelated articles scores 50–65 on ratio; the cosine decides between them);
+   c. *anchored*: the remaining pairs with cosine >= :data:`ANCHORED_THRESHOLD`, greedy on
+      descending cosine, each accepted only when it keeps the order of the aligned
+      articles around it (the B article lies strictly between the partners of the A
+      article's nearest neighbours on one longest order-preserving chain of the pairs).
+
+   An amended version of one rule rarely reaches this step (its articles pair in 1–2);
+   the bigram pairs are what a cross-province comparison adds.
 4. **Splits**: an A article whose text is covered by several *consecutive* B articles
    — each of them unaligned or aligned to that A article, each found inside the A
    text (``fuzz.partial_ratio`` ≥ :data:`COVER_THRESHOLD`) — becomes one 1:n group
@@ -33,8 +49,11 @@ Example: A = [甲, 乙, 丙], B = [乙', 甲, 丙₁, 丙₂] gives groups ([0],
 
 from __future__ import annotations
 
+import bisect
+import math
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -43,6 +62,14 @@ __all__ = ["ALIGN_THRESHOLD", "COVER_THRESHOLD", "Alignment", "Group", "align_ar
 
 #: Minimum fuzz.ratio (0..100) for two articles to be the same article.
 ALIGN_THRESHOLD = 50.0
+#: fuzz.ratio at or above which a pair is taken on its ratio alone (the same article, amended);
+#: pairs between ALIGN_THRESHOLD and this compete with bigram pairs, ordered by bigram cosine.
+RATIO_SURE = 65.0
+#: TF-IDF character-bigram cosine (0..1) at which two unaligned articles are counterparts wherever
+#: they stand (independently drafted texts on one subject).
+BIGRAM_THRESHOLD = 0.2
+#: The lower cosine accepted for a pair that keeps the order of the aligned articles around it.
+ANCHORED_THRESHOLD = 0.15
 #: Minimum fuzz.partial_ratio for a short article to count as part of a longer one (split/merge).
 COVER_THRESHOLD = 70.0
 #: How much better (ratio points) a split/merge must fit than the 1:1 pair it replaces.
@@ -77,7 +104,10 @@ class Alignment:
     only_b: list[int]
 
 
-def _assign(a_texts: list[str], b_texts: list[str], a_idx: list[int], b_idx: list[int]) -> list[Group]:
+def _ratio_candidates(
+    a_texts: list[str], b_texts: list[str], a_idx: list[int], b_idx: list[int]
+) -> list[tuple[float, float, int, int]]:
+    """(score, position distance, i, j) for every pair with ``fuzz.ratio`` >= ALIGN_THRESHOLD."""
     if not a_idx or not b_idx:
         return []
     na, nb = max(len(a_texts), 1), max(len(b_texts), 1)
@@ -89,10 +119,13 @@ def _assign(a_texts: list[str], b_texts: list[str], a_idx: list[int], b_idx: lis
         ):
             j = b_idx[k]
             cands.append((score, abs(i / na - j / nb), i, j))
+    return cands
+
+
+def _greedy(cands: list[tuple[float, float, int, int]], used_a: set[int], used_b: set[int]) -> list[Group]:
+    """Greedy assignment on descending score (ties within TIE_EPSILON: closest positions first)."""
     # Bucket scores so near-equal scores tie and position decides.
     cands.sort(key=lambda c: (-round(c[0] / TIE_EPSILON), c[1], c[2], c[3]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
     groups = []
     for score, _dist, i, j in cands:
         if i in used_a or j in used_b:
@@ -185,6 +218,7 @@ def _find_splits(
 # Cross-references (违反本条例第三十七条第二款规定) open most penalty articles; their numbers
 # differ between versions and provinces while the phrase inflates every penalty-to-penalty
 # score.  They are reduced to 违反本条例规定 for scoring only (ops use the full text).
+_NON_WORD_RE = re.compile(r"\W+")
 _XREF_RE = re.compile(r"第[零一二三四五六七八九十百千两\d]+条(?:之[零一二三四五六七八九十\d]+)?(?:第[零一二三四五六七八九十\d]+[款项])*(?:[、，和或者至]+第[零一二三四五六七八九十百千两\d]+[条款项](?:第[零一二三四五六七八九十\d]+[款项])*)*")
 
 
@@ -197,6 +231,104 @@ def scoring_text(text: str) -> str:
     return _XREF_RE.sub("", text)
 
 
+def _bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
+    """L2-normalised TF-IDF vectors of character bigrams (punctuation removed), IDF over ``texts``.
+
+    Weights are ``(1 + ln tf) * (ln((N + 1) / (df + 1)) + 1)``: a bigram found in most of the
+    articles (违反, 规定, 责令, 罚款) weighs little, a rare one (岸电, 秸秆, 清算) much.
+    """
+    counts = []
+    df: Counter[str] = Counter()
+    for t in texts:
+        t = _NON_WORD_RE.sub("", t)
+        c = Counter(map(operator.add, t, t[1:]))
+        counts.append(c)
+        df.update(c.keys())
+    n = len(texts)
+    idf = {g: math.log((n + 1) / (k + 1)) + 1.0 for g, k in df.items()}
+    out = []
+    for c in counts:
+        v = {g: (1.0 + math.log(k)) * idf[g] for g, k in c.items()}
+        norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
+        out.append({g: w / norm for g, w in v.items()})
+    return out
+
+
+def _bigram_candidates(
+    a_texts: list[str], b_texts: list[str], free_a: list[int], free_b: list[int]
+) -> dict[tuple[int, int], float]:
+    """Cosine of every (free A, free B) pair scoring at least ANCHORED_THRESHOLD (inverted index)."""
+    vecs = _bigram_vectors([a_texts[i] for i in free_a] + [b_texts[j] for j in free_b])
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, v in zip(free_b, vecs[len(free_a) :], strict=True):
+        for g, w in v.items():
+            postings[g].append((j, w))
+    out: dict[tuple[int, int], float] = {}
+    for i, u in zip(free_a, vecs[: len(free_a)], strict=True):
+        acc: dict[int, float] = defaultdict(float)
+        for g, w in u.items():
+            for j, wb in postings.get(g, ()):
+                acc[j] += w * wb
+        for j, c in acc.items():
+            if c >= ANCHORED_THRESHOLD - 1e-12:
+                out[(i, j)] = min(c, 1.0)
+    return out
+
+
+def _bigram_pass(
+    a_texts: list[str],
+    b_texts: list[str],
+    groups: list[Group],
+    weak: list[tuple[float, float, int, int]],
+    used_a: set[int],
+    used_b: set[int],
+) -> list[Group]:
+    """Steps 3b and 3c of the module docstring: pairs of still unaligned articles by bigram cosine."""
+    free_a = [i for i in range(len(a_texts)) if i not in used_a]
+    free_b = [j for j in range(len(b_texts)) if j not in used_b]
+    if not free_a or not free_b:
+        return []
+    cos = _bigram_candidates(a_texts, b_texts, free_a, free_b)
+    na, nb = max(len(a_texts), 1), max(len(b_texts), 1)
+    weak_pairs = {(i, j) for _s, _d, i, j in weak}
+
+    def ordered(pairs) -> list[tuple[float, float, int, int]]:
+        c = [(cos[p], abs(p[0] / na - p[1] / nb), p[0], p[1]) for p in pairs]
+        c.sort(key=lambda x: (-round(x[0] * 100 / TIE_EPSILON), x[1], x[2], x[3]))
+        return c
+
+    new: list[Group] = []
+
+    def accept(i: int, j: int) -> None:
+        used_a.add(i)
+        used_b.add(j)
+        new.append(Group([i], [j], fuzz.ratio(a_texts[i], b_texts[j])))
+
+    # 3b. Clear counterparts wherever they stand; a weak-ratio pair needs the minimum cosine only.
+    for _c, _d, i, j in ordered(p for p, c in cos.items() if c >= BIGRAM_THRESHOLD or p in weak_pairs):
+        if i not in used_a and j not in used_b:
+            accept(i, j)
+    # 3c. Anchored: a lower cosine is enough when the pair keeps the order of the aligned
+    # articles around it (the skeleton: one longest order-preserving chain of 1:1 pairs).
+    pairs = sorted((g.a[0], g.b[0]) for g in groups + new)
+    keep = longest_increasing([j for _i, j in pairs])
+    sk_a = [pairs[p][0] for p in sorted(keep)]
+    sk_b = [pairs[p][1] for p in sorted(keep)]
+    if not sk_a:
+        return new
+    for _c, _d, i, j in ordered(p for p in cos if p[0] not in used_a and p[1] not in used_b):
+        if i in used_a or j in used_b:
+            continue
+        k = bisect.bisect_left(sk_a, i)
+        lo = sk_b[k - 1] if k > 0 else -1
+        hi = sk_b[k] if k < len(sk_b) else len(b_texts)
+        if lo < j < hi:
+            accept(i, j)
+            sk_a.insert(k, i)
+            sk_b.insert(k, j)
+    return new
+
+
 def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
     """Align two lists of normalised article texts (see module docstring)."""
     a_texts = [scoring_text(t) for t in a_texts]
@@ -205,18 +337,23 @@ def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
     by_text: dict[str, list[int]] = defaultdict(list)
     for j, t in enumerate(b_texts):
         by_text[t].append(j)
-    taken_b: set[int] = set()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
     rest_a: list[int] = []
     for i, t in enumerate(a_texts):
         js = by_text.get(t)
         if js:
             j = js.pop(0)
-            taken_b.add(j)
+            used_a.add(i)
+            used_b.add(j)
             groups.append(Group([i], [j], 100.0))
         else:
             rest_a.append(i)
-    rest_b = [j for j in range(len(b_texts)) if j not in taken_b]
-    groups.extend(_assign(a_texts, b_texts, rest_a, rest_b))
+    rest_b = [j for j in range(len(b_texts)) if j not in used_b]
+    cands = _ratio_candidates(a_texts, b_texts, rest_a, rest_b)
+    groups.extend(_greedy([c for c in cands if c[0] >= RATIO_SURE], used_a, used_b))
+    weak = [c for c in cands if c[0] < RATIO_SURE]
+    groups.extend(_bigram_pass(a_texts, b_texts, groups, weak, used_a, used_b))
 
     def free() -> tuple[set[int], set[int]]:
         return (
@@ -243,8 +380,6 @@ def longest_increasing(seq: list[int]) -> set[int]:
     >>> sorted(longest_increasing([0, 2, 1, 3]))
     [0, 1, 3]
     """
-    import bisect
-
     tails: list[int] = []  # seq values
     tails_pos: list[int] = []
     prev = [-1] * len(seq)

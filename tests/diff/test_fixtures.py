@@ -23,6 +23,7 @@ STRUCTURAL = {
     "moved": {"moved": 1, "renumbered": 2, "unchanged": 7},
     "split": {"split": 1, "renumbered": 2, "unchanged": 6},
     "merged": {"merged": 1, "renumbered": 2, "unchanged": 6},
+    "cross_province": {"changed": 6, "added": 2, "removed": 1, "renumbered": 2, "moved": 1},
 }
 TYPE_TABLES = {
     "type_number": ["number"] * 5,
@@ -114,3 +115,30 @@ def test_every_article_appears_exactly_once_in_every_fixture(load_case):
         seen_b = [i for p in d["pairs"] for i in p["b_articles"]] + d["only_in_b"]
         assert sorted(seen_a) == sorted(x.id for x in a.articles), name
         assert sorted(seen_b) == sorted(x.id for x in b.articles), name
+
+
+def test_cross_province_counterparts_pair_by_subject(load_case):
+    """Independently drafted articles: the pairing a reader would make, and nothing more."""
+    a, b, _ = load_case("cross_province")
+    d = diff_rules(a, b)
+    got = [([x.split("#art-")[1] for x in p["a_articles"]], [x.split("#art-")[1] for x in p["b_articles"]]) for p in d["pairs"]]
+    assert got == [(["1"], ["1"]), (["2"], ["3"]), (["3"], ["2"]), (["4"], ["4"]), (["6"], ["6"]), (["7"], ["8"])]
+    assert [x.split("#art-")[1] for x in d["only_in_a"]] == ["5"]  # 收费 (fees): no counterpart
+    assert [x.split("#art-")[1] for x in d["only_in_b"]] == ["5", "7"]  # incentives; mixed-transport fine
+    # Most of these pairs are below the fuzz.ratio threshold: the bigram pass found them.
+    assert sum(p["similarity"] < 0.5 for p in d["pairs"]) == 3
+
+
+def test_amended_version_keeps_ratio_alignment():
+    """An amended article and an unrelated one sharing boilerplate: the amended one wins."""
+    from app.diff import RuleSide, SideArticle
+
+    def side(rid, texts):
+        arts = [SideArticle(f"{rid}#art-{k + 1}", str(k + 1), f"第{k + 1}条", t) for k, t in enumerate(texts)]
+        return RuleSide(rid, rid + "@v", rid, arts, [])
+
+    a = side("x/a", ["单位未按照规定公开排放信息的，由生态环境部门责令改正，处二万元以上十万元以下罚款。"])
+    b = side("x/b", ["单位拒不执行停产决定的，由生态环境部门责令改正，处二万元以上十万元以下罚款。",
+                     "单位未按照规定如实公开排放信息的，由生态环境部门责令限期改正，处二万元以上二十万元以下罚款。"])
+    d = diff_rules(a, b)
+    assert [(p["a_articles"], p["b_articles"]) for p in d["pairs"]] == [(["x/a#art-1"], ["x/b#art-2"])]
