@@ -279,7 +279,7 @@ def _bigram_pass(
     a_texts: list[str],
     b_texts: list[str],
     groups: list[Group],
-    weak: list[tuple[float, float, int, int]],
+    weak: list[tuple[int, int]],
     used_a: set[int],
     used_b: set[int],
 ) -> list[Group]:
@@ -290,7 +290,7 @@ def _bigram_pass(
         return []
     cos = _bigram_candidates(a_texts, b_texts, free_a, free_b)
     na, nb = max(len(a_texts), 1), max(len(b_texts), 1)
-    weak_pairs = {(i, j) for _s, _d, i, j in weak}
+    weak_pairs = set(weak)
 
     def ordered(pairs) -> list[tuple[float, float, int, int]]:
         c = [(cos[p], abs(p[0] / na - p[1] / nb), p[0], p[1]) for p in pairs]
@@ -350,10 +350,7 @@ def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
         else:
             rest_a.append(i)
     rest_b = [j for j in range(len(b_texts)) if j not in used_b]
-    cands = _ratio_candidates(a_texts, b_texts, rest_a, rest_b)
-    groups.extend(_greedy([c for c in cands if c[0] >= RATIO_SURE], used_a, used_b))
-    weak = [c for c in cands if c[0] < RATIO_SURE]
-    groups.extend(_bigram_pass(a_texts, b_texts, groups, weak, used_a, used_b))
+    groups.extend(_greedy(_ratio_candidates(a_texts, b_texts, rest_a, rest_b), used_a, used_b))
 
     def free() -> tuple[set[int], set[int]]:
         return (
@@ -367,6 +364,16 @@ def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
         free_a, free_b = free()
     if free_a:
         groups.extend(_find_splits(b_texts, a_texts, groups, "b", free_a))
+        free_a, free_b = free()
+    # Bigram pass over what is left; 1:1 ratio pairs below RATIO_SURE are put back and
+    # compete in it (ordered by cosine) with the pairs it finds.
+    weak = [g for g in groups if g.kind == "pair" and g.score < RATIO_SURE]
+    if free_a and free_b or weak:
+        for g in weak:
+            groups.remove(g)
+        used_a = {i for g in groups for i in g.a}
+        used_b = {j for g in groups for j in g.b}
+        groups.extend(_bigram_pass(a_texts, b_texts, groups, [(g.a[0], g.b[0]) for g in weak], used_a, used_b))
         free_a, free_b = free()
     # Splits/merges only ever absorb free articles or their own 1:1 partner, so every
     # index is still in exactly one group or one "only" list.

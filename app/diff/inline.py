@@ -61,29 +61,28 @@ def _dmp() -> diff_match_patch:
 _DMP = _dmp()
 
 
-def _encode(tokens: list[str], table: dict[str, str], units: list[str]) -> str:
-    out = []
-    for tok in tokens:
-        ch = table.get(tok)
-        if ch is None:
-            n = len(units)
-            ch = chr(_PUA_START + n) if n < _PUA_SIZE else chr(_SPUA_START + n - _PUA_SIZE)
-            table[tok] = ch
-            units.append(tok)
-        out.append(ch)
-    return "".join(out)
+def _char(n: int) -> str:
+    return chr(_PUA_START + n) if n < _PUA_SIZE else chr(_SPUA_START + n - _PUA_SIZE)
 
 
-def _decode(chars: str, units: list[str]) -> str:
-    return "".join(units[(o - _PUA_START) if o < _SPUA_START else (o - _SPUA_START + _PUA_SIZE)]
-                   for o in map(ord, chars))  # fmt: skip
+def _encode_pair(a_tokens: list[str], b_tokens: list[str]) -> tuple[str, str, dict[str, str]]:
+    """Both token lists as strings of one private-use character per distinct unit, and the
+    decoding table (character -> unit).  One dict pass, then C-level joins."""
+    table = {tok: _char(n) for n, tok in enumerate(dict.fromkeys(a_tokens + b_tokens))}
+    units = {ch: tok for tok, ch in table.items()}
+    get = table.__getitem__
+    return "".join(map(get, a_tokens)), "".join(map(get, b_tokens)), units
+
+
+def _decode(chars: str, units: dict[str, str]) -> str:
+    return "".join(map(units.__getitem__, chars))
 
 
 def _is_han(unit: str) -> bool:
     return len(unit) == 1 and ("\u4e00" <= unit <= "\u9fff" or "\u3400" <= unit <= "\u4dbf")
 
 
-def _absorb_single_chars(diffs: list, units: list[str]) -> None:
+def _absorb_single_chars(diffs: list, units: dict[str, str]) -> None:
     """Fold a one-Han-character equality between two edits into them (in place).
 
     Chinese words are mostly two characters and there is no segmenter here, so
@@ -113,10 +112,9 @@ def inline_ops(a: str, b: str, a_tokens: list[str] | None = None, b_tokens: list
     """
     if a == b:
         return [Op("equal", a, b)] if a else []
-    table: dict[str, str] = {}
-    units: list[str] = []
-    ea = _encode(a_tokens if a_tokens is not None else tokenize(a), table, units)
-    eb = _encode(b_tokens if b_tokens is not None else tokenize(b), table, units)
+    ea, eb, units = _encode_pair(
+        a_tokens if a_tokens is not None else tokenize(a), b_tokens if b_tokens is not None else tokenize(b)
+    )
     diffs = _DMP.diff_main(ea, eb, False)
     _DMP.diff_cleanupSemantic(diffs)
     _absorb_single_chars(diffs, units)

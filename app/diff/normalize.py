@@ -63,9 +63,14 @@ _VARIANT_TABLE = str.maketrans(VARIANTS)
 #: Half-width punctuation (as NFKC leaves it) to the canonical full-width form.
 _FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？", "[": "〔", "]": "〕"}
 
+# Fast paths (the result is the same as the full pipeline): translate only when a glyph of the
+# table occurs; skip NFKC when the text is NFKC-normal once its common full-width punctuation
+# (which NFKC maps one-to-one to ASCII) is replaced.
+_PRE_NFKC_RE = re.compile("[︰︓︔︐︒︑]")
+_VARIANT_RE = re.compile("[" + re.escape("".join(VARIANTS)) + "]")
+_NFKC_SIMPLE = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("\u3000", " "))
 _DIGIT_SEP_RE = re.compile(r"(?<=\d)([.:,])(?=\d)")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_HALF_PUNCT_RE = re.compile(r"[,:;()!?\[\]]")
 _PERIOD_RE = re.compile(r"(?<![0-9A-Za-z])\.|\.(?![0-9A-Za-z])")
 _QUOTE_RE = re.compile(r'"')
 _WS_NEWLINE_RE = re.compile(r"\s*\n\s*")
@@ -97,14 +102,22 @@ def normalize_text(text: str) -> str:
     """Return the canonical form of ``text`` used by alignment and inline diffs."""
     if not text:
         return ""
-    text = text.translate(_PRE_NFKC)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_VARIANT_TABLE)
+    if _PRE_NFKC_RE.search(text):
+        text = text.translate(_PRE_NFKC)
+    simple = text
+    for full, half in _NFKC_SIMPLE:
+        if full in simple:
+            simple = simple.replace(full, half)
+    text = simple if unicodedata.is_normalized("NFKC", simple) else unicodedata.normalize("NFKC", text)
+    if _VARIANT_RE.search(text):
+        text = text.translate(_VARIANT_TABLE)
     text = text.replace("...", "…")  # NFKC turns the ellipsis into three periods
     text = _THOUSANDS_RE.sub("", text)
     # Protect separators inside numbers (3.5, 10:30) while converting the rest.
     text = _DIGIT_SEP_RE.sub(lambda m: {".": "\x00", ":": "\x01", ",": "\x02"}[m.group(1)], text)
-    text = _HALF_PUNCT_RE.sub(lambda m: _FULL[m.group(0)], text)
+    for half, full in _FULL.items():
+        if half in text:
+            text = text.replace(half, full)
     text = _PERIOD_RE.sub("。", text)
     text = text.replace("\x00", ".").replace("\x01", ":").replace("\x02", ",")
     if '"' in text:

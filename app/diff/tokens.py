@@ -73,8 +73,14 @@ NUMBER_RE = re.compile(
 )
 _DATE_RE = re.compile(_DATE)
 _LEX = "|".join(re.escape(w) for w in sorted(LEXICON, key=len, reverse=True))
+# Each alternative is guarded by a lookahead on its possible first characters, so at an
+# ordinary Han character the engine skips the number and lexicon branches at once (same
+# units as without the guards, about twice as fast).
+_NUM_FIRST = re.escape("".join(sorted(set(ZH_NUMERAL_CHARS + "第百0123456789"))))
+_LEX_FIRST = re.escape("".join(sorted({w[0] for w in LEXICON})))
 _TOKEN_RE = re.compile(
-    rf"{NUMBER_RE.pattern}|[A-Za-zμ][A-Za-z0-9μ]*(?:[./][A-Za-z0-9μ]+)*|{_LEX}|.",
+    rf"(?=[{_NUM_FIRST}])(?:{NUMBER_RE.pattern})|[A-Za-zμ][A-Za-z0-9μ]*(?:[./][A-Za-z0-9μ]+)*"
+    rf"|(?=[{_LEX_FIRST}])(?:{_LEX})|.",
     re.DOTALL,
 )
 
