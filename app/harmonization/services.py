@@ -146,3 +146,39 @@ def alignment_events(session: Session, until: dt.date, since: dt.date | None = N
 
     params, index, hrs = _inputs(session)
     return alignment_changes(hrs, params, index, until, since)
+
+
+# ---------------------------------------------------------------- changes and the annual report
+
+CHANGE_ACTIONS = {"version_added": "added", "corrected": "corrected", "repealed": "repealed"}
+MAX_AUDIT_ROWS = 5000
+
+
+def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
+    """Audit entries (version added, corrected, repealed) with their versions, newest first."""
+    from app.harmonization.feeds import ChangeEvent
+    from app.registry.models import AuditEntry
+
+    entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action.in_(list(CHANGE_ACTIONS)))
+                                   .order_by(AuditEntry.id.desc()).limit(limit)))
+    ids = {e.target for e in entries}
+    versions = {v.id: v for v in session.scalars(select(RuleVersion).where(RuleVersion.id.in_(ids)))} if ids else {}
+    out = []
+    for e in entries:
+        v = versions.get(e.target)
+        if v is None:  # a pruned rule: nothing left to link to
+            continue
+        kind = CHANGE_ACTIONS[e.action]
+        date = v.repealed if kind == "repealed" and v.repealed else v.effective or v.start
+        out.append(ChangeEvent(kind=kind, rule_id=v.rule_id, version=v.id, title=v.title,
+                               jurisdiction=v.jurisdiction, topic=v.topic, date=date, recorded_at=e.at))
+    return out
+
+
+def annual_report(session: Session, year: int) -> str:
+    """The 年度体检 for ``year`` as one self-contained HTML document."""
+    from app.harmonization.report import annual_report as render
+
+    params, index, hrs = _inputs(session)
+    return render(year, hard_rules=hrs, params=params, records=index, changes=change_events(session),
+                  generated_on=temporal.today())
