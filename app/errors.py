@@ -47,7 +47,7 @@ def _wants_json() -> bool:
 
 def registry_error_response(err: RegistryError) -> tuple[Response, int] | tuple[str, int]:
     status = status_of(err)
-    fields = dict(err.fields)
+    fields = {k: v if isinstance(v, list) else [str(v)] for k, v in dict(err.fields).items()}
     if isinstance(err, CorpusError):
         for p in err.problems:
             fields.setdefault(p.field or "document", []).append(str(p))
