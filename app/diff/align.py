@@ -62,6 +62,9 @@ __all__ = ["ALIGN_THRESHOLD", "COVER_THRESHOLD", "Alignment", "Group", "align_ar
 
 #: Minimum fuzz.ratio (0..100) for two articles to be the same article.
 ALIGN_THRESHOLD = 50.0
+#: fuzz.ratio at which an article between two identical pairs is paired with the article in
+#: the same place on the other side without further scoring (step 2's fast path).
+DIAGONAL_THRESHOLD = 80.0
 #: fuzz.ratio at or above which a pair is taken on its ratio alone (the same article, amended);
 #: pairs between ALIGN_THRESHOLD and this compete with bigram pairs, ordered by bigram cosine.
 RATIO_SURE = 65.0
@@ -120,6 +123,36 @@ def _ratio_candidates(
             j = b_idx[k]
             cands.append((score, abs(i / na - j / nb), i, j))
     return cands
+
+
+def _diagonal(
+    a_texts: list[str], b_texts: list[str], groups: list[Group], used_a: set[int], used_b: set[int]
+) -> list[Group]:
+    """Step 2's fast path: amended articles sitting where they were.
+
+    Between two consecutive identical pairs (in order) that enclose as many unaligned
+    A articles as B articles, the k-th A article and the k-th B article are paired when
+    ``fuzz.ratio`` >= :data:`DIAGONAL_THRESHOLD`, without scoring them against the rest
+    of the rule.  This is the common case of a version diff and spares most of the
+    all-pairs scoring; an article that moved or a gap of unequal sides goes to the
+    full scoring.
+    """
+    pairs = sorted((g.a[0], g.b[0]) for g in groups)
+    keep = sorted(longest_increasing([j for _i, j in pairs]))
+    chain = [(-1, -1)] + [pairs[p] for p in keep] + [(len(a_texts), len(b_texts))]
+    new = []
+    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
+        gap_a = [i for i in range(i0 + 1, i1) if i not in used_a]
+        gap_b = [j for j in range(j0 + 1, j1) if j not in used_b]
+        if not gap_a or len(gap_a) != len(gap_b):
+            continue
+        for i, j in zip(gap_a, gap_b):
+            score = fuzz.ratio(a_texts[i], b_texts[j], score_cutoff=DIAGONAL_THRESHOLD)
+            if score:
+                used_a.add(i)
+                used_b.add(j)
+                new.append(Group([i], [j], score))
+    return new
 
 
 def _greedy(cands: list[tuple[float, float, int, int]], used_a: set[int], used_b: set[int]) -> list[Group]:
@@ -349,6 +382,8 @@ def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
             groups.append(Group([i], [j], 100.0))
         else:
             rest_a.append(i)
+    groups.extend(_diagonal(a_texts, b_texts, groups, used_a, used_b))
+    rest_a = [i for i in rest_a if i not in used_a]
     rest_b = [j for j in range(len(b_texts)) if j not in used_b]
     groups.extend(_greedy(_ratio_candidates(a_texts, b_texts, rest_a, rest_b), used_a, used_b))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz.distance import Indel
 
 from app.diff.tokens import tokenize
 
@@ -59,6 +60,27 @@ def _dmp() -> diff_match_patch:
 
 
 _DMP = _dmp()
+
+
+def _core_diff(ea: str, eb: str) -> list:
+    """A minimal insert/delete diff of two encoded strings, as diff-match-patch tuples.
+
+    rapidfuzz's Indel (LCS) opcodes (C++) instead of diff-match-patch's pure-Python bisect:
+    the same edit model (insertions and deletions, fewest edited units), about 10x faster on
+    a long, much-changed article pair.  diff-match-patch's merge and semantic clean-up run
+    on the result as before.
+    """
+    diffs: list = []
+    for tag, i1, i2, j1, j2 in Indel.opcodes(ea, eb):
+        if tag == "equal":
+            diffs.append((0, ea[i1:i2]))
+            continue
+        if i2 > i1:
+            diffs.append((-1, ea[i1:i2]))
+        if j2 > j1:
+            diffs.append((1, eb[j1:j2]))
+    _DMP.diff_cleanupMerge(diffs)
+    return diffs
 
 
 def _char(n: int) -> str:
@@ -115,7 +137,7 @@ def inline_ops(a: str, b: str, a_tokens: list[str] | None = None, b_tokens: list
     ea, eb, units = _encode_pair(
         a_tokens if a_tokens is not None else tokenize(a), b_tokens if b_tokens is not None else tokenize(b)
     )
-    diffs = _DMP.diff_main(ea, eb, False)
+    diffs = _core_diff(ea, eb)
     _DMP.diff_cleanupSemantic(diffs)
     _absorb_single_chars(diffs, units)
     ops: list[Op] = []
