@@ -69,13 +69,13 @@ def test_bad_queries_are_400(client):
 
 
 def test_private_fields_are_not_searchable(client):
-    for q in ("rule_id:cn-sh", "version:x", "valid_from:2020"):
+    for q in ("rule_id:cn-sh", "version:x", "valid_from:2020", "source_url:https"):
         r = client.get("/api/v1/search", query_string={"q": q})
         assert r.status_code == 400
         err = r.get_json()["error"]
         assert "not a searchable field" in err["message"] and isinstance(err["fields"]["q"], list)
     # any other name:value is literal text, never a field: nothing in the corpus contains it
-    assert ids(client, "source_url:https") == []
+    assert ids(client, "colour:red") == []
 
 
 def test_search_page_renders_hits_and_facets(client):
