@@ -129,15 +129,22 @@ def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tu
     out: dict[str, list[tuple[dt.date, float]]] = {"全部 All": progress_series(hrs, params, index, as_of)}
     for hr in hrs:
         detail = hard_rule_detail(hr.id, hrs, params, index, as_of)
-        out[hr.id] = [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in detail["timeline"]]
+        out[hr.id] = _timeline_points(detail["timeline"])
     return out
 
 
-def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
-    """One hard rule's timeline as a chart series ``{id: [(date, aligned_share)]}``; NotFound for an unknown id."""
+def _timeline_points(timeline: list[dict]) -> list[tuple[dt.date, float]]:
+    return [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in timeline]
+
+
+def hard_rule_series(
+    session: Session, hard_rule_id: str, as_of: dt.date
+) -> dict[str, list[tuple[dt.date, float]]]:
+    """One hard rule's timeline as a chart series ``{id: [(date, aligned_share)]}``; NotFound for an
+    unknown id."""
     params, index, hrs = _inputs(session)
     detail = hard_rule_detail(hard_rule_id, hrs, params, index, as_of)
-    return {hard_rule_id: [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in detail["timeline"]]}
+    return {hard_rule_id: _timeline_points(detail["timeline"])}
 
 
 def alignment_events(session: Session, until: dt.date, since: dt.date | None = None) -> list:

@@ -15,8 +15,14 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 FIXTURE_CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 SH_2020 = "cn-sh/environment/sample-wwtp@2020-01-01"
 SH_2023 = "cn-sh/environment/sample-wwtp@2023-03-01"
@@ -33,10 +39,15 @@ def base_url(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("browser")
     shutil.copytree(FIXTURE_CORPUS, tmp / "corpus")
-    app = create_app({
-        "TESTING": True, "DATABASE_URL": f"sqlite:///{tmp / 'registry.sqlite3'}",
-        "REGISTRY_CORPUS": str(tmp / "corpus"), "REGISTRY_INDEX": str(tmp / "index"), "SECRET_KEY": "browser-test",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp / 'registry.sqlite3'}",
+            "REGISTRY_CORPUS": str(tmp / "corpus"),
+            "REGISTRY_INDEX": str(tmp / "index"),
+            "SECRET_KEY": "browser-test",
+        }
+    )
     result = app.test_cli_runner().invoke(cli, ["load"])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -68,10 +79,22 @@ def page(browser):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text)
-          if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-          if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    pg.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    pg.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     yield pg
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations, every asset (CSS, JS) served
@@ -94,8 +117,11 @@ def test_compare_columns_scroll_together(page, base_url):
     page.goto(f"{base_url}/compare?a={SH_2020}&b={SH_2023}")
     a, b = page.locator("#pane-a"), page.locator("#pane-b")
     # facing rows were given the same height by compare.js
-    heights = page.evaluate("""() => [...document.querySelectorAll('#pane-a .cmp-row')].map((r, i) =>
-        [r.getBoundingClientRect().height, document.querySelectorAll('#pane-b .cmp-row')[i].getBoundingClientRect().height])""")
+    heights = page.evaluate("""() => {
+        const b = document.querySelectorAll('#pane-b .cmp-row');
+        return [...document.querySelectorAll('#pane-a .cmp-row')].map((r, i) =>
+            [r.getBoundingClientRect().height, b[i].getBoundingClientRect().height]);
+    }""")
     assert heights and all(abs(x - y) < 1 for x, y in heights)
     # make the panes short so they scroll, then scroll one and watch the other follow
     page.evaluate("() => document.querySelectorAll('.cmp-pane').forEach(p => p.style.maxHeight = '120px')")
@@ -106,14 +132,16 @@ def test_compare_columns_scroll_together(page, base_url):
     page.mouse.wheel(0, 40)
     page.wait_for_function(
         "() => document.getElementById('pane-a').scrollTop === document.getElementById('pane-b').scrollTop"
-        " && document.getElementById('pane-a').scrollTop > 60")
+        " && document.getElementById('pane-a').scrollTop > 60"
+    )
     # a jump link of the change list brings both columns to the row
     a.evaluate("el => { el.scrollTop = 0; }")
     last = page.locator(".cmp-changes a").last
     last.click()
     page.wait_for_function(
         "() => document.getElementById('pane-a').scrollTop > 0"
-        " && document.getElementById('pane-a').scrollTop === document.getElementById('pane-b').scrollTop")
+        " && document.getElementById('pane-a').scrollTop === document.getElementById('pane-b').scrollTop"
+    )
 
 
 def test_compare_screenshot(page, base_url):

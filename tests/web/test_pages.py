@@ -50,7 +50,8 @@ def test_compare_two_versions_side_by_side(client):
     assert "/rules/cn-sh/environment/sample-wwtp@2020-01-01#art-1" in page
     # the rows of both columns are the same rows, in the same order
     assert re.findall(r'data-row="(\d+)"', page.split('id="pane-b"')[0]) == re.findall(
-        r'data-row="(\d+)"', page.split('id="pane-b"')[1])
+        r'data-row="(\d+)"', page.split('id="pane-b"')[1]
+    )
 
 
 def test_compare_from_the_rule_page_form(client):
@@ -83,16 +84,19 @@ def test_compare_form_without_arguments(client):
     assert 'name="baseline"' in html(resp)
 
 
-@pytest.mark.parametrize("query, status", [
-    ("a=nope&b=x/y/z", 404),
-    (f"a={SH}&b=cn-sh/environment/missing", 404),
-    (f"a={SH}@2019-01-01&b={JS}", 404),
-    (f"a={SH}", 400),
-    (f"baseline={SH}", 400),
-    (f"baseline=bad&rules={JS}", 404),
-    (f"a={SH}&b={JS}&as_of=2020-02-30", 400),
-    (f"a={SH}&b={JS}&as_of=1990-01-01", 404),  # nothing in force then
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("a=nope&b=x/y/z", 404),
+        (f"a={SH}&b=cn-sh/environment/missing", 404),
+        (f"a={SH}@2019-01-01&b={JS}", 404),
+        (f"a={SH}", 400),
+        (f"baseline={SH}", 400),
+        (f"baseline=bad&rules={JS}", 404),
+        (f"a={SH}&b={JS}&as_of=2020-02-30", 400),
+        (f"a={SH}&b={JS}&as_of=1990-01-01", 404),  # nothing in force then
+    ],
+)
 def test_compare_bad_input_is_an_error_page(client, query, status):
     resp = client.get(f"/compare?{query}")
     assert resp.status_code == status
@@ -146,8 +150,8 @@ def test_scoreboard_page(client):
     assert "示例示范区化学需氧量统一限值" in page
     assert "<svg" in page and "/hard-rules/dz-cod-common-limit" in page
     marker = '<div class="chart" id="progress-chart">'
-    svg = page[page.index(marker) + len(marker):]
-    ET.fromstring(svg[svg.index("<svg"):svg.index("</svg>") + 6])
+    svg = page[page.index(marker) + len(marker) :]
+    ET.fromstring(svg[svg.index("<svg") : svg.index("</svg>") + 6])
 
 
 def test_hard_rule_page_and_svg(client):
@@ -163,7 +167,7 @@ def test_hard_rule_page_and_svg(client):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
-@pytest.mark.parametrize("url", [f"/hard-rules/nope", "/hard-rules/nope.svg"])
+@pytest.mark.parametrize("url", ["/hard-rules/nope", "/hard-rules/nope.svg"])
 def test_unknown_hard_rule_is_404(client, url):
     assert client.get(url).status_code == 404
 
@@ -181,11 +185,17 @@ def test_compliance_form(client):
 
 def test_compliance_submit(client):
     token = with_csrf(client)
-    resp = client.post("/compliance", data={
-        "csrf_token": token, "jurisdictions": ["CN-SH", "CN-JS"],
-        "fact_key": ["env.water.cod.max_concentration", ""], "fact_value": ["35", ""], "fact_scope": ["A级", ""],
-        "expand_to": "CN-ZJ",
-    })
+    resp = client.post(
+        "/compliance",
+        data={
+            "csrf_token": token,
+            "jurisdictions": ["CN-SH", "CN-JS"],
+            "fact_key": ["env.water.cod.max_concentration", ""],
+            "fact_value": ["35", ""],
+            "fact_scope": ["A级", ""],
+            "expand_to": "CN-ZJ",
+        },
+    )
     assert resp.status_code == 200, html(resp)
     page = html(resp)
     assert 'id="results"' in page
@@ -194,17 +204,24 @@ def test_compliance_submit(client):
     assert 'id="strictest"' in page and 'id="expansion"' in page
 
 
-@pytest.mark.parametrize("data", [
-    {"jurisdictions": [], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["35"]},
-    {"jurisdictions": ["CN-SH"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["abc"]},
-    {"jurisdictions": ["CN-SH"], "fact_key": [""], "fact_value": [""]},
-    {"jurisdictions": ["XX"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["35"]},
-    {"jurisdictions": ["CN-SH"], "fact_key": ["no.such.key"], "fact_value": ["1"]},
-    {"jurisdictions": ["CN-SH"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["35"],
-     "as_of": "2020-02-31"},
-    {"jurisdictions": ["CN-SH"], "fact_key": ["env.eia.mutual_recognition"], "fact_value": ["12"]},
-    {"jurisdictions": ["CN-SH"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["nan"]},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"jurisdictions": [], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["35"]},
+        {"jurisdictions": ["CN-SH"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["abc"]},
+        {"jurisdictions": ["CN-SH"], "fact_key": [""], "fact_value": [""]},
+        {"jurisdictions": ["XX"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["35"]},
+        {"jurisdictions": ["CN-SH"], "fact_key": ["no.such.key"], "fact_value": ["1"]},
+        {
+            "jurisdictions": ["CN-SH"],
+            "fact_key": ["env.water.cod.max_concentration"],
+            "fact_value": ["35"],
+            "as_of": "2020-02-31",
+        },
+        {"jurisdictions": ["CN-SH"], "fact_key": ["env.eia.mutual_recognition"], "fact_value": ["12"]},
+        {"jurisdictions": ["CN-SH"], "fact_key": ["env.water.cod.max_concentration"], "fact_value": ["nan"]},
+    ],
+)
 def test_compliance_validation_errors_on_the_form(client, data):
     token = with_csrf(client)
     resp = client.post("/compliance", data={"csrf_token": token, **data})
@@ -214,10 +231,15 @@ def test_compliance_validation_errors_on_the_form(client, data):
 
 
 def test_compliance_without_csrf_is_400(client):
-    resp = client.post("/compliance", data={"jurisdictions": ["CN-SH"], "fact_key": ["x"], "fact_value": ["1"]})
+    resp = client.post(
+        "/compliance", data={"jurisdictions": ["CN-SH"], "fact_key": ["x"], "fact_value": ["1"]}
+    )
     assert resp.status_code == 400
     with_csrf(client)
-    assert client.post("/compliance", data={"csrf_token": "wrong", "jurisdictions": ["CN-SH"]}).status_code == 400
+    assert (
+        client.post("/compliance", data={"csrf_token": "wrong", "jurisdictions": ["CN-SH"]}).status_code
+        == 400
+    )
 
 
 # ---------------------------------------------------------------- innovations and stats
@@ -233,10 +255,16 @@ def test_innovations_page(client):
     assert "<p>示范区三地统一项目审批流程（测试用示例）。</p>" in page  # Markdown rendered
 
 
-@pytest.mark.parametrize("query, present", [
-    ("category=项目管理", True), ("category=生态保护", False), ("promoted=true", False),
-    ("promoted=false", False), ("promoted=unknown", True),
-])
+@pytest.mark.parametrize(
+    "query, present",
+    [
+        ("category=项目管理", True),
+        ("category=生态保护", False),
+        ("promoted=true", False),
+        ("promoted=false", False),
+        ("promoted=unknown", True),
+    ],
+)
 def test_innovations_filters(client, query, present):
     resp = client.get(f"/innovations?{query}")
     assert resp.status_code == 200
@@ -284,11 +312,15 @@ def test_api_docs_lists_every_operation(client, loaded):
 
 
 def test_signin_and_signout(client, runner, cli):
-    result = runner.invoke(cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"])
+    result = runner.invoke(
+        cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"]
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/signin").status_code == 200
     token = with_csrf(client)
-    resp = client.post("/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "/matrix"})
+    resp = client.post(
+        "/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "/matrix"}
+    )
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/matrix")
     with client.session_transaction() as sess:
         assert sess["user"] == "ana"
@@ -320,8 +352,10 @@ def test_signin_without_csrf_is_400(client):
 def test_signin_next_must_be_local(client, runner, cli):
     runner.invoke(cli, ["user", "add", "ana", "--role", "viewer", "--password", "s3cret-pw"])
     token = with_csrf(client)
-    resp = client.post("/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw",
-                                        "next": "//evil.example/"})
+    resp = client.post(
+        "/signin",
+        data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "//evil.example/"},
+    )
     assert resp.status_code == 303 and resp.headers["Location"] == "/"
 
 
@@ -404,8 +438,15 @@ def test_innovations_downloads(client):
     assert wb.worksheets[0].max_row == 2
 
 
-@pytest.mark.parametrize("url", ["/matrix.csv?topic=nope", "/matrix.xlsx?as_of=bad", "/scoreboard.csv?as_of=2021-02-29",
-                                 "/innovations.xlsx?promoted=2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/matrix.csv?topic=nope",
+        "/matrix.xlsx?as_of=bad",
+        "/scoreboard.csv?as_of=2021-02-29",
+        "/innovations.xlsx?promoted=2",
+    ],
+)
 def test_download_bad_input(client, url):
     assert client.get(url).status_code == 400
 
@@ -413,8 +454,20 @@ def test_download_bad_input(client, url):
 # ---------------------------------------------------------------- every page, both languages
 
 
-@pytest.mark.parametrize("url", ["/compare", "/matrix", "/scoreboard", f"/hard-rules/{HR}", "/compliance",
-                                 "/innovations", "/stats", "/api", "/signin"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/compare",
+        "/matrix",
+        "/scoreboard",
+        f"/hard-rules/{HR}",
+        "/compliance",
+        "/innovations",
+        "/stats",
+        "/api",
+        "/signin",
+    ],
+)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_answers_in_both_languages(client, url, lang):
     resp = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
@@ -422,7 +475,9 @@ def test_every_page_answers_in_both_languages(client, url, lang):
     page = html(resp)
     assert ('lang="en"' in page) is (lang == "en")
     assert "Content-Security-Policy" in resp.headers
-    assert not re.search(r'(src|href)="(https?:)?//(?!example\.org)', page.split("<main>")[0])  # no CDN assets
+    assert not re.search(
+        r'(src|href)="(https?:)?//(?!example\.org)', page.split("<main>")[0]
+    )  # no CDN assets
 
 
 def test_nav_links_to_the_new_pages(client):

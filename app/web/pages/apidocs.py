@@ -37,16 +37,31 @@ def operations(spec: dict) -> list[dict]:
             if not isinstance(op, dict):
                 continue
             params = [
-                {"name": p.get("name"), "in": p.get("in"), "required": bool(p.get("required")),
-                 "type": _schema_text(p.get("schema"), components), "description": p.get("description", "")}
+                {
+                    "name": p.get("name"),
+                    "in": p.get("in"),
+                    "required": bool(p.get("required")),
+                    "type": _schema_text(p.get("schema"), components),
+                    "description": p.get("description", ""),
+                }
                 for p in [*shared, *op.get("parameters", [])]
             ]
-            out.append({
-                "path": path, "method": method.upper(), "summary": op.get("summary", ""),
-                "description": op.get("description", ""), "tags": op.get("tags", []), "parameters": params,
-                "has_body": "requestBody" in op, "responses": sorted(op.get("responses", {}).keys()),
-                "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "").strip("-"),
-            })
+            out.append(
+                {
+                    "path": path,
+                    "method": method.upper(),
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tags": op.get("tags", []),
+                    "parameters": params,
+                    "has_body": "requestBody" in op,
+                    "responses": sorted(op.get("responses", {}).keys()),
+                    "anchor": f"{method}-{path}".replace("/", "-")
+                    .replace("{", "")
+                    .replace("}", "")
+                    .strip("-"),
+                }
+            )
     return out
 
 

@@ -83,8 +83,10 @@ def compare():  # type: ignore[no-untyped-def]
     if not a and not b:
         return render_template("compare/form.html", as_of=as_of, all_rules=listing, a="", b="")
     if not a or not b:
-        raise ValidationError("name two rules to compare: ?a=<rule or version>&b=<rule or version>",
-                              fields={"a" if not a else "b": ["required"]})
+        raise ValidationError(
+            "name two rules to compare: ?a=<rule or version>&b=<rule or version>",
+            fields={"a" if not a else "b": ["required"]},
+        )
     side_a, side_b = rule_side(s, a, as_of), rule_side(s, b, as_of)
     result = diff_rules(side_a, side_b)
     rows = render_side_by_side(result, side_a, side_b)
@@ -94,18 +96,33 @@ def compare():  # type: ignore[no-untyped-def]
     types = [(k, type_counts[k]) for k in TYPE_ORDER if type_counts.get(k)]
     changes = [r for r in rows if r["status"] != "same" or r["moved"]]
     return render_template(
-        "compare/two.html", as_of=as_of, result=result, rows=rows, changes=changes, types=types,
-        side_a=side_a, side_b=side_b, a=a, b=b,
-        labels_a={art.id: art.label for art in side_a.articles}, labels_b={art.id: art.label for art in side_b.articles}, all_rules=listing, type_label=type_label, anchor=anchor,
+        "compare/two.html",
+        as_of=as_of,
+        result=result,
+        rows=rows,
+        changes=changes,
+        types=types,
+        side_a=side_a,
+        side_b=side_b,
+        a=a,
+        b=b,
+        labels_a={art.id: art.label for art in side_a.articles},
+        labels_b={art.id: art.label for art in side_b.articles},
+        all_rules=listing,
+        type_label=type_label,
+        anchor=anchor,
     )
 
 
 def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[no-untyped-def]
     if not others:
-        raise ValidationError("name at least one rule to compare with the baseline: &rules=<id>",
-                              fields={"rules": ["required"]})
+        raise ValidationError(
+            "name at least one rule to compare with the baseline: &rules=<id>", fields={"rules": ["required"]}
+        )
     if len(others) > MAX_RULES:
-        raise ValidationError(f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]})
+        raise ValidationError(
+            f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]}
+        )
     base_side = rule_side(s, baseline, as_of)
     sides = [rule_side(s, o, as_of) for o in others]
     result = compare_rules(base_side, sides)
@@ -113,7 +130,10 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
     base_arts = {art.id: art for art in base_side.articles}
     labels = {art.id: art.label for side in sides for art in side.articles}
     # Cells, ``summary`` and ``extra`` are keyed by the other rule's id.
-    cols = [{"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})} for info in result["rules"]]
+    cols = [
+        {"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})}
+        for info in result["rules"]
+    ]
     for row in rows:
         art = base_arts.get(row["baseline_article"])
         row["label"] = art.label if art else anchor(row["baseline_article"])
@@ -126,7 +146,16 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
             cell["types"] = sorted(set(kinds), key=lambda x: TYPE_ORDER.index(x) if x in TYPE_ORDER else 99)
             cell["labels"] = [labels.get(a, anchor(a)) for a in cell["articles"]]
     return render_template(
-        "compare/nway.html", as_of=as_of, result=result, rows=rows, cols=cols, base=result["baseline"],
-        baseline=baseline, others=others, all_rules=listing, type_label=type_label, anchor=anchor,
+        "compare/nway.html",
+        as_of=as_of,
+        result=result,
+        rows=rows,
+        cols=cols,
+        base=result["baseline"],
+        baseline=baseline,
+        others=others,
+        all_rules=listing,
+        type_label=type_label,
+        anchor=anchor,
         extra={k: [(a, labels.get(a, anchor(a))) for a in v] for k, v in result["extra"].items()},
     )

@@ -40,8 +40,12 @@ def matrix_args(s) -> tuple[str, list[str] | None, dt.date]:  # type: ignore[no-
         codes = [tp.code for tp in repository.topics(s)]
         topic = DEFAULT_TOPIC if DEFAULT_TOPIC in codes or not codes else codes[0]
     topic = repository.check_code(s, topic, "topic")
-    cols = [repository.check_code(s, j.strip()) for raw in request.args.getlist("jurisdiction")
-            for j in raw.split(",") if j.strip()]
+    cols = [
+        repository.check_code(s, j.strip())
+        for raw in request.args.getlist("jurisdiction")
+        for j in raw.split(",")
+        if j.strip()
+    ]
     return topic, (cols or None), as_of  # type: ignore[return-value]
 
 
@@ -83,7 +87,9 @@ def art_link(version: str | None, article: str | None) -> str:
 
     if not version:
         return ""
-    return f"/rules/{url_quote(version)}" + (f"#{article.rsplit('#', 1)[-1]}" if article and "#" in article else "")
+    return f"/rules/{url_quote(version)}" + (
+        f"#{article.rsplit('#', 1)[-1]}" if article and "#" in article else ""
+    )
 
 
 # ---------------------------------------------------------------- matrix
@@ -99,8 +105,16 @@ def matrix():  # type: ignore[no-untyped-def]
     if cols:
         query["jurisdiction"] = cols  # type: ignore[assignment]
     return render_template(
-        "harmonization/matrix.html", doc=doc, topic=topic, cols=cols or [], as_of=as_of, query=query,
-        topics=repository.topics(s), jurisdictions=repository.jurisdictions(s), cell_class=cell_class, hard=hard,
+        "harmonization/matrix.html",
+        doc=doc,
+        topic=topic,
+        cols=cols or [],
+        as_of=as_of,
+        query=query,
+        topics=repository.topics(s),
+        jurisdictions=repository.jurisdictions(s),
+        cell_class=cell_class,
+        hard=hard,
     )
 
 
@@ -121,8 +135,15 @@ def scoreboard():  # type: ignore[no-untyped-def]
     chart = progress_chart_svg(series, until=as_of, title="对齐进度 Alignment progress")
     bars = deficit_bars_svg(board)
     return render_template(
-        "harmonization/scoreboard.html", board=board, hard=hard, as_of=as_of, chart=_svg(chart), bars=_svg(bars),
-        green=GREEN_MAX_DEFICIT, amber=AMBER_MAX_DEFICIT, codes=sorted({j for h in hard["items"] for j in h["jurisdictions"]}),
+        "harmonization/scoreboard.html",
+        board=board,
+        hard=hard,
+        as_of=as_of,
+        chart=_svg(chart),
+        bars=_svg(bars),
+        green=GREEN_MAX_DEFICIT,
+        amber=AMBER_MAX_DEFICIT,
+        codes=sorted({j for h in hard["items"] for j in h["jurisdictions"]}),
     )
 
 
@@ -144,7 +165,9 @@ def hard_rule(hard_rule_id: str):  # type: ignore[no-untyped-def]
     detail = hs.hard_rule(s, hard_rule_id, as_of)
     svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
     param = s.get(Parameter, detail["parameter"])
-    return render_template("harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param)
+    return render_template(
+        "harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param
+    )
 
 
 # ---------------------------------------------------------------- compliance form
@@ -174,8 +197,9 @@ def compliance():  # type: ignore[no-untyped-def]
     state = _form_state(s)
     form = {"jurisdictions": ["CN-SH"], "facts": [], "expand_to": "", "as_of": ""}
     if request.method == "GET":
-        return render_template("harmonization/compliance.html", form=form, errors={}, result=None,
-                               rows=FACT_ROWS, **state)
+        return render_template(
+            "harmonization/compliance.html", form=form, errors={}, result=None, rows=FACT_ROWS, **state
+        )
     errors: dict[str, list[str]] = {}
     js = [j for j in request.form.getlist("jurisdictions") if j.strip()]
     keys, values, scopes_in = (request.form.getlist(n) for n in ("fact_key", "fact_value", "fact_scope"))
@@ -190,22 +214,33 @@ def compliance():  # type: ignore[no-untyped-def]
         if not key and not value.strip():
             continue
         if not key:
-            errors.setdefault(f"fact_{i}", []).append("choose a parameter for this value" if lang() == "en" else "请为该值选择指标")
+            errors.setdefault(f"fact_{i}", []).append(
+                "choose a parameter for this value" if lang() == "en" else "请为该值选择指标"
+            )
             continue
         try:
             facts[key] = _parse_fact(value)
         except ValueError:
             errors.setdefault(f"fact_{i}", []).append(
-                "a fact is a number, or yes/no" if lang() == "en" else "事实值须为数字，或 是/否")
+                "a fact is a number, or yes/no" if lang() == "en" else "事实值须为数字，或 是/否"
+            )
             continue
         if scope.strip():
             scopes[key] = scope.strip()
-    form = {"jurisdictions": js, "facts": rows_in, "expand_to": request.form.get("expand_to", ""),
-            "as_of": request.form.get("as_of", "")}
+    form = {
+        "jurisdictions": js,
+        "facts": rows_in,
+        "expand_to": request.form.get("expand_to", ""),
+        "as_of": request.form.get("as_of", ""),
+    }
     if not js:
-        errors.setdefault("jurisdictions", []).append("choose at least one jurisdiction" if lang() == "en" else "请至少选择一个地区")
+        errors.setdefault("jurisdictions", []).append(
+            "choose at least one jurisdiction" if lang() == "en" else "请至少选择一个地区"
+        )
     if not facts and not errors.get("facts"):
-        errors.setdefault("facts", []).append("enter at least one fact" if lang() == "en" else "请至少填写一项事实")
+        errors.setdefault("facts", []).append(
+            "enter at least one fact" if lang() == "en" else "请至少填写一项事实"
+        )
     result = None
     if not errors:
         data: dict = {"jurisdictions": js, "facts": facts}
@@ -225,8 +260,15 @@ def compliance():  # type: ignore[no-untyped-def]
                 errors.setdefault(str(name), []).extend(msgs if isinstance(msgs, list) else [str(msgs)])
     status = 400 if errors else 200
     labels = {p.key: p for p in state["params"]}
-    return render_template("harmonization/compliance.html", form=form, errors=errors, result=result,
-                           rows=max(FACT_ROWS, len(form["facts"])), labels=labels, **state), status
+    return render_template(
+        "harmonization/compliance.html",
+        form=form,
+        errors=errors,
+        result=result,
+        rows=max(FACT_ROWS, len(form["facts"])),
+        labels=labels,
+        **state,
+    ), status
 
 
 __all__ = ["cell_class", "matrix_args"]
