@@ -130,12 +130,12 @@ def _diagonal(
 ) -> list[Group]:
     """Step 2's fast path: amended articles sitting where they were.
 
-    Between two consecutive identical pairs (in order) that enclose as many unaligned
-    A articles as B articles, the k-th A article and the k-th B article are paired when
-    ``fuzz.ratio`` >= :data:`DIAGONAL_THRESHOLD`, without scoring them against the rest
-    of the rule.  This is the common case of a version diff and spares most of the
-    all-pairs scoring; an article that moved or a gap of unequal sides goes to the
-    full scoring.
+    Between two consecutive identical pairs (in order), the unaligned articles of the gap
+    are paired with each other when ``fuzz.ratio`` >= :data:`DIAGONAL_THRESHOLD`, without
+    scoring them against the rest of the rule: the k-th with the k-th when both sides of
+    the gap hold as many articles, else greedily over the pairs inside the gap.  This is
+    the common case of a version diff and spares most of the all-pairs scoring; what is
+    left (articles that moved, rewritten ones) goes to the full scoring.
     """
     pairs = sorted((g.a[0], g.b[0]) for g in groups)
     keep = sorted(longest_increasing([j for _i, j in pairs]))
@@ -144,14 +144,18 @@ def _diagonal(
     for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
         gap_a = [i for i in range(i0 + 1, i1) if i not in used_a]
         gap_b = [j for j in range(j0 + 1, j1) if j not in used_b]
-        if not gap_a or len(gap_a) != len(gap_b):
+        if not gap_a or not gap_b:
             continue
-        for i, j in zip(gap_a, gap_b):
-            score = fuzz.ratio(a_texts[i], b_texts[j], score_cutoff=DIAGONAL_THRESHOLD)
-            if score:
-                used_a.add(i)
-                used_b.add(j)
-                new.append(Group([i], [j], score))
+        if len(gap_a) == len(gap_b):
+            cands = [(fuzz.ratio(a_texts[i], b_texts[j], score_cutoff=DIAGONAL_THRESHOLD), 0.0, i, j)
+                     for i, j in zip(gap_a, gap_b)]  # fmt: skip
+        else:  # an insertion or deletion in the gap: every pair inside it
+            choices = [b_texts[j] for j in gap_b]
+            cands = [(score, abs((i - i0) / (i1 - i0) - (gap_b[k] - j0) / (j1 - j0)), i, gap_b[k])
+                     for i in gap_a
+                     for _c, score, k in process.extract(a_texts[i], choices, scorer=fuzz.ratio, limit=None,
+                                                         score_cutoff=DIAGONAL_THRESHOLD)]  # fmt: skip
+        new.extend(_greedy([c for c in cands if c[0]], used_a, used_b))
     return new
 
 

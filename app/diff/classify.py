@@ -109,16 +109,25 @@ def _numbers(text: str) -> tuple[str, ...]:
 class Classifier:
     """Classifies the changes of one article pair; phrase spans are computed once per side."""
 
-    def __init__(self, a_text: str, b_text: str):
+    def __init__(
+        self,
+        a_text: str,
+        b_text: str,
+        a_spans: dict[str, list[tuple[int, int]]] | None = None,
+        b_spans: dict[str, list[tuple[int, int]]] | None = None,
+    ):
+        """``a_spans``/``b_spans``: optional per-text caches (kind -> spans) that outlive this
+        classifier, so that compare finds the phrases of a baseline article once for all rules."""
         self.a_text = a_text
         self.b_text = b_text
-        self._cache: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._cache = {"a": a_spans if a_spans is not None else {}, "b": b_spans if b_spans is not None else {}}
 
     def _side_spans(self, side: str, kind: str) -> list[tuple[int, int]]:
-        key = (side, kind)
-        if key not in self._cache:
-            self._cache[key] = _spans(self.a_text if side == "a" else self.b_text, kind)
-        return self._cache[key]
+        cache = self._cache[side]
+        spans = cache.get(kind)
+        if spans is None:
+            spans = cache[kind] = _spans(self.a_text if side == "a" else self.b_text, kind)
+        return spans
 
     def type_of(self, change: Change) -> str:
         a_nums = b_nums = None

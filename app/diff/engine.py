@@ -51,6 +51,7 @@ class _Prepared:
     side: RuleSide
     norm: list[str]
     _tokens: dict[int, list[str]] = field(default_factory=dict)
+    _spans: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def of(cls, side: RuleSide) -> _Prepared:
@@ -61,6 +62,10 @@ class _Prepared:
         if toks is None:
             toks = self._tokens[i] = tokenize(self.norm[i])
         return toks
+
+    def spans(self, idx: list[int]) -> dict | None:
+        """The classifier's phrase-span cache of one article (None for joined parts)."""
+        return self._spans.setdefault(idx[0], {}) if len(idx) == 1 else None
 
     def joined(self, idx: list[int]) -> str:
         return self.norm[idx[0]] if len(idx) == 1 else "\n".join(self.norm[i] for i in idx)
@@ -92,7 +97,7 @@ def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int],
         differences: list[dict] = []
     else:
         ops = inline_ops(a_text, b_text, pa.joined_tokens(a_idx), pb.joined_tokens(b_idx))
-        clf = Classifier(a_text, b_text)
+        clf = Classifier(a_text, b_text, pa.spans(a_idx), pb.spans(b_idx))
         differences = [clf.difference(c) for c in group_changes(ops)]
     if len(a_idx) == 1 and len(b_idx) == 1:
         # Alignment scores texts without cross-references; report the similarity of the texts shown.
