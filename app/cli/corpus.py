@@ -177,4 +177,7 @@ def serve_command(host: str, port: int) -> None:
         load_corpus(engine(), read_corpus(root))
     bring_index_up_to_date()
     click.echo(f"serving on http://{host}:{port}/", err=True)
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    from werkzeug.serving import run_simple
+
+    # Flask ignores app.run() inside a CLI command; serve the same app object directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False, use_debugger=False)
