@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
 import threading
 import time
 from collections import Counter
@@ -111,14 +112,16 @@ class _Segment:
         n = segreader.doc_count_all()
         self.segid = segreader.segment().segment_id()
         self.n = n
+        # Compact columns: one worker holds these for every unit of the index (bytearray/array for
+        # small ints, interned strings for the few distinct codes, versions and doc numbers).
         self.text: list[str] = [""] * n
-        self.unit: list[int] = [-1] * n
+        self.unit = bytearray(b"\xff") * n
         self.gkey: list[str | None] = [None] * n  # "rule:<id>" / "innovation:<slug>"
         self.version: list[str | None] = [None] * n
         self.article_id: list[str | None] = [None] * n
-        self.seq: list[int] = [0] * n
-        self.valid_from: list[int] = [_NEVER] * n  # deleted docs are never in force
-        self.valid_to: list[int] = [0] * n
+        self.seq = array("i", bytes(4 * n))
+        self.valid_from = array("i", [_NEVER]) * n  # deleted docs are never in force
+        self.valid_to = array("i", bytes(4 * n))
         self.jurisdiction: list[str | None] = [None] * n
         self.topic: list[str | None] = [None] * n
         self.kind: list[str | None] = [None] * n
@@ -126,32 +129,39 @@ class _Segment:
         self.doc_number: list[str | None] = [None] * n
         self.by: dict[tuple, list[int]] = {}  # ("j", J) / ("t", T) / ("k", K) / ("jt", J, T) -> docnums
         self.articles_in: Counter[tuple[str, str | None]] = Counter()  # (gkey, version) -> article units
-        intern: dict[str, str] = {}
+        pool: dict = {}
+        intern = lambda v: pool.setdefault(v, v)  # noqa: E731
         by = self.by
         for docnum, stored in segreader.iter_docs():
             p = stored["doc"]
             unit = p[S.P_UNIT]
             innovation = unit in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT)
-            gkey = ("innovation:" if innovation else "rule:") + p[S.P_OWNER_ID]
-            gkey = intern.setdefault(gkey, gkey)
-            j, t, k = p[S.P_JURISDICTION], p[S.P_TOPIC], p[S.P_KIND]
+            gkey = intern(("innovation:" if innovation else "rule:") + p[S.P_OWNER_ID])
+            j = intern(p[S.P_JURISDICTION])
+            t = intern(p[S.P_TOPIC].lower() if p[S.P_TOPIC] else None)
+            k = intern(p[S.P_KIND].lower() if p[S.P_KIND] else None)
+            version = intern(p[S.P_VERSION])
             self.text[docnum] = normalize(p[S.P_TEXT])
             self.unit[docnum] = unit
             self.gkey[docnum] = gkey
-            self.version[docnum] = p[S.P_VERSION]
+            self.version[docnum] = version
             self.article_id[docnum] = p[S.P_ARTICLE_ID]
             self.seq[docnum] = p[S.P_SEQ]
             self.valid_from[docnum] = 0 if innovation else p[S.P_VALID_FROM]
             self.valid_to[docnum] = _NEVER if p[S.P_VALID_TO] is None else p[S.P_VALID_TO]
             self.jurisdiction[docnum] = j
-            self.topic[docnum] = t.lower() if t else t
-            self.kind[docnum] = k.lower() if k else k
-            self.year[docnum] = p[S.P_YEAR]
-            self.doc_number[docnum] = normalize(p[S.P_DOC_NUMBER]).strip() if p[S.P_DOC_NUMBER] else None
-            for key in (("j", j), ("t", self.topic[docnum]), ("k", self.kind[docnum]), ("jt", j, self.topic[docnum])):
-                by.setdefault(key, []).append(docnum)
+            self.topic[docnum] = t
+            self.kind[docnum] = k
+            self.year[docnum] = intern(p[S.P_YEAR])
+            self.doc_number[docnum] = intern(normalize(p[S.P_DOC_NUMBER]).strip()) if p[S.P_DOC_NUMBER] else None
+            for key in (("j", j), ("t", t), ("k", k), ("jt", j, t)):
+                lst = by.get(key)
+                if lst is None:
+                    by[intern(key)] = [docnum]
+                else:
+                    lst.append(docnum)
             if unit in (S.UNIT_ARTICLE, S.UNIT_INNOVATION_TEXT):
-                self.articles_in[(gkey, p[S.P_VERSION])] += 1
+                self.articles_in[(gkey, version)] += 1
 
     def column(self, name: str) -> list:
         return getattr(self, name)
@@ -206,7 +216,9 @@ class Searcher:
         """Load what changed on disk since the last call; True if something did."""
         with self._lock:
             if self._ix is None:
-                storage = FileStorage(str(self.path))
+                # No mmap: with it, Whoosh 2.7 copies every sub-file of a segment into memory
+                # (BufferFile wraps the map in a BytesIO), i.e. the whole index per worker.
+                storage = FileStorage(str(self.path), supports_mmap=False)
                 try:
                     fmt = (self.path / S.FORMAT_FILE).read_text(encoding="utf-8").strip()
                     self._ix = storage.open_index(indexname=S.INDEX_NAME)
