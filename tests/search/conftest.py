@@ -123,3 +123,13 @@ def searcher(built):
     s = Searcher(built.path)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def shared_searcher(tmp_path_factory):
+    """One read-only index of the corpus for the whole session (tests that never write)."""
+    index = SearchIndex(tmp_path_factory.mktemp("shared") / "search_index").open()
+    index.rebuild([d for docs in corpus_rules().values() for d in docs], corpus_innovations())
+    s = Searcher(index.path)
+    yield s
+    s.close()

@@ -11,6 +11,11 @@ from tests.search.conftest import AH_GOV, AS_OF, JS_DATA, SH_AIR, SH_DATA, WATER
 
 D = dt.date
 
+
+@pytest.fixture
+def searcher(shared_searcher):
+    return shared_searcher
+
 # (query, request options, ids that must be found, ids that must not be found)
 CASES = [
     # exact substring, inside longer words, and not in another order

@@ -12,6 +12,11 @@ from app.exceptions import QueryError
 from app.search import SearchRequest, Searcher
 from tests.search.conftest import AS_OF, SH_AIR, SH_DATA, WATER, YWTB, ZJ_AIR
 
+
+@pytest.fixture
+def searcher(shared_searcher):
+    return shared_searcher
+
 HIT_KEYS = {"type", "id", "rule_id", "version", "title", "kind", "jurisdiction", "topic", "article", "articles",
             "snippet", "score"}
 
