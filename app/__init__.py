@@ -29,7 +29,8 @@ def _secret_key(instance: Path) -> str:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(config_module.INSTANCE), instance_relative_config=True)
+    # static_folder=None: every asset is served by the web blueprint (app/web/static)
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE), instance_relative_config=True, static_folder=None)
     app.config.update(config_module.defaults())
     app.config.update(config_module.from_environment())
     if test_config:

@@ -22,7 +22,7 @@ stage() {
 existing() { for p in "$@"; do [ -e "$p" ] && printf '%s ' "$p"; done; }
 
 stage unit $PYTEST $(existing $UNIT)
-stage integration-sqlite $PYTEST $(existing $INTEGRATION)
+stage integration-sqlite $PYTEST -n 2 $(existing $INTEGRATION)
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && [ "${CI:-}" = "true" ]; then pg_url="$PG_URL_DEFAULT"; fi
@@ -38,7 +38,7 @@ except Exception as exc:
     sys.exit(1)
 PY
   then
-    stage integration-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST $(existing $INTEGRATION)
+    stage integration-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST -n 2 $(existing $INTEGRATION)
   else
     echo "=== stage: integration-postgres FAILED: server unreachable"; status=1
   fi

@@ -8,6 +8,7 @@ from flask import Flask, g, request
 
 STRINGS: dict[str, tuple[str, str]] = {
     "site": ("长三角规则协同登记簿", "YRD Rule Harmonization Registry"),
+    "hard_rules_n": ("条硬规则", "hard rules"),
     "home": ("首页", "Home"),
     "search": ("检索", "Search"),
     "rules": ("规则", "Rules"),
@@ -173,6 +174,45 @@ def url_quote(value: str) -> str:
     return quote(value, safe="/#@:-_.~")
 
 
+KIND_AND_TOPIC: dict[str, tuple[str, str]] = {
+    "law": ("法律", "law"),
+    "administrative_regulation": ("行政法规", "administrative regulation"),
+    "local_regulation": ("地方性法规", "local regulation"),
+    "government_rule": ("政府规章", "government rule"),
+    "normative_document": ("规范性文件", "normative document"),
+    "local_standard": ("地方标准", "local standard"),
+    "joint_standard": ("联合标准", "joint standard"),
+    "agreement": ("协议", "agreement"),
+    "energy": ("能源", "energy"),
+    "environment": ("生态环境", "environment"),
+    "data": ("数据", "data"),
+    "finance": ("金融", "finance"),
+}
+STRINGS.update(KIND_AND_TOPIC)
+
+
+def article_label(anchor: str) -> str:
+    """``art-10-1`` (or a full article id) → 第十条之一 in Chinese, Art. 10-1 in English."""
+    from app.corpus.numerals import to_chinese_numeral
+
+    number = anchor.split("#")[-1].removeprefix("art-")
+    main, _, sub = number.partition("-")
+    if not main.isdigit() or (sub and not sub.isdigit()):
+        return anchor
+    if lang() == "en":
+        return f"Art. {number}"
+    return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
+
+
+def number(value: object) -> str:
+    """A value as users read it: 15 not 15.0, 0.025 as is, yes/no in the page language."""
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang() == "en" else ("是" if value else "否")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    return "" if value is None else str(value)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _pick_lang() -> None:
@@ -187,3 +227,5 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(t=t, lang=lang)
     app.jinja_env.filters["urlq"] = url_quote
+    app.jinja_env.filters["num"] = number
+    app.jinja_env.filters["artlabel"] = article_label
