@@ -78,6 +78,13 @@ def test_compare_nway_grid(client):
     assert client.get(f"/compare?baseline={SH}&rules={JS},{DZ}").status_code == 200
 
 
+def test_compare_bare_id_not_in_force_falls_back_with_a_note(client):
+    resp = client.get(f"/compare?a={SH}&b={JS}&as_of=1990-01-01")
+    assert resp.status_code == 200
+    page = html(resp)
+    assert 'id="compare-notes"' in page and SH_2020 in page
+
+
 def test_compare_form_without_arguments(client):
     resp = client.get("/compare")
     assert resp.status_code == 200
@@ -94,7 +101,6 @@ def test_compare_form_without_arguments(client):
         (f"baseline={SH}", 400),
         (f"baseline=bad&rules={JS}", 404),
         (f"a={SH}&b={JS}&as_of=2020-02-30", 400),
-        (f"a={SH}&b={JS}&as_of=1990-01-01", 404),  # nothing in force then
     ],
 )
 def test_compare_bad_input_is_an_error_page(client, query, status):

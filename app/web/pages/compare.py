@@ -16,7 +16,7 @@ from flask import render_template, request
 from app.diff import compare_rules, diff_rules, render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
 from app.diff.highlight import TYPE_LABELS
-from app.exceptions import ValidationError
+from app.exceptions import NotInForce, ValidationError
 from app.extensions import db
 from app.registry import repository
 from app.web import bp
@@ -64,6 +64,23 @@ def anchor(article_id: str) -> str:
     return article_id.rsplit("#", 1)[-1]
 
 
+def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]):  # type: ignore[no-untyped-def]
+    """``rule_side`` for the page: a bare rule id with no version in force on ``as_of`` (a draft, a
+    repealed rule) falls back to the version the rule list shows for it, with a note saying so;
+    an explicit version id, or an unknown id, is answered as the API would (404)."""
+    try:
+        return rule_side(s, ident, as_of)
+    except NotInForce as err:
+        bare = ident.strip().strip("/")
+        shown = next((r["version"] for r in listing if r["id"].lower() == bare.lower()), None)
+        if shown is None or "@" in bare:
+            raise
+        notes.append(
+            f"{err.message}; " + (f"showing version {shown}" if lang() == "en" else f"改为显示版本 {shown}")
+        )
+        return rule_side(s, shown, as_of)
+
+
 def _rules_arg() -> list[str]:
     out: list[str] = []
     for raw in request.args.getlist("rules"):
@@ -87,7 +104,9 @@ def compare():  # type: ignore[no-untyped-def]
             "name two rules to compare: ?a=<rule or version>&b=<rule or version>",
             fields={"a" if not a else "b": ["required"]},
         )
-    side_a, side_b = rule_side(s, a, as_of), rule_side(s, b, as_of)
+    notes: list[str] = []
+    side_a = side_for_page(s, a, as_of, listing, notes)
+    side_b = side_for_page(s, b, as_of, listing, notes)
     result = diff_rules(side_a, side_b)
     rows = render_side_by_side(result, side_a, side_b)
     for n, row in enumerate(rows, 1):
@@ -106,6 +125,7 @@ def compare():  # type: ignore[no-untyped-def]
         side_b=side_b,
         a=a,
         b=b,
+        notes=notes,
         labels_a={art.id: art.label for art in side_a.articles},
         labels_b={art.id: art.label for art in side_b.articles},
         all_rules=listing,
@@ -123,8 +143,9 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
         raise ValidationError(
             f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]}
         )
-    base_side = rule_side(s, baseline, as_of)
-    sides = [rule_side(s, o, as_of) for o in others]
+    notes: list[str] = []
+    base_side = side_for_page(s, baseline, as_of, listing, notes)
+    sides = [side_for_page(s, o, as_of, listing, notes) for o in others]
     result = compare_rules(base_side, sides)
     rows = render_compare_rows(result)
     base_arts = {art.id: art for art in base_side.articles}
@@ -154,6 +175,7 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
         base=result["baseline"],
         baseline=baseline,
         others=others,
+        notes=notes,
         all_rules=listing,
         type_label=type_label,
         anchor=anchor,

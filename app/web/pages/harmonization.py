@@ -20,7 +20,7 @@ from app.harmonization import services as hs
 from app.harmonization.charts import deficit_bars_svg, progress_chart_svg
 from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT
 from app.registry import repository
-from app.registry.models import Parameter
+from app.registry.models import Parameter, ParameterValue
 from app.web import bp
 from app.web.i18n import lang
 from app.web.pages.home import as_of_arg
@@ -188,7 +188,16 @@ def _parse_fact(raw: str) -> float | bool:
 def _form_state(s) -> dict:  # type: ignore[no-untyped-def]
     params = list(s.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
     provinces = [j for j in repository.jurisdictions(s)]
-    return {"params": params, "all_jurisdictions": provinces}
+    scopes = sorted(
+        {
+            x
+            for x in s.scalars(
+                select(ParameterValue.scope).where(ParameterValue.scope.is_not(None)).distinct()
+            )
+            if x
+        }
+    )
+    return {"params": params, "all_jurisdictions": provinces, "scopes": scopes}
 
 
 @bp.route("/compliance", methods=["GET", "POST"])
@@ -255,7 +264,8 @@ def compliance():  # type: ignore[no-untyped-def]
         try:
             result = run_check(data)
         except RegistryError as err:
-            errors.setdefault("form", []).append(err.message)
+            if not err.fields:
+                errors.setdefault("form", []).append(err.message)
             for name, msgs in (err.fields or {}).items():
                 errors.setdefault(str(name), []).extend(msgs if isinstance(msgs, list) else [str(msgs)])
     status = 400 if errors else 200
