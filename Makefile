@@ -54,7 +54,7 @@ bench: install
 	$(BIN)/python bench/search.py
 
 soak: install
-	$(BIN)/python bench/search.py --soak
+	FUZZ_EXAMPLES=5000 $(PYTEST) tests/fuzz
 
 clean:
 	rm -rf $(VENV) instance search_index/_* search_index/*.toc search_index/*.seg search_index/*.pos

@@ -46,6 +46,8 @@ else
   echo "=== stage: integration-postgres skipped (set TEST_DATABASE_URL or CI=true to run it)"
 fi
 
+stage fuzz $PYTEST tests/fuzz
+
 if bash tests/browser/ensure_chromium.sh; then
   stage browser $PYTEST tests/browser
 else
