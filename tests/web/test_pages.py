@@ -85,6 +85,15 @@ def test_compare_bare_id_not_in_force_falls_back_with_a_note(client):
     assert 'id="compare-notes"' in page and SH_2020 in page
 
 
+def test_compare_escapes_what_it_echoes(client):
+    resp = client.get("/compare?a=<script>alert(1)</script>&b=x")
+    assert resp.status_code == 404
+    assert "<script>alert" not in html(resp)
+    resp = client.get(f"/compare?baseline={SH}&rules={JS},%22%3E%3Cscript%3E")
+    assert resp.status_code == 404
+    assert '"><script>' not in html(resp)
+
+
 def test_compare_form_without_arguments(client):
     resp = client.get("/compare")
     assert resp.status_code == 200
@@ -481,6 +490,8 @@ def test_every_page_answers_in_both_languages(client, url, lang):
     page = html(resp)
     assert ('lang="en"' in page) is (lang == "en")
     assert "Content-Security-Policy" in resp.headers
+    hrefs = re.findall(r'(?:href|src|action)="([^"]*)"', page)
+    assert all(h.isascii() for h in hrefs), [h for h in hrefs if not h.isascii()]  # non-ASCII percent-encoded
     assert not re.search(
         r'(src|href)="(https?:)?//(?!example\.org)', page.split("<main>")[0]
     )  # no CDN assets
