@@ -15,6 +15,13 @@ from app.registry import repository, services
 blp = Blueprint("rules", __name__, description="Rules and their versions, point in time")
 
 
+def _document(body: dict) -> str:
+    document = body.get("document")
+    if not isinstance(document, str):
+        raise ValidationError("document must be the corpus file text", fields={"document": ["required"]})
+    return document
+
+
 @blp.route("/rules")
 class Rules(MethodView):
     @blp.arguments(RulesQueryArgsSchema, location="query")
@@ -37,9 +44,7 @@ class Rules(MethodView):
         """Add a rule: body {document, slug?} → 201 {id, version}."""
         user = writer_user()
         body = json_body()
-        document = body.get("document")
-        if not isinstance(document, str):
-            raise ValidationError("document must be the corpus file text", fields={"document": ["required"]})
+        document = _document(body)
         slug = body.get("slug")
         if slug is not None and not isinstance(slug, str):
             raise ValidationError("slug must be text", fields={"slug": ["must be text"]})
@@ -54,10 +59,7 @@ class RuleVersions(MethodView):
     def post(self, rule_id):
         """Add a version: body {document}, If-Match: <current version id> → 201 {id, version}."""
         user = writer_user()
-        body = json_body()
-        document = body.get("document")
-        if not isinstance(document, str):
-            raise ValidationError("document must be the corpus file text", fields={"document": ["required"]})
+        document = _document(json_body())
         rid, _ = repository.split_id(rule_id)
         v = services.add_version(engine(), user, rid, document, request.headers.get("If-Match"))
         apply_index_updates()

@@ -185,11 +185,24 @@ def parse_article_label(label: str) -> str | None:
         m = _ARTICLE_EN_RE.fullmatch(text)
     if m is None:
         return None
+    numbers = label_numbers(m.group("main"), m.group("sub"))
+    if numbers is None:
+        return None
+    main, sub = numbers
+    return f"{main}-{sub}" if sub is not None else str(main)
+
+
+def label_numbers(main: str, sub: str | None) -> tuple[int, int | None] | None:
+    """The numbers of an article label's parts: ("十", "一") → (10, 1); None when not a valid label.
+
+    >>> label_numbers("一百零一", None)
+    (101, None)
+    """
     try:
-        main = parse_chinese_numeral(m.group("main"))
-        sub = parse_chinese_numeral(m.group("sub")) if m.group("sub") else None
+        n = parse_chinese_numeral(main)
+        m = parse_chinese_numeral(sub) if sub else None
     except ValueError:
         return None
-    if main < 1 or (sub is not None and sub < 1):
+    if n < 1 or (m is not None and m < 1):
         return None
-    return f"{main}-{sub}" if sub is not None else str(main)
+    return n, m

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.corpus.documents import Body
-from app.corpus.numerals import NUMERAL_CHARS, parse_chinese_numeral
+from app.corpus.numerals import NUMERAL_CHARS, label_numbers, parse_chinese_numeral
 from app.corpus.structure import match_chapter, parse_body
 from app.exceptions import ValidationError
 
@@ -264,13 +264,10 @@ def _article_start(paragraph: str, expected: tuple[int, int | None] | None) -> t
     m = _ARTICLE_START_RE.match(paragraph)
     if m is None:
         return None
-    try:
-        main = parse_chinese_numeral(m.group("main"))
-        sub = parse_chinese_numeral(m.group("sub")) if m.group("sub") else None
-    except ValueError:
+    numbers = label_numbers(m.group("main"), m.group("sub"))
+    if numbers is None:
         return None
-    if main < 1 or (sub is not None and sub < 1):
-        return None
+    main, sub = numbers
     if m.group("after") is None:
         # text follows the label directly: an article only when it is the next one expected
         if expected is None:

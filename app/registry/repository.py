@@ -128,25 +128,16 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
     art_ids = {a.number: f"{rule.id}#art-{a.number}" for a in v.articles}
     chapters = {c.chapter_id: c for c in v.chapters}
     return {
-        "id": rule.id,
-        "version": v.id,
-        "title": v.title,
-        "title_en": v.title_en,
-        "jurisdiction": v.jurisdiction,
-        "topic": v.topic,
-        "kind": v.kind,
+        **version_summary(rule, v, as_of),
         "doc_number": v.doc_number,
         "issuer": v.issuer,
         "adopted": _iso(v.adopted),
         "published": _iso(v.published),
-        "effective": _iso(v.effective or v.start),
         "repealed": _iso(v.repealed),
         "supersedes": v.supersedes,
         "applies_to": v.binds,
         "source_url": v.source_url,
         "provenance": v.provenance,
-        "status": temporal.status_on(v, rule.versions, as_of),
-        "effective_known": v.effective_known,
         "as_of": as_of.isoformat(),
         "preamble": v.preamble,
         "chapters": [
