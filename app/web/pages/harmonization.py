@@ -59,20 +59,6 @@ def cell_class(cell: dict | None, row: dict) -> str:
     return "cell-aligned" if cell.get("status") == "strictest" else "cell-divergent"
 
 
-@bp.app_template_filter("num")
-def fmt_value(value: object) -> str:
-    """30.0 → 30, True → 是/yes, None → —."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return ("yes" if value else "no") if lang() == "en" else ("是" if value else "否")
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 @bp.app_template_filter("pct")
 def fmt_pct(value: float | None, signed: bool = False) -> str:
     if value is None:
