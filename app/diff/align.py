@@ -57,8 +57,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
-__all__ = ["ALIGN_THRESHOLD", "COVER_THRESHOLD", "Alignment", "Group", "align_articles", "longest_increasing"]
+__all__ = [
+    "ALIGN_THRESHOLD",
+    "COVER_THRESHOLD",
+    "AlignSide",
+    "Alignment",
+    "Group",
+    "align_articles",
+    "longest_increasing",
+]
 
 #: Minimum fuzz.ratio (0..100) for two articles to be the same article.
 ALIGN_THRESHOLD = 50.0
@@ -213,10 +222,21 @@ def _find_splits(
         if len(small[s]) < MIN_PART_CHARS:
             continue
         best, best_score = -1, 0.0
+        text = small[s]
+        n = len(text)
         for bi in _gap_candidates(small_partner, len(big), s, len(small)):
-            if bi in busy_big or len(small[s]) > len(big[bi]):
+            if bi in busy_big or n > len(big[bi]):
                 continue
-            score = fuzz.partial_ratio(small[s], big[bi], score_cutoff=COVER_THRESHOLD)
+            if text in big[bi]:  # partial_ratio is 100: no later candidate can beat it
+                best, best_score = bi, 100.0
+                break
+            # Exact pruning: every window partial_ratio scores shares at most L = LCS(text, big)
+            # units with text, so it scores at most 200·L / (n + L) < COVER_THRESHOLD when
+            # 13·L < 7·n.  The LCS is one bit-parallel call, far cheaper than partial_ratio on a
+            # long needle (≈ 1 ms), and rules out most candidates.
+            if 13 * LCSseq.similarity(text, big[bi]) < 7 * n:
+                continue
+            score = fuzz.partial_ratio(text, big[bi], score_cutoff=COVER_THRESHOLD)
             if score > best_score:
                 best, best_score = bi, score
         if best >= 0:
@@ -268,20 +288,41 @@ def scoring_text(text: str) -> str:
     return _XREF_RE.sub("", text)
 
 
-def _bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
-    """L2-normalised TF-IDF vectors of character bigrams (punctuation removed), IDF over ``texts``.
+def _bigram_counts(text: str) -> Counter[str]:
+    """Character-bigram counts of a scoring text, punctuation removed."""
+    t = _NON_WORD_RE.sub("", text)
+    return Counter(map(operator.add, t, t[1:]))
+
+
+class AlignSide:
+    """The alignment inputs of one side, computed once: scoring texts (:func:`scoring_text`)
+    and, on first use, each article's bigram counts.  :func:`align_articles` accepts one in
+    place of a list of texts, so compare prepares its baseline once for every other rule."""
+
+    __slots__ = ("_bigrams", "texts")
+
+    def __init__(self, norm_texts: list[str]):
+        self.texts = [scoring_text(t) for t in norm_texts]
+        self._bigrams: dict[int, Counter[str]] = {}
+
+    def bigrams(self, i: int) -> Counter[str]:
+        c = self._bigrams.get(i)
+        if c is None:
+            c = self._bigrams[i] = _bigram_counts(self.texts[i])
+        return c
+
+
+def _bigram_vectors(counts: list[Counter[str]]) -> list[dict[str, float]]:
+    """L2-normalised TF-IDF vectors of character bigrams (punctuation removed), IDF over the
+    articles whose ``counts`` are given (:func:`_bigram_counts`).
 
     Weights are ``(1 + ln tf) * (ln((N + 1) / (df + 1)) + 1)``: a bigram found in most of the
     articles (违反, 规定, 责令, 罚款) weighs little, a rare one (岸电, 秸秆, 清算) much.
     """
-    counts = []
     df: Counter[str] = Counter()
-    for t in texts:
-        t = _NON_WORD_RE.sub("", t)
-        c = Counter(map(operator.add, t, t[1:]))
-        counts.append(c)
+    for c in counts:
         df.update(c.keys())
-    n = len(texts)
+    n = len(counts)
     idf = {g: math.log((n + 1) / (k + 1)) + 1.0 for g, k in df.items()}
     out = []
     for c in counts:
@@ -292,10 +333,10 @@ def _bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
 
 
 def _bigram_candidates(
-    a_texts: list[str], b_texts: list[str], free_a: list[int], free_b: list[int]
+    a_side: AlignSide, b_side: AlignSide, free_a: list[int], free_b: list[int]
 ) -> dict[tuple[int, int], float]:
     """Cosine of every (free A, free B) pair scoring at least ANCHORED_THRESHOLD (inverted index)."""
-    vecs = _bigram_vectors([a_texts[i] for i in free_a] + [b_texts[j] for j in free_b])
+    vecs = _bigram_vectors([a_side.bigrams(i) for i in free_a] + [b_side.bigrams(j) for j in free_b])
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for j, v in zip(free_b, vecs[len(free_a) :], strict=True):
         for g, w in v.items():
@@ -313,19 +354,20 @@ def _bigram_candidates(
 
 
 def _bigram_pass(
-    a_texts: list[str],
-    b_texts: list[str],
+    a_side: AlignSide,
+    b_side: AlignSide,
     groups: list[Group],
     weak: list[tuple[int, int]],
     used_a: set[int],
     used_b: set[int],
 ) -> list[Group]:
     """Steps 3b and 3c of the module docstring: pairs of still unaligned articles by bigram cosine."""
+    a_texts, b_texts = a_side.texts, b_side.texts
     free_a = [i for i in range(len(a_texts)) if i not in used_a]
     free_b = [j for j in range(len(b_texts)) if j not in used_b]
     if not free_a or not free_b:
         return []
-    cos = _bigram_candidates(a_texts, b_texts, free_a, free_b)
+    cos = _bigram_candidates(a_side, b_side, free_a, free_b)
     na, nb = max(len(a_texts), 1), max(len(b_texts), 1)
     weak_pairs = set(weak)
 
@@ -366,10 +408,12 @@ def _bigram_pass(
     return new
 
 
-def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
-    """Align two lists of normalised article texts (see module docstring)."""
-    a_texts = [scoring_text(t) for t in a_texts]
-    b_texts = [scoring_text(t) for t in b_texts]
+def align_articles(a: list[str] | AlignSide, b: list[str] | AlignSide) -> Alignment:
+    """Align two lists of normalised article texts (see module docstring); either may be
+    given as an :class:`AlignSide` prepared beforehand (the result is the same)."""
+    a_side = a if isinstance(a, AlignSide) else AlignSide(a)
+    b_side = b if isinstance(b, AlignSide) else AlignSide(b)
+    a_texts, b_texts = a_side.texts, b_side.texts
     groups: list[Group] = []
     by_text: dict[str, list[int]] = defaultdict(list)
     for j, t in enumerate(b_texts):
@@ -412,7 +456,7 @@ def align_articles(a_texts: list[str], b_texts: list[str]) -> Alignment:
             groups.remove(g)
         used_a = {i for g in groups for i in g.a}
         used_b = {j for g in groups for j in g.b}
-        groups.extend(_bigram_pass(a_texts, b_texts, groups, [(g.a[0], g.b[0]) for g in weak], used_a, used_b))
+        groups.extend(_bigram_pass(a_side, b_side, groups, [(g.a[0], g.b[0]) for g in weak], used_a, used_b))
         free_a, free_b = free()
     # Splits/merges only ever absorb free articles or their own 1:1 partner, so every
     # index is still in exactly one group or one "only" list.

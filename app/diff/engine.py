@@ -26,8 +26,13 @@ Definitions (SPEC §5 leaves these to us; this is the contract):
   ``{value, unit, article}`` or ``None``.  When one side has several values for one
   ``(key, scope)``, the first (in the side's order) is compared.
 
-Compare reuses the same alignment: the baseline is normalised and tokenised once and
-aligned against each other rule; ``rows`` has one row per baseline article.
+Compare reuses the same alignment: the baseline is prepared once — normalised texts,
+scoring texts and bigram counts for alignment, units and their encoding for inline diffs,
+the classifier's phrase spans — and aligned against each other rule; ``rows`` has one row
+per baseline article.  Compare builds no ``ops`` lists, positions or parameter rows (its
+document has none), and a 1:1 pair of texts already diffed for an earlier rule of the same
+compare reuses that cell's similarity and differences.  The result is exactly what the
+pairwise diff of the same two rules gives for those pairs.
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from app.diff.align import Alignment, align_articles, longest_increasing
+from app.diff.align import Alignment, AlignSide, align_articles, longest_increasing
 from app.diff.classify import Classifier
-from app.diff.inline import Op, group_changes, inline_ops
+from app.diff.inline import Codec, Op, group_changes, inline_ops
 from app.diff.normalize import normalize_text
 from app.diff.sides import RuleSide
 from app.diff.tokens import tokenize
@@ -48,20 +53,40 @@ __all__ = ["compare_rules", "diff_rules"]
 
 @dataclass
 class _Prepared:
+    """One side's per-article work, each piece computed on first use and kept (compare reuses
+    the baseline's for every other rule).  ``codec`` is shared by the sides of one call."""
+
     side: RuleSide
     norm: list[str]
+    codec: Codec
     _tokens: dict[int, list[str]] = field(default_factory=dict)
+    _codes: dict[int, str] = field(default_factory=dict)
     _spans: dict[int, dict] = field(default_factory=dict)
+    _align: AlignSide | None = None
 
     @classmethod
-    def of(cls, side: RuleSide) -> _Prepared:
-        return cls(side, [normalize_text(a.text) for a in side.articles])
+    def of(cls, side: RuleSide, codec: Codec) -> _Prepared:
+        return cls(side, [normalize_text(a.text) for a in side.articles], codec)
+
+    def align(self) -> AlignSide:
+        if self._align is None:
+            self._align = AlignSide(self.norm)
+        return self._align
 
     def tokens(self, i: int) -> list[str]:
         toks = self._tokens.get(i)
         if toks is None:
             toks = self._tokens[i] = tokenize(self.norm[i])
         return toks
+
+    def joined_code(self, idx: list[int]) -> str | None:
+        """The codec's encoding of :meth:`joined_tokens` (None for joined parts: encoded on use)."""
+        if len(idx) > 1:
+            return None
+        code = self._codes.get(idx[0])
+        if code is None:
+            code = self._codes[idx[0]] = self.codec.encode(self.tokens(idx[0]))
+        return code
 
     def spans(self, idx: list[int]) -> dict | None:
         """The classifier's phrase-span cache of one article (None for joined parts)."""
@@ -83,7 +108,10 @@ def _ops_json(ops: list[Op]) -> list[dict]:
     return [{"op": o.op, "a_text": o.a_text, "b_text": o.b_text} for o in ops]
 
 
-def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int], score: float) -> dict:
+def _pair_core(
+    pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int], score: float
+) -> tuple[str, float, list[Op], list[dict]]:
+    """(kind, similarity, ops, differences) of one aligned group."""
     a_text = pa.joined(a_idx)
     b_text = pb.joined(b_idx)
     if len(a_idx) > 1:
@@ -96,17 +124,30 @@ def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int],
         ops = inline_ops(a_text, b_text)
         differences: list[dict] = []
     else:
-        ops = inline_ops(a_text, b_text, pa.joined_tokens(a_idx), pb.joined_tokens(b_idx))
+        ops = inline_ops(
+            a_text,
+            b_text,
+            pa.joined_tokens(a_idx),
+            pb.joined_tokens(b_idx),
+            codec=pa.codec,
+            a_code=pa.joined_code(a_idx),
+            b_code=pb.joined_code(b_idx),
+        )
         clf = Classifier(a_text, b_text, pa.spans(a_idx), pb.spans(b_idx))
         differences = [clf.difference(c) for c in group_changes(ops)]
     if len(a_idx) == 1 and len(b_idx) == 1:
         # Alignment scores texts without cross-references; report the similarity of the texts shown.
         score = 100.0 if a_text == b_text else fuzz.ratio(a_text, b_text)
+    return kind, round(score / 100.0, 4), ops, differences
+
+
+def _pair_body(pa: _Prepared, pb: _Prepared, a_idx: list[int], b_idx: list[int], score: float) -> dict:
+    kind, similarity, ops, differences = _pair_core(pa, pb, a_idx, b_idx, score)
     return {
         "a_articles": [pa.side.articles[i].id for i in a_idx],
         "b_articles": [pb.side.articles[j].id for j in b_idx],
         "kind": kind,
-        "similarity": round(score / 100.0, 4),
+        "similarity": similarity,
         "ops": _ops_json(ops),
         "differences": differences,
     }
@@ -167,7 +208,7 @@ def diff_parameters(a: RuleSide, b: RuleSide) -> list[dict]:
 
 
 def _diff_prepared(pa: _Prepared, pb: _Prepared) -> dict:
-    al = align_articles(pa.norm, pb.norm)
+    al = align_articles(pa.align(), pb.align())
     pairs = [_pair_body(pa, pb, g.a, g.b, g.score) for g in al.groups]
     renumbered, moved = _positions(pa, pb, al)
     kinds = [p["kind"] for p in pairs]
@@ -200,7 +241,8 @@ def diff_rules(a: RuleSide, b: RuleSide) -> dict:
         d["summary"]  # {'added': 1, 'removed': 0, 'renumbered': 3, 'moved': 0, ...}
         d["pairs"][0]["differences"]  # [{'type': 'deadline', 'a_text': '十五个工作日', ...}]
     """
-    return _diff_prepared(_Prepared.of(a), _Prepared.of(b))
+    codec = Codec()
+    return _diff_prepared(_Prepared.of(a, codec), _Prepared.of(b, codec))
 
 
 def compare_rules(baseline: RuleSide, others: list[RuleSide]) -> dict:
@@ -217,22 +259,31 @@ def compare_rules(baseline: RuleSide, others: list[RuleSide]) -> dict:
     Cells are keyed by rule id; when two of ``others`` share a rule id (two versions
     of one rule), their version ids are used as keys instead.
     """
-    pb = _Prepared.of(baseline)
+    codec = Codec()
+    pb = _Prepared.of(baseline, codec)
+    done: dict[tuple[str, str], tuple[float, list[dict]]] = {}  # 1:1 texts -> (similarity, differences)
     ids = [o.id for o in others]
     keys = [o.version if ids.count(o.id) > 1 else o.id for o in others]
     rows = [{"baseline_article": art.id, "cells": {}} for art in baseline.articles]
     extra: dict[str, list[str]] = {}
     summary: dict[str, dict[str, int]] = {}
     for key, other in zip(keys, others, strict=True):
-        po = _Prepared.of(other)
-        al = align_articles(pb.norm, po.norm)
+        po = _Prepared.of(other, codec)
+        al = align_articles(pb.align(), po.align())
         counts = {"aligned": 0, "differing": 0, "missing": 0, "extra": len(al.only_b)}
         for g in al.groups:
-            body = _pair_body(pb, po, g.a, g.b, g.score)
+            key_texts = (pb.norm[g.a[0]], po.norm[g.b[0]]) if len(g.a) == len(g.b) == 1 else None
+            hit = done.get(key_texts) if key_texts is not None else None
+            if hit is not None:
+                similarity, differences = hit[0], [dict(d) for d in hit[1]]
+            else:
+                _kind, similarity, _ops, differences = _pair_core(pb, po, g.a, g.b, g.score)
+                if key_texts is not None:
+                    done[key_texts] = (similarity, differences)
             cell = {
-                "articles": body["b_articles"],
-                "similarity": body["similarity"],
-                "differences": body["differences"],
+                "articles": [other.articles[j].id for j in g.b],
+                "similarity": similarity,
+                "differences": differences,
             }
             for i in g.a:
                 rows[i]["cells"][key] = cell

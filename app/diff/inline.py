@@ -25,7 +25,7 @@ from rapidfuzz.distance import Indel
 
 from app.diff.tokens import tokenize
 
-__all__ = ["Change", "Op", "group_changes", "inline_ops"]
+__all__ = ["Change", "Codec", "Op", "group_changes", "inline_ops"]
 
 _PUA_START = 0xE000  # Basic Multilingual Plane private use area: 6,400 code points
 _PUA_SIZE = 6400
@@ -96,6 +96,37 @@ def _encode_pair(a_tokens: list[str], b_tokens: list[str]) -> tuple[str, str, di
     return "".join(map(get, a_tokens)), "".join(map(get, b_tokens)), units
 
 
+class Codec:
+    """A unit -> character table shared by many inline diffs (one diff or one compare).
+
+    :func:`inline_ops` otherwise numbers the units of each pair afresh; with a codec a text
+    is encoded once however many pairs it is part of (compare's baseline articles), and
+    encoding is one C-level join.  The ops are the same: every later step (LCS opcodes,
+    diff-match-patch's clean-ups, single-character folding) looks at the encoded
+    characters only through equality and length — each is one private-use character,
+    never alphanumeric, space or line break — so which character a unit gets does not
+    matter.
+    """
+
+    __slots__ = ("_get", "table", "units")
+
+    def __init__(self) -> None:
+        self.table: dict[str, str] = {}
+        self.units: dict[str, str] = {}  # character -> unit
+        self._get = self.table.__getitem__
+
+    def encode(self, tokens: list[str]) -> str:
+        try:
+            return "".join(map(self._get, tokens))
+        except KeyError:
+            table, units = self.table, self.units
+            for tok in dict.fromkeys(tokens):
+                if tok not in table:
+                    ch = table[tok] = _char(len(table))
+                    units[ch] = tok
+            return "".join(map(self._get, tokens))
+
+
 def _decode(chars: str, units: dict[str, str]) -> str:
     return "".join(map(units.__getitem__, chars))
 
@@ -126,17 +157,32 @@ def _absorb_single_chars(diffs: list, units: dict[str, str]) -> None:
         _absorb_single_chars(diffs, units)
 
 
-def inline_ops(a: str, b: str, a_tokens: list[str] | None = None, b_tokens: list[str] | None = None) -> list[Op]:
+def inline_ops(
+    a: str,
+    b: str,
+    a_tokens: list[str] | None = None,
+    b_tokens: list[str] | None = None,
+    *,
+    codec: Codec | None = None,
+    a_code: str | None = None,
+    b_code: str | None = None,
+) -> list[Op]:
     """Word-level ops turning normalised text ``a`` into ``b`` (see module docstring).
 
     ``a_tokens``/``b_tokens`` may pass precomputed :func:`tokenize` results (compare
-    reuses the baseline's).
+    reuses the baseline's).  With a shared :class:`Codec`, ``a_code``/``b_code`` may pass
+    the texts' encodings by that codec (computed here when omitted); the ops are the same.
     """
     if a == b:
         return [Op("equal", a, b)] if a else []
-    ea, eb, units = _encode_pair(
-        a_tokens if a_tokens is not None else tokenize(a), b_tokens if b_tokens is not None else tokenize(b)
-    )
+    if codec is None:
+        ea, eb, units = _encode_pair(
+            a_tokens if a_tokens is not None else tokenize(a), b_tokens if b_tokens is not None else tokenize(b)
+        )
+    else:
+        ea = a_code if a_code is not None else codec.encode(a_tokens if a_tokens is not None else tokenize(a))
+        eb = b_code if b_code is not None else codec.encode(b_tokens if b_tokens is not None else tokenize(b))
+        units = codec.units
     diffs = _core_diff(ea, eb)
     _DMP.diff_cleanupSemantic(diffs)
     _absorb_single_chars(diffs, units)
