@@ -264,7 +264,8 @@ def test_innovations_page(client):
     resp = client.get("/innovations")
     assert resp.status_code == 200
     page = html(resp)
-    assert "1 of 154 catalogued; promotion status known for 0 of 57" in page
+    assert "已收录 1 项，公开报道共 154 项；已确认全国推广 0 项，报道的全国推广为 57 项" in page
+    assert "1 of 154 catalogued; promotion status known for 0 of 57" in html(client.get("/innovations?lang=en"))
     assert 'id="sample-innovation"' in page
     assert 'href="https://example.org/innovation"' in page
     assert "<p>示范区三地统一项目审批流程（测试用示例）。</p>" in page  # Markdown rendered
