@@ -297,12 +297,23 @@ def _bigram_counts(text: str) -> Counter[str]:
 class AlignSide:
     """The alignment inputs of one side, computed once: scoring texts (:func:`scoring_text`)
     and, on first use, each article's bigram counts.  :func:`align_articles` accepts one in
-    place of a list of texts, so compare prepares its baseline once for every other rule."""
+    place of a list of texts, so compare prepares its baseline once for every other rule.
+    ``memo`` (normalised text -> scoring text) may be shared by the sides of one call: an
+    article left unchanged by the other rule is then reduced once."""
 
     __slots__ = ("_bigrams", "texts")
 
-    def __init__(self, norm_texts: list[str]):
-        self.texts = [scoring_text(t) for t in norm_texts]
+    def __init__(self, norm_texts: list[str], memo: dict[str, str] | None = None):
+        if memo is None:
+            self.texts = [scoring_text(t) for t in norm_texts]
+        else:
+            texts = []
+            for t in norm_texts:
+                st = memo.get(t)
+                if st is None:
+                    st = memo[t] = scoring_text(t)
+                texts.append(st)
+            self.texts = texts
         self._bigrams: dict[int, Counter[str]] = {}
 
     def bigrams(self, i: int) -> Counter[str]:

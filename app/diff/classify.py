@@ -58,7 +58,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "deadline": [
-        re.compile(rf"{_NUM}(?:个)?(?:工作日|自然日|日|天|小时|个月|月|年|周)(?:内|以内|之内|前|后|届满)?"),
+        # The lookahead names the first characters _NUM can start with (same matches, ~1.5x faster).
+        re.compile(rf"(?=[\d{ZH_NUMERAL_CHARS}]){_NUM}(?:个)?(?:工作日|自然日|日|天|小时|个月|月|年|周)(?:内|以内|之内|前|后|届满)?"),
         re.compile(r"期限|时限|届满|逾期|之日起|有效期|限期|按期|及时|日内|工作日"),
     ],
     "modality": [re.compile(r"应当|可以|不得|禁止|严禁|必须|有权|无权|不应|应予|不予|无需|不必|须")],
@@ -76,6 +77,8 @@ _DATE_RE = re.compile(rf"(?:\d{{4}}|[{ZH_DIGIT_CHARS}]{{4}})年(?:{_NUM}月(?:{_
 
 
 def _spans(text: str, kind: str) -> list[tuple[int, int]]:
+    if kind == "definition" and "所称" not in text:
+        return []  # the pattern needs 所称; without it the regex would still scan each sentence quadratically
     if kind == "deadline":
         text = _DATE_RE.sub(lambda m: "\x00" * len(m.group(0)), text)
     out: list[tuple[int, int]] = []

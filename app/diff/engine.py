@@ -52,25 +52,45 @@ __all__ = ["compare_rules", "diff_rules"]
 
 
 @dataclass
+class _Shared:
+    """What the sides of one diff or compare share: the unit codec, and normalised and scoring
+    texts by text (an article the other rule left unchanged is normalised once)."""
+
+    codec: Codec = field(default_factory=Codec)
+    norm: dict[str, str] = field(default_factory=dict)
+    scoring: dict[str, str] = field(default_factory=dict)
+
+    def normalize(self, text: str) -> str:
+        out = self.norm.get(text)
+        if out is None:
+            out = self.norm[text] = normalize_text(text)
+        return out
+
+
+@dataclass
 class _Prepared:
     """One side's per-article work, each piece computed on first use and kept (compare reuses
-    the baseline's for every other rule).  ``codec`` is shared by the sides of one call."""
+    the baseline's for every other rule)."""
 
     side: RuleSide
     norm: list[str]
-    codec: Codec
+    shared: _Shared
     _tokens: dict[int, list[str]] = field(default_factory=dict)
     _codes: dict[int, str] = field(default_factory=dict)
     _spans: dict[int, dict] = field(default_factory=dict)
     _align: AlignSide | None = None
 
     @classmethod
-    def of(cls, side: RuleSide, codec: Codec) -> _Prepared:
-        return cls(side, [normalize_text(a.text) for a in side.articles], codec)
+    def of(cls, side: RuleSide, shared: _Shared) -> _Prepared:
+        return cls(side, [shared.normalize(a.text) for a in side.articles], shared)
+
+    @property
+    def codec(self) -> Codec:
+        return self.shared.codec
 
     def align(self) -> AlignSide:
         if self._align is None:
-            self._align = AlignSide(self.norm)
+            self._align = AlignSide(self.norm, self.shared.scoring)
         return self._align
 
     def tokens(self, i: int) -> list[str]:
@@ -241,8 +261,8 @@ def diff_rules(a: RuleSide, b: RuleSide) -> dict:
         d["summary"]  # {'added': 1, 'removed': 0, 'renumbered': 3, 'moved': 0, ...}
         d["pairs"][0]["differences"]  # [{'type': 'deadline', 'a_text': '十五个工作日', ...}]
     """
-    codec = Codec()
-    return _diff_prepared(_Prepared.of(a, codec), _Prepared.of(b, codec))
+    shared = _Shared()
+    return _diff_prepared(_Prepared.of(a, shared), _Prepared.of(b, shared))
 
 
 def compare_rules(baseline: RuleSide, others: list[RuleSide]) -> dict:
@@ -259,8 +279,8 @@ def compare_rules(baseline: RuleSide, others: list[RuleSide]) -> dict:
     Cells are keyed by rule id; when two of ``others`` share a rule id (two versions
     of one rule), their version ids are used as keys instead.
     """
-    codec = Codec()
-    pb = _Prepared.of(baseline, codec)
+    shared = _Shared()
+    pb = _Prepared.of(baseline, shared)
     done: dict[tuple[str, str], tuple[float, list[dict]]] = {}  # 1:1 texts -> (similarity, differences)
     ids = [o.id for o in others]
     keys = [o.version if ids.count(o.id) > 1 else o.id for o in others]
@@ -268,7 +288,7 @@ def compare_rules(baseline: RuleSide, others: list[RuleSide]) -> dict:
     extra: dict[str, list[str]] = {}
     summary: dict[str, dict[str, int]] = {}
     for key, other in zip(keys, others, strict=True):
-        po = _Prepared.of(other, codec)
+        po = _Prepared.of(other, shared)
         al = align_articles(pb.align(), po.align())
         counts = {"aligned": 0, "differing": 0, "missing": 0, "extra": len(al.only_b)}
         for g in al.groups:
