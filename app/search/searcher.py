@@ -29,6 +29,7 @@ steps and every ``_CHUNK`` candidates) raises QueryError with code
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from array import array
@@ -271,6 +272,8 @@ class Searcher:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
         if request.page < 1 or not 1 <= request.per_page <= MAX_PER_PAGE:
             raise QueryError("page must be >= 1 and per_page 1..%d" % MAX_PER_PAGE, fields={"page": "out of range"})
+        if isinstance(request.jurisdictions, str):  # a single code passed as a string
+            request = dataclasses.replace(request, jurisdictions=[request.jurisdictions])
         node = parse_query(request.q or "")
         deadline = time.monotonic() + self.time_limit
         with self._lock:

@@ -158,3 +158,7 @@ def test_zhejiang_air_found_by_request_filter_and_field_alike(searcher):
     by_filter = search(searcher, "排放", jurisdictions=["CN-ZJ"])
     by_field = search(searcher, "排放 jurisdiction:CN-ZJ")
     assert [h["id"] for h in by_filter.hits] == [h["id"] for h in by_field.hits] == [ZJ_AIR]
+
+
+def test_a_single_jurisdiction_string_is_one_code(searcher):
+    assert {h["id"] for h in search(searcher, "排放", jurisdictions="CN-ZJ").hits} == {ZJ_AIR}
