@@ -122,6 +122,18 @@ def difflib_align(a: RuleSide, b: RuleSide) -> int:
     return len(used_a)
 
 
+def cases(seed: int = 20250101):
+    """The benchmark's rules, in the order main() builds them: (n, A, B, C, D) for n = 100, 300.
+    (tests/diff/test_compare_equivalence.py pins compare_rules's output on them.)"""
+    rng = random.Random(seed)
+    for n, chars in ((100, 30_000), (300, 90_000)):
+        a = make_rule(rng, f"cn-sh/bench/r{n}", n, chars)
+        b = amend(rng, a, f"cn-zj/bench/r{n}b")
+        c = amend(rng, a, f"cn-js/bench/r{n}c")
+        d = amend(rng, a, f"cn-ah/bench/r{n}d")
+        yield n, a, b, c, d
+
+
 def timed(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -136,13 +148,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20250101)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    rng = random.Random(args.seed)
     print(f"python {sys.version.split()[0]}, seed {args.seed}, median of {args.repeat} runs")
-    for n, chars in ((100, 30_000), (300, 90_000)):
-        a = make_rule(rng, f"cn-sh/bench/r{n}", n, chars)
-        b = amend(rng, a, f"cn-zj/bench/r{n}b")
-        c = amend(rng, a, f"cn-js/bench/r{n}c")
-        d = amend(rng, a, f"cn-ah/bench/r{n}d")
+    for n, a, b, c, d in cases(args.seed):
         size_a = sum(len(x.text) for x in a.articles)
         size_b = sum(len(x.text) for x in b.articles)
         t_diff = timed(lambda a=a, b=b: diff_rules(a, b), args.repeat)
