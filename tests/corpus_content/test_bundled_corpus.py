@@ -56,11 +56,13 @@ def _versions_in_force(corpus, day):
 
 
 def _facts():
-    docs = {}
-    for name in ("facts.yaml", "provisions-extra.yaml", "innovations-extra.yaml"):
-        path = FACTS / name
-        docs[name] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return docs
+    """The researched fact files; the tests that compare against them skip where ../shared is absent."""
+    if not FACTS.is_dir():
+        pytest.skip("../shared/facts is absent")
+    return {
+        name: yaml.safe_load((FACTS / name).read_text(encoding="utf-8"))
+        for name in ("facts.yaml", "provisions-extra.yaml", "innovations-extra.yaml")
+    }
 
 
 # ---------------------------------------------------------------- reading and format
@@ -279,6 +281,7 @@ def test_innovations_are_sourced_verified_and_not_padded(corpus):
     rule_ids = {r.rule_id for r in corpus.rules}
     for i in corpus.innovations:
         assert set(i.related_rules) <= rule_ids, i.slug
+    assert len(corpus.innovations) == 75
     facts = _facts()
     n_sourced = len(facts["facts.yaml"].get("innovations", {}).get("items") or []) + len(
         [x for x in facts["innovations-extra.yaml"].get("new_items") or [] if x.get("source_urls")]
