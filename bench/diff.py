@@ -9,7 +9,8 @@ articles inserted, deleted, moved, split and merged).  It times:
 * ``diff_rules(A, B)`` (alignment + word-level ops + typed differences, everything);
 * a difflib aligner in the same process: ``difflib.SequenceMatcher(None, a, b).ratio()``
   over every article pair + the same greedy assignment (alignment only, no inline diff);
-* a 4-rule N-way ``compare_rules(A, [B, C, D])`` against one pairwise ``diff_rules``.
+* a 4-rule N-way ``compare_rules(A, [B, C, D])`` against one pairwise ``diff_rules`` (the two
+  timed alternately, after one warm-up call each, so that both see the same machine load).
 
 Targets (DECISIONS "Article alignment"): full pairwise diff >= 100x faster than the
 difflib aligner; 4-rule compare within 3x of one pairwise diff.
@@ -143,6 +144,22 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def timed_pair(fn1, fn2, repeat: int) -> tuple[float, float]:
+    """Medians of ``fn1`` and ``fn2`` timed alternately (after one untimed call of each), so
+    that both see the same machine load and the ratio of the two is not skewed by a busy moment."""
+    fn1()
+    fn2()
+    t1, t2 = [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn1()
+        t1.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fn2()
+        t2.append(time.perf_counter() - t)
+    return statistics.median(t1), statistics.median(t2)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=20250101)
@@ -152,10 +169,11 @@ def main() -> None:
     for n, a, b, c, d in cases(args.seed):
         size_a = sum(len(x.text) for x in a.articles)
         size_b = sum(len(x.text) for x in b.articles)
-        t_diff = timed(lambda a=a, b=b: diff_rules(a, b), args.repeat)
+        t_diff, t_cmp = timed_pair(
+            lambda a=a, b=b: diff_rules(a, b), lambda a=a, b=b, c=c, d=d: compare_rules(a, [b, c, d]), args.repeat
+        )
         s = diff_rules(a, b)["summary"]
         t_difflib = timed(lambda a=a, b=b: difflib_align(a, b), 1 if n > 100 else min(args.repeat, 2))
-        t_cmp = timed(lambda a=a, b=b, c=c, d=d: compare_rules(a, [b, c, d]), args.repeat)
         print(f"\n{n} articles: A {len(a.articles)} articles / {size_a} chars, B {len(b.articles)} / {size_b}")
         print(f"  summary {s}")
         print(f"  diff_rules (full pairwise diff)      {t_diff * 1000:9.1f} ms")
