@@ -63,6 +63,8 @@ class Scalar(fields.Raw):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool | int | float):
             return value
+        if isinstance(value, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", value.strip()):
+            raise ValidationError(f"must be a number: write {value} as a plain decimal (YAML reads this form as text)")
         raise ValidationError("must be a number, or true/false for a yes/no parameter")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -36,7 +37,9 @@ def scalar(value: object) -> str:
     if isinstance(value, float):
         if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        # positional, never "5e-05": YAML 1.1 (PyYAML) reads exponent forms without a dot as text
+        text = format(Decimal(repr(value)), "f")
+        return text if "." in text else text + ".0"
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)

@@ -1,0 +1,106 @@
+"""Harmonization through the database: random histories written as a corpus, loaded with
+``registry load`` into SQLite or PostgreSQL, then the matrix and hard-rule statuses read back by
+``app.harmonization.services`` must equal the brute-force oracle of tests/harmonization/histories.py."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from app import units
+from app.corpus.writer import scalar
+from tests.harmonization import histories as H
+
+DB_EXAMPLES = int(os.environ.get("DB_ORACLE_EXAMPLES", "40"))
+SETTINGS = settings(max_examples=DB_EXAMPLES, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def _stated(key: str, value, salt: str):
+    """State a canonical value in one of the parameter's units (picked deterministically)."""
+    if isinstance(value, bool):
+        return value, None
+    choices = H.STATED_UNITS[key]
+    unit = choices[int(hashlib.sha256(salt.encode()).hexdigest(), 16) % len(choices)]
+    return units.convert(value, H.PMAP[key].unit, unit), unit
+
+
+def write_corpus(root: Path, records, hard_rules) -> None:
+    (root / "jurisdictions.yaml").write_text(
+        "".join(f"- code: {c}\n  name_zh: {c}\n" for c in ["CN", *H.PROVINCES, "YRD", "YRD-DZ"]), encoding="utf-8")
+    (root / "topics.yaml").write_text("- code: environment\n  name_zh: 环境\n- code: energy\n  name_zh: 能源\n",
+                                      encoding="utf-8")
+    (root / "parameters.yaml").write_text("".join(
+        f"- key: {p.key}\n  label_zh: {p.label_zh}\n  topic: {p.topic}\n  unit: {scalar(p.unit)}\n"
+        f"  stricter: {scalar(p.stricter)}\n" for p in H.PARAMS), encoding="utf-8")
+    versions: dict[str, list] = defaultdict(list)
+    for r in records:
+        versions[r.version].append(r)
+    for version, recs in versions.items():
+        r0 = recs[0]
+        rule_id, start = version.split("@")
+        folder = root / "rules" / Path(rule_id).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        binds = [b for b in r0.binds if b != "CN"]
+        is_last = not any(v.startswith(rule_id + "@") and v.split("@")[1] > start for v in versions)
+        lines = ["---", f"title: 随机规则 {rule_id}", f"jurisdiction: {r0.jurisdiction_of_rule}", "topic: environment",
+                 "kind: normative_document", f"effective: {start}"]
+        if is_last and r0.valid_to:
+            lines.append(f"repealed: {r0.valid_to.isoformat()}")
+        if r0.jurisdiction_of_rule in ("YRD", "YRD-DZ") or len(binds) > 1:
+            lines.append(f"applies_to: [{', '.join(binds)}]")
+        lines += ["source_url: https://example.org/random", "parameters:"]
+        for r in recs:
+            value, unit = _stated(r.key, r.value, version + r.key + str(r.scope))
+            lines += [f"  - key: {r.key}", f"    value: {scalar(value)}"]
+            if unit:
+                lines.append(f"    unit: {scalar(unit)}")
+            lines.append(f"    article: {r.article_id.split('#art-')[1]}")
+            if r.scope:
+                lines.append(f"    scope: {r.scope}")
+        body = "".join(f"\n## 第{n}条\n\n第{n}条的内容。\n" for n in "一二三四五六七八九")
+        lines += ["---", "# 随机规则"]
+        (folder / f"{Path(rule_id).name}@{start}.md").write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+    (root / "hard_rules").mkdir()
+    for h in hard_rules:
+        text = (f"id: {h.id}\ntitle: {h.title}\nparameter: {h.parameter}\n" + (f"scope: {h.scope}\n" if h.scope else "")
+                + f"target: {scalar(h.target)}\njurisdictions: [{', '.join(h.jurisdictions)}]\n"
+                + (f"deadline: {h.deadline.isoformat()}\n" if h.deadline else "") + "source_url: https://example.org/h\n")
+        (root / "hard_rules" / f"{h.id}.yaml").write_text(text, encoding="utf-8")
+
+
+@SETTINGS
+@given(records=H.histories(max_rules=6), hard_rules=H.hard_rules_for(), on=H.dates)
+def test_matrix_and_hard_rules_from_the_database_equal_the_oracle(records, hard_rules, on, fresh_database, make_app):
+    from app.cli import cli
+    from app.harmonization import services as hs
+
+    corpus = Path(tempfile.mkdtemp(prefix="oracle-corpus-"))
+    write_corpus(corpus, records, hard_rules)
+    app = make_app(fresh_database(), corpus)
+    result = app.test_cli_runner().invoke(cli, ["load", "--no-index"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from app.extensions import db
+
+        doc = hs.topic_matrix(db(), "environment", None, on)
+        for row in doc["rows"]:
+            p = H.PMAP[row["key"]]
+            for j in H.PROVINCES:
+                expected = H.oracle_binding(records, p.key, row["scope"], j, on, p.stricter)
+                cell = row["values"][j]
+                if expected is None:
+                    assert cell is None or cell["value"] is None
+                else:
+                    assert (cell["value"], cell["rule_id"], cell["version"], cell["article"]) == expected[:4]
+        progress = {item["id"]: item for item in hs.progress(db(), on)["items"]}
+        for h in hard_rules:
+            p = H.PMAP[h.parameter]
+            for j in h.jurisdictions:
+                b = H.oracle_binding(records, h.parameter, h.scope, j, on, p.stricter)
+                assert progress[h.id]["status"][j]["status"] == H.oracle_alignment(b, h.target, p.stricter)
