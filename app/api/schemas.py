@@ -194,13 +194,9 @@ class ReportedSchema(Schema):
     source_url = fields.String()
 
 
-class PromotionKnownSchema(Schema):
-    known = fields.Integer()
-    promoted = fields.Integer()
-
-
 class InnovationListSchema(Schema):
     total = fields.Integer()
     reported = fields.Nested(ReportedSchema, allow_none=True)
-    promotion_known = fields.Nested(PromotionKnownSchema)
+    promotion_known = fields.Integer(metadata={"description": "catalogued items whose promotion status is known"})
+    promoted_known = fields.Integer(metadata={"description": "catalogued items known to be promoted nationally"})
     items = fields.List(fields.Nested(InnovationSchema))

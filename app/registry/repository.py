@@ -245,7 +245,8 @@ def list_innovations(
         }
         if rep
         else None,
-        "promotion_known": {"known": known or 0, "promoted": promoted_known or 0},
+        "promotion_known": known or 0,  # catalogued items whose promotion status (yes or no) is known
+        "promoted_known": promoted_known or 0,  # of those, known to be promoted nationally
         "items": [innovation_dict(i) for i in items],
     }
 
@@ -330,8 +331,8 @@ def stats(session: Session) -> dict:
             "reported_total": rep["total"] if rep else None,
             "reported_as_of": rep["as_of"] if rep else None,
             "reported_promoted": rep["promoted_nationally"] if rep else None,
-            "promotion_known": inn["promotion_known"]["known"],
-            "promoted_known": inn["promotion_known"]["promoted"],
+            "promotion_known": inn["promotion_known"],
+            "promoted_known": inn["promoted_known"],
             "source_url": rep["source_url"] if rep else None,
         },
         "hard_rules": len(hard_rules(session)),

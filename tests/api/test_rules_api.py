@@ -62,6 +62,7 @@ def test_innovations_shape(client):
     assert doc["total"] == 1
     assert doc["reported"] == {"as_of": "2025-09-13", "total": 154, "promoted_nationally": 57,
                                "source_url": "https://example.org/count-2025"}
+    assert doc["promotion_known"] == 0 and doc["promoted_known"] == 0
     item = doc["items"][0]
     assert item["id"] == "sample-innovation" and item["promoted_nationally"] is None and item["verified"] is True
     assert client.get("/api/v1/innovations?category=项目管理").get_json()["total"] == 1

@@ -51,6 +51,6 @@ def innovations():  # type: ignore[no-untyped-def]
         query=query,
         catalogued=everything["total"],
         categories=sorted(categories.items()),
-        known=everything["promotion_known"],
+        known={"known": everything["promotion_known"], "promoted": everything["promoted_known"]},
         reported=everything["reported"],
     )
