@@ -26,6 +26,7 @@ def defaults() -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SEARCH_TIME_LIMIT": 2.0,  # seconds; every query is bounded (SPEC §5)
+        "SEARCH_LOCK_TIMEOUT": 10.0,  # seconds a write waits for the index's single writer (DECISIONS)
     }
 
 

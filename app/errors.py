@@ -13,6 +13,7 @@ from app.exceptions import (
     PayloadTooLarge,
     PermissionDenied,
     RegistryError,
+    SearchIndexError,
     ValidationError,
 )
 
@@ -22,6 +23,7 @@ STATUS = [
     (NotFound, 404),
     (Conflict, 409),
     (PayloadTooLarge, 413),
+    (SearchIndexError, 503),
     (CorpusError, 400),
     (ValidationError, 400),
 ]

@@ -63,10 +63,22 @@ def searcher():  # type: ignore[no-untyped-def]
     return s
 
 
-def apply_index_updates() -> None:
-    """Bring the index up to date after a write, before the response returns (SPEC §6)."""
+def apply_index_updates() -> bool:
+    """Bring the index up to date after a write, before the response returns (SPEC §6).
+
+    Returns False when the index could not be written (another writer held it past the lock
+    timeout): the write itself is committed and its update stays in the outbox for the next
+    sync, so the caller reports ``indexed: false`` rather than an error that invites a retry.
+    """
     from pathlib import Path
 
+    from app.exceptions import SearchIndexError
     from app.workflows import sync_index
 
-    sync_index(engine(), Path(current_app.config["REGISTRY_INDEX"]))
+    try:
+        sync_index(engine(), Path(current_app.config["REGISTRY_INDEX"]),
+                   lock_timeout=float(current_app.config["SEARCH_LOCK_TIMEOUT"]))
+    except SearchIndexError as err:
+        current_app.logger.warning("search index not updated after a write: %s", err.message)
+        return False
+    return True

@@ -64,9 +64,12 @@ def _load_rule(session: Session, rule_id: str) -> Rule | None:
     ).first()
 
 
-def sync_index(engine: Engine, index_path: Path) -> int:
-    """Apply every pending outbox entry to the index; returns how many were applied."""
-    index = SearchIndex(index_path).open()
+def sync_index(engine: Engine, index_path: Path, *, lock_timeout: float = 10.0) -> int:
+    """Apply every pending outbox entry to the index; returns how many were applied.
+
+    Waits at most ``lock_timeout`` seconds for the index's single writer lock (SearchIndexError after).
+    """
+    index = SearchIndex(index_path, lock_timeout=lock_timeout).open()
     Session_ = session_factory(engine)
     with Session_() as session:
         pending = list(session.scalars(select(IndexOutbox).order_by(IndexOutbox.id)))

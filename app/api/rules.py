@@ -49,8 +49,7 @@ class Rules(MethodView):
         if slug is not None and not isinstance(slug, str):
             raise ValidationError("slug must be text", fields={"slug": ["must be text"]})
         v = services.add_rule(engine(), user, document, slug)
-        apply_index_updates()
-        return jsonify({"id": v.rule_id, "version": v.id}), 201
+        return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
 @blp.route("/rules/<path:rule_id>/versions")
@@ -62,8 +61,7 @@ class RuleVersions(MethodView):
         document = _document(json_body())
         rid, _ = repository.split_id(rule_id)
         v = services.add_version(engine(), user, rid, document, request.headers.get("If-Match"))
-        apply_index_updates()
-        return jsonify({"id": v.rule_id, "version": v.id}), 201
+        return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
 @blp.route("/rules/<path:rule_id>/repeal")
@@ -81,8 +79,7 @@ class RuleRepeal(MethodView):
             raise ValidationError("repealed must be a date YYYY-MM-DD", fields={"repealed": ["not a real date"]}) from None
         rid, _ = repository.split_id(rule_id)
         v = services.repeal_rule(engine(), user, rid, d, request.headers.get("If-Match"))
-        apply_index_updates()
-        return jsonify({"id": v.rule_id, "version": v.id, "repealed": d.isoformat()})
+        return jsonify({"id": v.rule_id, "version": v.id, "repealed": d.isoformat(), "indexed": apply_index_updates()})
 
 
 @blp.route("/rules/<path:rule_id>")

@@ -61,7 +61,8 @@ def test_editor_adds_rule_in_own_jurisdiction_and_search_sees_it(client, tokens,
     audit_before = count_rows("audit_log")
     r = client.post("/api/v1/rules", json={"document": DOC, "slug": "sample-open-data"}, headers=auth(tokens["ed-sh"]))
     assert r.status_code == 201, r.get_json()
-    assert r.get_json() == {"id": "cn-sh/data/sample-open-data", "version": "cn-sh/data/sample-open-data@2024-01-01"}
+    assert r.get_json() == {"id": "cn-sh/data/sample-open-data", "version": "cn-sh/data/sample-open-data@2024-01-01",
+                            "indexed": True}
     assert count_rows("audit_log") == audit_before + 1
     hits = client.get("/api/v1/search?q=公共数据开放&as_of=2024-06-01").get_json()
     assert "cn-sh/data/sample-open-data" in [h["id"] for h in hits["hits"]]
@@ -189,3 +190,26 @@ def test_audit_chain_detects_tampering(client, runner, cli, tokens, engine):
 def test_oversized_body_is_413(client, tokens):
     r = client.post("/api/v1/rules", json={"document": "x" * (3 * 1024 * 1024)}, headers=auth(tokens["ed-sh"]))
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_write_commits_and_reports_indexed_false_when_the_index_is_locked(client, tokens, loaded):
+    """Another writer holds the index past the timeout: the write is kept, the update stays pending."""
+    import json
+
+    from app.cli import cli
+    from app.search.indexer import SearchIndex
+
+    loaded.config["SEARCH_LOCK_TIMEOUT"] = 0.2
+    ix = SearchIndex(loaded.config["REGISTRY_INDEX"]).open()._index()
+    holder = ix.writer()  # a real Whoosh writer lock, held by "someone else"
+    try:
+        r = client.post("/api/v1/rules", json={"document": DOC, "slug": "pending-one"}, headers=auth(tokens["ed-sh"]))
+    finally:
+        holder.cancel()
+        ix.close()
+    assert r.status_code == 201 and r.get_json()["indexed"] is False
+    assert client.get("/api/v1/rules/cn-sh/data/pending-one?as_of=2024-06-01").status_code == 200
+    runner = loaded.test_cli_runner()
+    assert runner.invoke(cli, ["index"]).exit_code == 0  # the outbox still holds the update
+    hits = json.loads(runner.invoke(cli, ["search", "公共数据开放", "--as-of", "2024-06-01", "--json"]).stdout)
+    assert "cn-sh/data/pending-one" in [h["id"] for h in hits["hits"]]
