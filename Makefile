@@ -56,5 +56,9 @@ bench: install
 soak: install
 	FUZZ_EXAMPLES=5000 $(PYTEST) tests/fuzz
 
+lint: install
+	$(BIN)/ruff check app bench tests
+	$(BIN)/ruff format --check app bench tests
+
 clean:
 	rm -rf $(VENV) instance search_index/_* search_index/*.toc search_index/*.seg search_index/*.pos

@@ -63,8 +63,17 @@ def registry_error_response(err: RegistryError) -> tuple[Response, int] | tuple[
 
 def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
     status = error.code or 500
-    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "bad_request"}.get(status, "error")
+    code = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+        422: "bad_request",
+    }.get(status, "error")
     fields = None
     data = getattr(error, "data", None) or {}
     if "messages" in data:  # webargs validation (flask-smorest answers 422; we answer 400 with fields)

@@ -76,8 +76,11 @@ def apply_index_updates() -> bool:
     from app.workflows import sync_index
 
     try:
-        sync_index(engine(), Path(current_app.config["REGISTRY_INDEX"]),
-                   lock_timeout=float(current_app.config["SEARCH_LOCK_TIMEOUT"]))
+        sync_index(
+            engine(),
+            Path(current_app.config["REGISTRY_INDEX"]),
+            lock_timeout=float(current_app.config["SEARCH_LOCK_TIMEOUT"]),
+        )
     except SearchIndexError as err:
         current_app.logger.warning("search index not updated after a write: %s", err.message)
         return False

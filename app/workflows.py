@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.diff import RuleSide, SideArticle, SideParameter, compare_rules, diff_rules
 from app.registry import temporal
 from app.registry.db import session_factory, write_session
-from app.diff import RuleSide, SideArticle, SideParameter, compare_rules, diff_rules
 from app.registry.models import IndexOutbox, Innovation, Parameter, Rule, RuleVersion
 from app.search.documents import ArticleDoc, InnovationDoc, content_hash, doc_key
 from app.search.indexer import SearchIndex
@@ -144,8 +144,12 @@ def check_index(engine: Engine, index_path: Path, *, repair: bool = True) -> Dri
         extra=sorted(k for k in actual if k not in expected),
     )
     if drift.total and repair:
-        rules = {k.split("@", 1)[0] for k in [*drift.missing, *drift.stale, *drift.extra] if not k.startswith("innovation:")}
-        slugs = {k.split(":", 1)[1] for k in [*drift.missing, *drift.stale, *drift.extra] if k.startswith("innovation:")}
+        rules = {
+            k.split("@", 1)[0] for k in [*drift.missing, *drift.stale, *drift.extra] if not k.startswith("innovation:")
+        }
+        slugs = {
+            k.split(":", 1)[1] for k in [*drift.missing, *drift.stale, *drift.extra] if k.startswith("innovation:")
+        }
         with session_factory(engine)() as session, index.batch() as batch:
             for rid in sorted(rules):
                 rule = _load_rule(session, rid)
@@ -176,13 +180,18 @@ def rule_side(session: Session, ident: str, as_of) -> RuleSide:  # type: ignore[
         version=v.id,
         title=v.title,
         articles=[
-            SideArticle(id=f"{rule.id}#art-{a.number}", number=a.number, label=a.label,
-                        text=f"{a.heading}\n{a.text}" if a.heading else a.text)
+            SideArticle(
+                id=f"{rule.id}#art-{a.number}",
+                number=a.number,
+                label=a.label,
+                text=f"{a.heading}\n{a.text}" if a.heading else a.text,
+            )
             for a in v.articles
         ],
         parameters=[
-            SideParameter(key=p.key, scope=p.scope, value=p.value, unit=units.get(p.key),
-                          article_id=f"{rule.id}#art-{p.article}")
+            SideParameter(
+                key=p.key, scope=p.scope, value=p.value, unit=units.get(p.key), article_id=f"{rule.id}#art-{p.article}"
+            )
             for p in v.parameter_values
         ],
     )

@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.diff import RuleSide, SideArticle, compare_rules, diff_rules  # noqa: E402
-from app.diff.align import ALIGN_THRESHOLD  # noqa: E402
-from app.diff.normalize import normalize_text  # noqa: E402
+from app.diff import RuleSide, SideArticle, compare_rules, diff_rules
+from app.diff.align import ALIGN_THRESHOLD
+from app.diff.normalize import normalize_text
 
 SUBJECTS = ["市人民政府", "区人民政府", "市生态环境部门", "市场监督管理部门", "数据主管部门", "地方金融管理部门",
             "公共管理和服务机构", "排污单位", "重点用能单位", "金融组织"]  # fmt: skip
@@ -178,7 +178,9 @@ def main() -> None:
         print(f"  summary {s}")
         print(f"  diff_rules (full pairwise diff)      {t_diff * 1000:9.1f} ms")
         print(f"  difflib aligner (alignment only)     {t_difflib * 1000:9.1f} ms   ratio {t_difflib / t_diff:7.1f}x")
-        print(f"  compare_rules, 4 rules (A vs B,C,D)  {t_cmp * 1000:9.1f} ms   {t_cmp / t_diff:5.2f}x one pairwise diff")
+        print(
+            f"  compare_rules, 4 rules (A vs B,C,D)  {t_cmp * 1000:9.1f} ms   {t_cmp / t_diff:5.2f}x one pairwise diff"
+        )
 
 
 if __name__ == "__main__":

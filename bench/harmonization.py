@@ -25,15 +25,21 @@ from collections import defaultdict
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import and_, create_engine, exists, insert, or_, select  # noqa: E402
-from sqlalchemy.orm import Session, aliased  # noqa: E402
+from sqlalchemy import and_, create_engine, exists, insert, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from app.harmonization import HardRuleDef, ParameterDef, ValueRecord, matrix, scoreboard  # noqa: E402
-from app.harmonization import strictness  # noqa: E402
-from app.harmonization.hard_rules import statuses_naive  # noqa: E402
-from app.harmonization.matrix import _row, matrix_naive  # noqa: E402
-from app.harmonization.scoreboard import year_before  # noqa: E402
-from app.harmonization.values import choose_binding  # noqa: E402
+from app.harmonization import (
+    HardRuleDef,
+    ParameterDef,
+    ValueRecord,
+    matrix,
+    scoreboard,
+    strictness,
+)
+from app.harmonization.hard_rules import statuses_naive
+from app.harmonization.matrix import _row, matrix_naive
+from app.harmonization.scoreboard import year_before
+from app.harmonization.values import choose_binding
 
 PROVINCES = ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"]
 TOPIC = "environment"
@@ -48,8 +54,9 @@ def synthesize(seed: int):
     params = []
     for i in range(N_PARAMS):
         stricter = rnd.choice(["lower", "lower", "higher", "equal", "true"])
-        params.append(ParameterDef(f"p.{i:03d}", f"参数{i}", f"param {i}", TOPIC,
-                                   "" if stricter == "true" else "mg/L", stricter))
+        params.append(
+            ParameterDef(f"p.{i:03d}", f"参数{i}", f"param {i}", TOPIC, "" if stricter == "true" else "mg/L", stricter)
+        )
     records: list[ValueRecord] = []
     issuers = [*PROVINCES, "CN", "YRD-DZ"]
     for p in params:
@@ -65,16 +72,41 @@ def synthesize(seed: int):
             for n, start in enumerate(starts):
                 end = starts[n + 1] if n + 1 < len(starts) else repealed
                 for scope in scopes:
-                    value = rnd.choice([True, False]) if p.stricter == "true" else float(rnd.choice([10, 20, 30, 40, 50]))
-                    records.append(ValueRecord(p.key, scope, value, issuer, binds, rule_id, f"{rule_id}@{start}",
-                                               f"{rule_id}#art-{rnd.randint(1, 20)}", start, end))
+                    value = (
+                        rnd.choice([True, False]) if p.stricter == "true" else float(rnd.choice([10, 20, 30, 40, 50]))
+                    )
+                    records.append(
+                        ValueRecord(
+                            p.key,
+                            scope,
+                            value,
+                            issuer,
+                            binds,
+                            rule_id,
+                            f"{rule_id}@{start}",
+                            f"{rule_id}#art-{rnd.randint(1, 20)}",
+                            start,
+                            end,
+                        )
+                    )
     hard_rules = []
     for i in range(N_HARD_RULES):
         p = rnd.choice(params)
         target = True if p.stricter == "true" else float(rnd.choice([20, 30, 40]))
-        hard_rules.append(HardRuleDef(f"hr-{i:03d}", f"硬规则{i}", p.key, None, target,
-                                      rnd.sample(PROVINCES, rnd.randint(2, 4)), "YRD-DZ", "统一",
-                                      dt.date(2020, 1, 1) + dt.timedelta(days=rnd.randint(0, 2500)), "https://e.org"))
+        hard_rules.append(
+            HardRuleDef(
+                f"hr-{i:03d}",
+                f"硬规则{i}",
+                p.key,
+                None,
+                target,
+                rnd.sample(PROVINCES, rnd.randint(2, 4)),
+                "YRD-DZ",
+                "统一",
+                dt.date(2020, 1, 1) + dt.timedelta(days=rnd.randint(0, 2500)),
+                "https://e.org",
+            )
+        )
     return params, records, hard_rules
 
 
@@ -99,11 +131,27 @@ def build_database(params, records, hard_rules):
     rules, versions, values = {}, {}, []
     for r in records:
         rules[r.rule_id] = {"id": r.rule_id, "jurisdiction": r.jurisdiction_of_rule, "topic": TOPIC}
-        versions.setdefault(r.version, {
-            "id": r.version, "rule_id": r.rule_id, "start": r.valid_from, "title": r.rule_id,
-            "jurisdiction": r.jurisdiction_of_rule, "topic": TOPIC, "kind": "local_standard",
-            "effective": r.valid_from, "repealed": None, "applies_to": list(r.binds), "source_url": "https://e.org",
-            "body": "", "preamble": "", "content_hash": "0" * 64, "created_at": now, "_end": r.valid_to})
+        versions.setdefault(
+            r.version,
+            {
+                "id": r.version,
+                "rule_id": r.rule_id,
+                "start": r.valid_from,
+                "title": r.rule_id,
+                "jurisdiction": r.jurisdiction_of_rule,
+                "topic": TOPIC,
+                "kind": "local_standard",
+                "effective": r.valid_from,
+                "repealed": None,
+                "applies_to": list(r.binds),
+                "source_url": "https://e.org",
+                "body": "",
+                "preamble": "",
+                "content_hash": "0" * 64,
+                "created_at": now,
+                "_end": r.valid_to,
+            },
+        )
     # the version's end is the next version's start, except the last one, which ends at its repeal date
     by_rule = defaultdict(list)
     for v in versions.values():
@@ -112,13 +160,34 @@ def build_database(params, records, hard_rules):
         vs.sort(key=lambda v: v["start"])
         vs[-1]["repealed"] = vs[-1]["_end"]
     for seq, r in enumerate(records):
-        values.append({"version_id": r.version, "seq": seq, "key": r.key, "scope": r.scope,
-                       "num_value": None if isinstance(r.value, bool) else r.value,
-                       "bool_value": r.value if isinstance(r.value, bool) else None,
-                       "stated_value": str(r.value), "stated_unit": None, "article": r.article_id.split("#art-")[1]})
+        values.append(
+            {
+                "version_id": r.version,
+                "seq": seq,
+                "key": r.key,
+                "scope": r.scope,
+                "num_value": None if isinstance(r.value, bool) else r.value,
+                "bool_value": r.value if isinstance(r.value, bool) else None,
+                "stated_value": str(r.value),
+                "stated_unit": None,
+                "article": r.article_id.split("#art-")[1],
+            }
+        )
     with Session(engine) as s:
-        s.execute(insert(m.Parameter), [{"key": p.key, "label_zh": p.label_zh, "label_en": p.label_en,
-                                          "topic": p.topic, "unit": p.unit, "stricter": p.stricter} for p in params])
+        s.execute(
+            insert(m.Parameter),
+            [
+                {
+                    "key": p.key,
+                    "label_zh": p.label_zh,
+                    "label_en": p.label_en,
+                    "topic": p.topic,
+                    "unit": p.unit,
+                    "stricter": p.stricter,
+                }
+                for p in params
+            ],
+        )
         s.execute(insert(m.Rule), list(rules.values()))
         s.execute(insert(m.RuleVersion), [{k: v for k, v in d.items() if k != "_end"} for d in versions.values()])
         s.execute(insert(m.ParameterValue), values)
@@ -129,16 +198,27 @@ def build_database(params, records, hard_rules):
 def _record_from_row(row, valid_to):
     pv, rv = row
     binds = list(rv.applies_to) if rv.applies_to else [rv.jurisdiction]
-    return ValueRecord(pv.key, pv.scope, pv.value, rv.jurisdiction, binds, rv.rule_id, rv.id,
-                       f"{rv.rule_id}#art-{pv.article}", rv.start, valid_to)
+    return ValueRecord(
+        pv.key,
+        pv.scope,
+        pv.value,
+        rv.jurisdiction,
+        binds,
+        rv.rule_id,
+        rv.id,
+        f"{rv.rule_id}#art-{pv.article}",
+        rv.start,
+        valid_to,
+    )
 
 
 def load_all_records(session):
     """The fast path's single query: every parameter value with its version; validity in Python."""
     from app.registry import models as m
 
-    rows = session.execute(select(m.ParameterValue, m.RuleVersion).join(
-        m.RuleVersion, m.RuleVersion.id == m.ParameterValue.version_id)).all()
+    rows = session.execute(
+        select(m.ParameterValue, m.RuleVersion).join(m.RuleVersion, m.RuleVersion.id == m.ParameterValue.version_id)
+    ).all()
     starts = defaultdict(list)
     for _, rv in rows:
         starts[rv.rule_id].append(rv.start)
@@ -160,15 +240,20 @@ def cell_query(session, key, scope, on):
     from app.registry import models as m
 
     later = aliased(m.RuleVersion)
-    newer_in_force = exists().where(and_(later.rule_id == m.RuleVersion.rule_id, later.start > m.RuleVersion.start,
-                                         later.start <= on))
-    q = (select(m.ParameterValue, m.RuleVersion)
-         .join(m.RuleVersion, m.RuleVersion.id == m.ParameterValue.version_id)
-         .where(m.ParameterValue.key == key,
-                m.ParameterValue.scope.is_(None) if scope is None else m.ParameterValue.scope == scope,
-                m.RuleVersion.start <= on,
-                or_(m.RuleVersion.repealed.is_(None), m.RuleVersion.repealed > on),
-                ~newer_in_force))
+    newer_in_force = exists().where(
+        and_(later.rule_id == m.RuleVersion.rule_id, later.start > m.RuleVersion.start, later.start <= on)
+    )
+    q = (
+        select(m.ParameterValue, m.RuleVersion)
+        .join(m.RuleVersion, m.RuleVersion.id == m.ParameterValue.version_id)
+        .where(
+            m.ParameterValue.key == key,
+            m.ParameterValue.scope.is_(None) if scope is None else m.ParameterValue.scope == scope,
+            m.RuleVersion.start <= on,
+            or_(m.RuleVersion.repealed.is_(None), m.RuleVersion.repealed > on),
+            ~newer_in_force,
+        )
+    )
     return [_record_from_row(row, None) for row in session.execute(q).all()]
 
 
@@ -180,9 +265,13 @@ def sql_naive_matrix(session, params, hard_rules, cols, on):
     for p in params:
         if p.topic != TOPIC:
             continue
-        scopes = session.execute(select(m.ParameterValue.scope).where(m.ParameterValue.key == p.key).distinct()).scalars()
+        scopes = session.execute(
+            select(m.ParameterValue.scope).where(m.ParameterValue.key == p.key).distinct()
+        ).scalars()
         kept = []
-        for scope in sorted(set(scopes) | {s for k, s in targeted if k == p.key}, key=lambda s: (s is not None, s or "")):
+        for scope in sorted(
+            set(scopes) | {s for k, s in targeted if k == p.key}, key=lambda s: (s is not None, s or "")
+        ):
             cells = {}
             for j in cols:
                 cand = [r for r in cell_query(session, p.key, scope, on) if r.binds_jurisdiction(j)]
@@ -191,8 +280,9 @@ def sql_naive_matrix(session, params, hard_rules, cols, on):
                 kept.append((scope, cells))
         if not kept:
             kept = [(None, dict.fromkeys(cols))]
-        rows.extend(_row(p, scope, cells, cols, [h for h in hard_rules if h.row == (p.key, scope)])
-                    for scope, cells in kept)
+        rows.extend(
+            _row(p, scope, cells, cols, [h for h in hard_rules if h.row == (p.key, scope)]) for scope, cells in kept
+        )
     return {"topic": TOPIC, "as_of": on.isoformat(), "jurisdictions": cols, "rows": rows}
 
 
@@ -217,14 +307,18 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     params, records, hard_rules = synthesize(args.seed)
-    print(f"synthetic data: {len(params)} parameters, {len(records)} value records "
-          f"({len({r.version for r in records})} versions), {len(hard_rules)} hard rules; as_of {AS_OF}")
+    print(
+        f"synthetic data: {len(params)} parameters, {len(records)} value records "
+        f"({len({r.version for r in records})} versions), {len(hard_rules)} hard rules; as_of {AS_OF}"
+    )
 
     # pure Python
-    t_fast, fast_m = timed(lambda: matrix(TOPIC, params, records, hard_rules, jurisdictions=PROVINCES, as_of=AS_OF),
-                           args.repeat)
-    t_naive, naive_m = timed(lambda: matrix_naive(TOPIC, params, records, hard_rules, jurisdictions=PROVINCES,
-                                                  as_of=AS_OF), 1)
+    t_fast, fast_m = timed(
+        lambda: matrix(TOPIC, params, records, hard_rules, jurisdictions=PROVINCES, as_of=AS_OF), args.repeat
+    )
+    t_naive, naive_m = timed(
+        lambda: matrix_naive(TOPIC, params, records, hard_rules, jurisdictions=PROVINCES, as_of=AS_OF), 1
+    )
     assert fast_m == naive_m, "one-pass and per-cell matrices differ"
     t_sb, board = timed(lambda: scoreboard(hard_rules, params, records, AS_OF), args.repeat)
     pmap = {p.key: p for p in params}
@@ -241,10 +335,14 @@ def main() -> None:
     t_sb_naive, nb = timed(naive_board, 1)
     assert {j: (v["applicable"], v["aligned"]) for j, v in board["jurisdictions"].items()} == nb
     print("\npure Python (records in memory)")
-    print(f"  matrix 4 x {N_PARAMS}:      one-pass {t_fast * 1000:8.1f} ms   per-cell scan {t_naive * 1000:8.1f} ms"
-          f"   ratio {t_naive / t_fast:6.1f}x")
-    print(f"  scoreboard {N_HARD_RULES} rules: one-pass {t_sb * 1000:8.1f} ms   per-cell scan {t_sb_naive * 1000:8.1f} ms"
-          f"   ratio {t_sb_naive / t_sb:6.1f}x")
+    print(
+        f"  matrix 4 x {N_PARAMS}:      one-pass {t_fast * 1000:8.1f} ms   per-cell scan {t_naive * 1000:8.1f} ms"
+        f"   ratio {t_naive / t_fast:6.1f}x"
+    )
+    print(
+        f"  scoreboard {N_HARD_RULES} rules: one-pass {t_sb * 1000:8.1f} ms   per-cell scan {t_sb_naive * 1000:8.1f} ms"
+        f"   ratio {t_sb_naive / t_sb:6.1f}x"
+    )
 
     # SQLite through the registry models
     try:
@@ -253,6 +351,7 @@ def main() -> None:
         print(f"\nSQLite comparison skipped: {exc}")
         return
     with Session(engine) as s:
+
         def fast_sql_matrix():
             return matrix(TOPIC, params, load_all_records(s), hard_rules, jurisdictions=PROVINCES, as_of=AS_OF)
 
@@ -268,10 +367,14 @@ def main() -> None:
         assert b1 == board
     n_cells = sum(len(r["values"]) for r in fast_m["rows"])
     print(f"\nin-memory SQLite via app/registry/models.py ({n_cells} matrix cells)")
-    print(f"  matrix 4 x {N_PARAMS}:      1 query + one-pass {t1 * 1000:8.1f} ms   1 query per cell {t2 * 1000:8.1f} ms"
-          f"   ratio {t2 / t1:6.1f}x")
-    print(f"  scoreboard {N_HARD_RULES} rules: 1 query + one-pass {t3 * 1000:8.1f} ms   1 query per cell {t4 * 1000:8.1f} ms"
-          f"   ratio {t4 / t3:6.1f}x")
+    print(
+        f"  matrix 4 x {N_PARAMS}:      1 query + one-pass {t1 * 1000:8.1f} ms   1 query per cell {t2 * 1000:8.1f} ms"
+        f"   ratio {t2 / t1:6.1f}x"
+    )
+    print(
+        f"  scoreboard {N_HARD_RULES} rules: 1 query + one-pass {t3 * 1000:8.1f} ms   1 query per cell {t4 * 1000:8.1f} ms"
+        f"   ratio {t4 / t3:6.1f}x"
+    )
     print("\nall four computations agree.")
 
 

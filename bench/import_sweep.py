@@ -88,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mismatches: {len(mismatches)}")
     for line in mismatches[:50]:
         print(f"  {line}")
-    print(f"time:       {elapsed:.2f} s in all, {read_time:.2f} s in read_official_text "
-          f"({1000 * read_time / max(1, len(files)):.2f} ms per file)")
+    print(
+        f"time:       {elapsed:.2f} s in all, {read_time:.2f} s in read_official_text "
+        f"({1000 * read_time / max(1, len(files)):.2f} ms per file)"
+    )
     return 1 if mismatches else 0
 
 

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.search import FOLDERS, REAL_TOPICS  # noqa: E402
 from app.search.documents import ArticleDoc  # noqa: E402
+from bench.search import FOLDERS, REAL_TOPICS  # noqa: E402
 
 DATE_RE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)\.md$")
 
@@ -57,8 +57,14 @@ def load_via_registry_import(root: Path) -> Iterator[list[ArticleDoc]]:
     corpus = tmp / "corpus"
     corpus.mkdir()
     _reference_files(corpus)
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'registry.sqlite3'}", "REGISTRY_CORPUS": str(corpus),
-                      "REGISTRY_INDEX": str(tmp / "index"), "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'registry.sqlite3'}",
+            "REGISTRY_CORPUS": str(corpus),
+            "REGISTRY_INDEX": str(tmp / "index"),
+            "SECRET_KEY": "bench",
+        }
+    )
     runner = app.test_cli_runner()
     assert runner.invoke(cli, ["load", "--no-index"]).exit_code == 0
     t0, imported, refused = time.perf_counter(), 0, 0
@@ -66,18 +72,35 @@ def load_via_registry_import(root: Path) -> Iterator[list[ArticleDoc]]:
         for path in sorted((root / folder).glob("*.md")):
             first = path.read_text(encoding="utf-8").lstrip().splitlines()[0].lstrip("# ").strip()
             m = DATE_RE.search(path.name)
-            result = runner.invoke(cli, [
-                "import", str(path), "-j", code, "-t", _topic(first), "-k", "local_regulation",
-                "--effective", m[1] if m else "2000-01-01", "--source-url", "https://flk.npc.gov.cn/",
-                "--no-index", "--json",
-            ])
+            result = runner.invoke(
+                cli,
+                [
+                    "import",
+                    str(path),
+                    "-j",
+                    code,
+                    "-t",
+                    _topic(first),
+                    "-k",
+                    "local_regulation",
+                    "--effective",
+                    m[1] if m else "2000-01-01",
+                    "--source-url",
+                    "https://flk.npc.gov.cn/",
+                    "--no-index",
+                    "--json",
+                ],
+            )
             if result.exit_code == 0:
                 imported += 1
             else:
                 refused += 1
                 print(f"skip {path.name}: {result.output.strip().splitlines()[0]}", file=sys.stderr)
-    print(f"registry import: {imported} imported, {refused} refused in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr, flush=True)
+    print(
+        f"registry import: {imported} imported, {refused} refused in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     with app.app_context():
         from app.extensions import db
 

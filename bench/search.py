@@ -27,21 +27,20 @@ import datetime as dt
 import importlib
 import json
 import math
-import os
 import random
 import re
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.search import ArticleDoc, SearchIndex, Searcher, SearchRequest  # noqa: E402
+from app.search import ArticleDoc, Searcher, SearchIndex, SearchRequest  # noqa: E402
 from app.search.analyzer import normalize  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -53,14 +52,44 @@ AS_OF = dt.date(2026, 1, 1)
 JURISDICTIONS = ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "CN-BJ", "CN-GD", "CN-SD", "CN-HB"]
 TOPICS = ["environment", "data", "finance", "energy", "market"]
 CN_NUM = "一二三四五六七八九十"
-SUBJECTS = ["排放污染物的企业事业单位", "数据处理者", "金融机构", "重点用能单位", "经营者", "个人信息处理者",
-            "县级以上人民政府", "生态环境主管部门", "市场监督管理部门", "地方金融组织", "网络运营者", "建设单位"]
-DEPTS = ["生态环境主管部门", "市场监督管理部门", "网信部门", "地方金融监督管理部门", "节能主管部门",
-         "县级以上人民政府", "发展改革部门", "公安机关"]
-OBLIGATIONS = ["建立健全内部管理制度", "按照国家有关规定报送统计数据", "履行数据安全保护义务",
-               "采取措施防止污染物排放超过标准", "开展数据出境安全评估", "定期公开能耗数据",
-               "遵守审慎经营规则", "配合监督检查", "依法取得排污许可证", "落实安全生产责任制",
-               "保护个人信息权益", "制定突发环境事件应急预案"]
+SUBJECTS = [
+    "排放污染物的企业事业单位",
+    "数据处理者",
+    "金融机构",
+    "重点用能单位",
+    "经营者",
+    "个人信息处理者",
+    "县级以上人民政府",
+    "生态环境主管部门",
+    "市场监督管理部门",
+    "地方金融组织",
+    "网络运营者",
+    "建设单位",
+]
+DEPTS = [
+    "生态环境主管部门",
+    "市场监督管理部门",
+    "网信部门",
+    "地方金融监督管理部门",
+    "节能主管部门",
+    "县级以上人民政府",
+    "发展改革部门",
+    "公安机关",
+]
+OBLIGATIONS = [
+    "建立健全内部管理制度",
+    "按照国家有关规定报送统计数据",
+    "履行数据安全保护义务",
+    "采取措施防止污染物排放超过标准",
+    "开展数据出境安全评估",
+    "定期公开能耗数据",
+    "遵守审慎经营规则",
+    "配合监督检查",
+    "依法取得排污许可证",
+    "落实安全生产责任制",
+    "保护个人信息权益",
+    "制定突发环境事件应急预案",
+]
 POLLUTANTS = ["化学需氧量", "氨氮", "总磷", "二氧化硫", "氮氧化物", "颗粒物", "挥发性有机物"]
 UNITS = ["毫克/升", "毫克/立方米", "吨标准煤", "千瓦时", "万元", "分贝", "个工作日"]
 TERMS = ["重点排污单位", "公共数据", "地方金融组织", "能耗强度", "数据出境", "个人信息", "污染物排放总量"]
@@ -88,8 +117,10 @@ def _sentence(rng: random.Random, topic: str) -> str:
         return f"{rng.choice(POLLUTANTS)}排放浓度不得超过{_num(rng)}{rng.choice(UNITS)}。"
     if k == 2:
         a = rng.randint(1, 20)
-        return (f"违反本条例第{rng.choice(CN_NUM)}十{rng.choice(CN_NUM)}条规定的，由{rng.choice(DEPTS)}责令改正，"
-                f"处{a}万元以上{a * rng.randint(2, 10)}万元以下罚款。")
+        return (
+            f"违反本条例第{rng.choice(CN_NUM)}十{rng.choice(CN_NUM)}条规定的，由{rng.choice(DEPTS)}责令改正，"
+            f"处{a}万元以上{a * rng.randint(2, 10)}万元以下罚款。"
+        )
     if k == 3:
         return f"本条例所称{rng.choice(TERMS)}，是指{rng.choice(SUBJECTS)}在{tw}活动中形成的{rng.choice(TERMS)}。"
     if k == 4:
@@ -113,8 +144,17 @@ def synthetic_rules(size: int, seed: int = 20261122) -> Iterator[list[ArticleDoc
         start = dt.date(year, rng.randint(1, 12), 1)
         rule_id = f"{j.lower()}/{topic}/r{r:05d}"
         title = f"{j}{rng.choice(TOPIC_WORDS[topic])}条例{r}"
-        common = dict(title=title, title_en=f"Regulation {r}", doc_number=f"第{r}号", jurisdiction=j, topic=topic,
-                      kind=rng.choice(["regulation", "rule"]), year=year, valid_from=start, valid_to=None)
+        common = dict(
+            title=title,
+            title_en=f"Regulation {r}",
+            doc_number=f"第{r}号",
+            jurisdiction=j,
+            topic=topic,
+            kind=rng.choice(["regulation", "rule"]),
+            year=year,
+            valid_from=start,
+            valid_to=None,
+        )
         docs = [ArticleDoc(rule_id, start.isoformat(), None, "", "", **common)]
         for a in range(1, n + 1):
             target = rng.randint(150, 400)
@@ -129,11 +169,22 @@ def synthetic_rules(size: int, seed: int = 20261122) -> Iterator[list[ArticleDoc
 
 # -- real texts -------------------------------------------------------------------------------------
 
-FOLDERS = {"shanghai": "CN-SH", "zhejiang": "CN-ZJ", "beijing": "CN-BJ", "shandong": "CN-SD", "henan": "CN-HA",
-           "guangdong": "CN-GD", "chongqing": "CN-CQ"}
-REAL_TOPICS = [("environment", "污染|环境|生态|水|大气|森林|野生|湿地|海洋"), ("data", "数据|信息|数字|网络|电子"),
-               ("finance", "金融|贷款|融资|资金|税"), ("energy", "能源|节约|电力|节能|煤"),
-               ("market", "市场|消费|产品|质量|价格|企业|营商")]
+FOLDERS = {
+    "shanghai": "CN-SH",
+    "zhejiang": "CN-ZJ",
+    "beijing": "CN-BJ",
+    "shandong": "CN-SD",
+    "henan": "CN-HA",
+    "guangdong": "CN-GD",
+    "chongqing": "CN-CQ",
+}
+REAL_TOPICS = [
+    ("environment", "污染|环境|生态|水|大气|森林|野生|湿地|海洋"),
+    ("data", "数据|信息|数字|网络|电子"),
+    ("finance", "金融|贷款|融资|资金|税"),
+    ("energy", "能源|节约|电力|节能|煤"),
+    ("market", "市场|消费|产品|质量|价格|企业|营商"),
+]
 _DATE_RE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)$")
 
 
@@ -159,12 +210,22 @@ def load_lawtexts(root: Path) -> Iterator[list[ArticleDoc]]:
             start = dt.date(int(m[1]), int(m[2]), int(m[3])) if m else dt.date(2000, 1, 1)
             title = official.title or path.stem
             rule_id = f"{j.lower()}/{path.stem}"
-            common = dict(title=title, title_en="", doc_number="", jurisdiction=j, topic=_real_topic(title),
-                          kind="regulation", year=start.year, valid_from=start, valid_to=None)
+            common = dict(
+                title=title,
+                title_en="",
+                doc_number="",
+                jurisdiction=j,
+                topic=_real_topic(title),
+                kind="regulation",
+                year=start.year,
+                valid_from=start,
+                valid_to=None,
+            )
             docs = [ArticleDoc(rule_id, start.isoformat(), None, "", "", **common)]
             for art in official.body.articles:
-                docs.append(ArticleDoc(rule_id, start.isoformat(), f"{rule_id}#art-{art.number}", art.label,
-                                       art.text, **common))
+                docs.append(
+                    ArticleDoc(rule_id, start.isoformat(), f"{rule_id}#art-{art.number}", art.label, art.text, **common)
+                )
             yield docs
 
 
@@ -172,12 +233,30 @@ def load_lawtexts(root: Path) -> Iterator[list[ArticleDoc]]:
 
 QUERIES = {
     "synthetic": [
-        *({"class": "single", "words": [w]} for w in ["罚款", "能耗", "数据出境安全评估", "污染物排放", "个人信息",
-                                                       "毫克/升"]),
-        *({"class": "and", "words": w} for w in [["数据", "安全"], ["罚款", "公安机关"], ["排放", "标准", "报告"],
-                                                 ["金融机构", "审慎经营"], ["能耗", "统计数据"]]),
-        *({"class": "phrase", "words": [w]} for w in ["排放浓度不得超过", "万元以上", "负责本行政区域内",
-                                                       "应当履行数据安全保护义务", "长三角区域公平竞争合作"]),
+        *(
+            {"class": "single", "words": [w]}
+            for w in ["罚款", "能耗", "数据出境安全评估", "污染物排放", "个人信息", "毫克/升"]
+        ),
+        *(
+            {"class": "and", "words": w}
+            for w in [
+                ["数据", "安全"],
+                ["罚款", "公安机关"],
+                ["排放", "标准", "报告"],
+                ["金融机构", "审慎经营"],
+                ["能耗", "统计数据"],
+            ]
+        ),
+        *(
+            {"class": "phrase", "words": [w]}
+            for w in [
+                "排放浓度不得超过",
+                "万元以上",
+                "负责本行政区域内",
+                "应当履行数据安全保护义务",
+                "长三角区域公平竞争合作",
+            ]
+        ),
         {"class": "filtered", "words": ["数据"], "jurisdiction": "CN-SH", "topic": "data"},
         {"class": "filtered", "words": ["罚款"], "jurisdiction": "CN-ZJ", "topic": "environment"},
         {"class": "filtered", "words": ["能耗", "报告"], "jurisdiction": "CN-JS", "topic": "energy"},
@@ -186,10 +265,20 @@ QUERIES = {
     ],
     "real": [
         *({"class": "single", "words": [w]} for w in ["罚款", "能耗", "数据", "污染物排放", "个人信息", "监督管理"]),
-        *({"class": "and", "words": w} for w in [["罚款", "责令改正"], ["数据", "安全"], ["环境", "保护", "监测"],
-                                                 ["个人信息", "同意"], ["排放", "标准"]]),
-        *({"class": "phrase", "words": [w]} for w in ["县级以上人民政府", "处一万元以上", "依照有关法律、法规的规定",
-                                                       "本条例自", "生态环境主管部门"]),
+        *(
+            {"class": "and", "words": w}
+            for w in [
+                ["罚款", "责令改正"],
+                ["数据", "安全"],
+                ["环境", "保护", "监测"],
+                ["个人信息", "同意"],
+                ["排放", "标准"],
+            ]
+        ),
+        *(
+            {"class": "phrase", "words": [w]}
+            for w in ["县级以上人民政府", "处一万元以上", "依照有关法律、法规的规定", "本条例自", "生态环境主管部门"]
+        ),
         {"class": "filtered", "words": ["数据"], "jurisdiction": "CN-SH", "topic": "data"},
         {"class": "filtered", "words": ["罚款"], "jurisdiction": "CN-ZJ", "topic": "environment"},
         {"class": "filtered", "words": ["节能"], "jurisdiction": "CN-SD", "topic": "energy"},
@@ -202,8 +291,13 @@ QUERIES = {
 def to_request(q: dict, per_page: int = 10) -> SearchRequest:
     words = [normalize(w) for w in q["words"]]
     text = " ".join(f'"{w}"' if q["class"] == "phrase" else w for w in words)
-    return SearchRequest(q=text, jurisdictions=[q["jurisdiction"]] if q.get("jurisdiction") else [],
-                         topic=q.get("topic"), as_of=AS_OF, per_page=per_page)
+    return SearchRequest(
+        q=text,
+        jurisdictions=[q["jurisdiction"]] if q.get("jurisdiction") else [],
+        topic=q.get("topic"),
+        as_of=AS_OF,
+        per_page=per_page,
+    )
 
 
 # -- the worker (a fresh process: its memory is what one web worker needs) -------------------------
@@ -240,18 +334,40 @@ def worker(index_dir: Path, queries_path: Path, repeat: int) -> dict:
             ms = (time.perf_counter() - t) * 1000
             if r == 0:
                 n, facets = res.article_counts()
-                results.append({"query": q, "total": n, "facets": facets, "hits": res.total,
-                                "top": [h["id"] for h in res.hits], "snippet": res.hits[0]["snippet"] if res.hits else ""})
+                results.append(
+                    {
+                        "query": q,
+                        "total": n,
+                        "facets": facets,
+                        "hits": res.total,
+                        "top": [h["id"] for h in res.hits],
+                        "snippet": res.hits[0]["snippet"] if res.hits else "",
+                    }
+                )
             else:
                 lat.setdefault(q["class"], []).append(ms)
     rss, hwm = _rss_mb()
     # a write, then the first search that sees it (this worker refreshes on the next search)
     index = SearchIndex(index_dir, lock_timeout=30).open()
     marker = "可见性测试标记"
-    doc = ArticleDoc("bench/visibility", "1", "bench/visibility#art-1", "第1条", f"本条用于{marker}。", "t", "", "",
-                     "CN-SH", "data", "regulation", 2026, dt.date(2026, 1, 1))
-    title = ArticleDoc("bench/visibility", "1", None, "", "", "t", "", "", "CN-SH", "data", "regulation", 2026,
-                       dt.date(2026, 1, 1))
+    doc = ArticleDoc(
+        "bench/visibility",
+        "1",
+        "bench/visibility#art-1",
+        "第1条",
+        f"本条用于{marker}。",
+        "t",
+        "",
+        "",
+        "CN-SH",
+        "data",
+        "regulation",
+        2026,
+        dt.date(2026, 1, 1),
+    )
+    title = ArticleDoc(
+        "bench/visibility", "1", None, "", "", "t", "", "", "CN-SH", "data", "regulation", 2026, dt.date(2026, 1, 1)
+    )
     t = time.perf_counter()
     index.replace_rule("bench/visibility", [title, doc])
     commit_s = time.perf_counter() - t
@@ -259,8 +375,13 @@ def worker(index_dir: Path, queries_path: Path, repeat: int) -> dict:
     visible_s = time.perf_counter() - t
     index.delete_rule("bench/visibility")
     return {
-        "load_s": round(load_s, 3), "rss_start_mb": rss_start, "rss_mb": rss, "peak_rss_mb": hwm,
-        "classes": {c: {"p50_ms": round(pct(x, 50), 3), "p95_ms": round(pct(x, 95), 3), "n": len(x)} for c, x in lat.items()},
+        "load_s": round(load_s, 3),
+        "rss_start_mb": rss_start,
+        "rss_mb": rss,
+        "peak_rss_mb": hwm,
+        "classes": {
+            c: {"p50_ms": round(pct(x, 50), 3), "p95_ms": round(pct(x, 95), 3), "n": len(x)} for c, x in lat.items()
+        },
         "results": results,
         "write": {"commit_s": round(commit_s, 3), "visible_s": round(visible_s, 3), "found": found},
     }
@@ -305,23 +426,52 @@ def run(args) -> dict:
     docs_path, queries_path = work / "DOCS.jsonl", work / "QUERIES.jsonl"
     with docs_path.open("w", encoding="utf-8") as f:
         for d in articles:
-            f.write(json.dumps({"id": d.article_id, "text": normalize(d.text), "jurisdiction": d.jurisdiction,
-                                "topic": d.topic}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {"id": d.article_id, "text": normalize(d.text), "jurisdiction": d.jurisdiction, "topic": d.topic},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     queries = QUERIES[args.corpus]
     with queries_path.open("w", encoding="utf-8") as f:
         for q in queries:
             f.write(json.dumps(q | {"words": [normalize(w) for w in q["words"]]}, ensure_ascii=False) + "\n")
 
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(index_dir), str(queries_path),
-           "--repeat", str(args.repeat)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        str(index_dir),
+        str(queries_path),
+        "--repeat",
+        str(args.repeat),
+    ]
     ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    base = json.loads(subprocess.run([sys.executable, str(BASELINE), "--docs", str(docs_path), "--queries",
-                                      str(queries_path), "--repeat", str(args.repeat), "--db",
-                                      str(work / "baseline.sqlite3")],
-                                     check=True, capture_output=True, text=True).stdout)
+    base = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                str(BASELINE),
+                "--docs",
+                str(docs_path),
+                "--queries",
+                str(queries_path),
+                "--repeat",
+                str(args.repeat),
+                "--db",
+                str(work / "baseline.sqlite3"),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     report = compare(name, build, ours, base)
-    (work / "result.json").write_text(json.dumps({"build": build, "ours": ours, "fts5": base, "report": report},
-                                                 ensure_ascii=False, indent=1), encoding="utf-8")
+    (work / "result.json").write_text(
+        json.dumps({"build": build, "ours": ours, "fts5": base, "report": report}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     return report
 
 
@@ -329,25 +479,33 @@ def compare(name: str, build: dict, ours: dict, base: dict) -> dict:
     disagreements = []
     for a, b in zip(ours["results"], base["results"], strict=True):
         if a["total"] != b["total"] or a["facets"] != b["facets"]:
-            disagreements.append({"query": a["query"], "ours": [a["total"], a["facets"]],
-                                  "fts5": [b["total"], b["facets"]]})
+            disagreements.append(
+                {"query": a["query"], "ours": [a["total"], a["facets"]], "fts5": [b["total"], b["facets"]]}
+            )
     ratios = {c: ours["classes"][c]["p50_ms"] / max(base["classes"][c]["p50_ms"], 1e-3) for c in ours["classes"]}
     geo = math.exp(statistics.fmean(math.log(r) for r in ratios.values()))
-    lines = [f"### {name}", "",
-             f"- articles compared: {sum(1 for _ in ours['results'])} queries; "
-             f"disagreements on totals/facets: {len(disagreements)}",
-             f"- build: {build.get('docs', '?')} text units in {build.get('build_s', '?')} s "
-             f"({build.get('docs_per_s', '?')} units/s), index {build['index_mb']} MB; "
-             f"FTS5 build {base['build_s']} s, {base['index_mb']} MB",
-             f"- worker: load {ours['load_s']} s, RSS {ours['rss_mb']} MB (peak {ours['peak_rss_mb']} MB, "
-             f"{ours['rss_start_mb']} MB before opening the index)",
-             f"- write visible: commit {ours['write']['commit_s']} s, visible to the next search after "
-             f"{ours['write']['visible_s']} s (found {ours['write']['found']})",
-             "", "| class | whoosh p50 / p95 ms | fts5 p50 / p95 ms | ratio p50 |", "|---|---|---|---|"]
+    lines = [
+        f"### {name}",
+        "",
+        f"- articles compared: {sum(1 for _ in ours['results'])} queries; "
+        f"disagreements on totals/facets: {len(disagreements)}",
+        f"- build: {build.get('docs', '?')} text units in {build.get('build_s', '?')} s "
+        f"({build.get('docs_per_s', '?')} units/s), index {build['index_mb']} MB; "
+        f"FTS5 build {base['build_s']} s, {base['index_mb']} MB",
+        f"- worker: load {ours['load_s']} s, RSS {ours['rss_mb']} MB (peak {ours['peak_rss_mb']} MB, "
+        f"{ours['rss_start_mb']} MB before opening the index)",
+        f"- write visible: commit {ours['write']['commit_s']} s, visible to the next search after "
+        f"{ours['write']['visible_s']} s (found {ours['write']['found']})",
+        "",
+        "| class | whoosh p50 / p95 ms | fts5 p50 / p95 ms | ratio p50 |",
+        "|---|---|---|---|",
+    ]
     for c in ("single", "and", "phrase", "filtered"):
         o, b = ours["classes"][c], base["classes"][c]
-        lines.append(f"| {c} | {o['p50_ms']:.2f} / {o['p95_ms']:.2f} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} "
-                     f"| {ratios[c]:.2f}× |")
+        lines.append(
+            f"| {c} | {o['p50_ms']:.2f} / {o['p95_ms']:.2f} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} "
+            f"| {ratios[c]:.2f}× |"
+        )
     lines.append(f"| **geometric mean** | | | **{geo:.2f}×** |")
     lines.append("")
     lines.append("| query | class | matching articles | rule hits |")

@@ -21,6 +21,7 @@ stage() {
 
 existing() { for p in "$@"; do [ -e "$p" ] && printf '%s ' "$p"; done; }
 
+stage lint .venv/bin/ruff check app bench tests
 stage unit $PYTEST $(existing $UNIT)
 stage integration-sqlite $PYTEST -n 2 $(existing $INTEGRATION)
 

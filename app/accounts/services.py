@@ -38,10 +38,22 @@ def add_user(engine: Engine, name: str, role: str, jurisdictions: list[str], pas
                 raise ValidationError(f"unknown jurisdiction code {c!r}")
         if session.scalars(select(User).where(User.name == name)).first():
             raise Conflict(f"user {name} exists")
-        session.add(User(name=name, role=role, jurisdictions=codes, created_at=audit.utcnow(),
-                         password_hash=generate_password_hash(password) if password else None))
-        audit.append(session, actor="registry user", action="user_added", target=f"user:{name}",
-                     detail={"role": role, "jurisdictions": codes})
+        session.add(
+            User(
+                name=name,
+                role=role,
+                jurisdictions=codes,
+                created_at=audit.utcnow(),
+                password_hash=generate_password_hash(password) if password else None,
+            )
+        )
+        audit.append(
+            session,
+            actor="registry user",
+            action="user_added",
+            target=f"user:{name}",
+            detail={"role": role, "jurisdictions": codes},
+        )
 
 
 def _user(session: Session, name: str) -> User:
@@ -65,8 +77,9 @@ def create_token(engine: Engine, name: str) -> tuple[str, str]:
         audit.lock(session)
         user = _user(session, name)
         session.add(ApiToken(id=token_id, user_id=user.id, secret_hash=_hash(secret), created_at=audit.utcnow()))
-        audit.append(session, actor="registry token", action="token_created", target=f"token:{token_id}",
-                     detail={"user": name})
+        audit.append(
+            session, actor="registry token", action="token_created", target=f"token:{token_id}", detail={"user": name}
+        )
     return token_id, f"{token_id}.{secret}"
 
 

@@ -23,8 +23,10 @@ def run_check(data: dict) -> dict:
     try:
         req = ComplianceCheckSchema().load(data)
     except MarshmallowError as err:
-        raise ValidationError("the compliance check request is not valid",
-                              fields={k: v if isinstance(v, list) else [str(v)] for k, v in err.messages.items()}) from None
+        raise ValidationError(
+            "the compliance check request is not valid",
+            fields={k: v if isinstance(v, list) else [str(v)] for k, v in err.messages.items()},
+        ) from None
     s = db()
     codes = [repository.check_code(s, j) for j in req["jurisdictions"]]
     expand = repository.check_code(s, req["expand_to"]) if req["expand_to"] else None

@@ -18,8 +18,9 @@ class Innovations(MethodView):
     @blp.response(200, InnovationListSchema)
     def get(self, args):
         """All matching innovations (no paging) with the reported totals."""
-        return repository.list_innovations(db(), category=args["category"], year=args["year"],
-                                           promoted=args["promoted"], q=args["q"])
+        return repository.list_innovations(
+            db(), category=args["category"], year=args["year"], promoted=args["promoted"], q=args["q"]
+        )
 
 
 @blp.route("/stats")

@@ -76,7 +76,9 @@ class RuleRepeal(MethodView):
         try:
             d = parse_date(body["repealed"], "repealed")
         except Exception:
-            raise ValidationError("repealed must be a date YYYY-MM-DD", fields={"repealed": ["not a real date"]}) from None
+            raise ValidationError(
+                "repealed must be a date YYYY-MM-DD", fields={"repealed": ["not a real date"]}
+            ) from None
         rid, _ = repository.split_id(rule_id)
         v = services.repeal_rule(engine(), user, rid, d, request.headers.get("If-Match"))
         return jsonify({"id": v.rule_id, "version": v.id, "repealed": d.isoformat(), "indexed": apply_index_updates()})

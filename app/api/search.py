@@ -37,5 +37,13 @@ class Search(MethodView):
     @blp.arguments(SearchQueryArgsSchema, location="query")
     def get(self, args):
         """Search rules (one hit per rule, its matching articles) and innovations, with facets."""
-        return run_search(q=args["q"], jurisdictions=args["jurisdiction"], topic=args["topic"], kind=args["kind"],
-                          as_of=on(args["as_of"]), sort=args["sort"], page=args["page"], per_page=args["per_page"])
+        return run_search(
+            q=args["q"],
+            jurisdictions=args["jurisdiction"],
+            topic=args["topic"],
+            kind=args["kind"],
+            as_of=on(args["as_of"]),
+            sort=args["sort"],
+            page=args["page"],
+            per_page=args["per_page"],
+        )

@@ -135,9 +135,20 @@ def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
 @click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
 @json_option
 @handle_errors
-def import_command(file: str, jurisdiction: str, topic: str, kind: str, title: str | None, title_en: str | None,
-                   slug: str | None, effective, source_url: str | None, corpus_opt: str | None, no_index: bool,
-                   as_json: bool) -> None:
+def import_command(
+    file: str,
+    jurisdiction: str,
+    topic: str,
+    kind: str,
+    title: str | None,
+    title_en: str | None,
+    slug: str | None,
+    effective,
+    source_url: str | None,
+    corpus_opt: str | None,
+    no_index: bool,
+    as_json: bool,
+) -> None:
     """Turn an official text into a corpus document and load it."""
     from app.registry.services import import_document
 
@@ -148,11 +159,22 @@ def import_command(file: str, jurisdiction: str, topic: str, kind: str, title: s
             fields={"effective": ["required"]},
         )
     if not source_url:
-        raise ValidationError("--source-url is required: every record carries the public location of its text",
-                              fields={"source_url": ["required"]})
+        raise ValidationError(
+            "--source-url is required: every record carries the public location of its text",
+            fields={"source_url": ["required"]},
+        )
     result = import_document(
-        engine(), Path(file), root, jurisdiction=jurisdiction, topic=topic, kind=kind, title=title,
-        title_en=title_en, slug=slug, effective=effective, source_url=source_url,
+        engine(),
+        Path(file),
+        root,
+        jurisdiction=jurisdiction,
+        topic=topic,
+        kind=kind,
+        title=title,
+        title_en=title_en,
+        slug=slug,
+        effective=effective,
+        source_url=source_url,
     )
     if not no_index:
         bring_index_up_to_date(quiet=True)

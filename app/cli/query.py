@@ -33,8 +33,10 @@ def show_command(ident: str, as_of, as_json: bool) -> None:  # type: ignore[no-u
         emit_json(doc)
         return
     click.echo(f"{doc['title']}  [{doc['version']}]  {doc['status']}")
-    click.echo(f"{doc['jurisdiction']} · {doc['topic']} · {doc['kind']}"
-               + (f" · {doc['doc_number']}" if doc["doc_number"] else ""))
+    click.echo(
+        f"{doc['jurisdiction']} · {doc['topic']} · {doc['kind']}"
+        + (f" · {doc['doc_number']}" if doc["doc_number"] else "")
+    )
     eff = doc["effective"] + ("" if doc["effective_known"] else " (effective date unknown; earliest known date)")
     click.echo(f"effective {eff}" + (f"; repealed {doc['repealed']}" if doc["repealed"] else ""))
     click.echo(f"source: {doc['source_url']}")
@@ -62,8 +64,16 @@ def search_command(query: str, jurisdictions, topic, kind, as_of, sort, limit, a
     """Full-text search (a query starting with - follows --)."""
     from app.api.search import run_search
 
-    result = run_search(q=query, jurisdictions=list(jurisdictions), topic=topic, kind=kind, as_of=_on(as_of),
-                        sort=sort, page=1, per_page=limit)
+    result = run_search(
+        q=query,
+        jurisdictions=list(jurisdictions),
+        topic=topic,
+        kind=kind,
+        as_of=_on(as_of),
+        sort=sort,
+        page=1,
+        per_page=limit,
+    )
     if as_json:
         emit_json(result)
         return
@@ -97,8 +107,10 @@ def diff_command(a: str, b: str, as_of, as_json: bool) -> None:  # type: ignore[
     for pair in out["pairs"]:
         if pair["kind"] == "same":
             continue
-        click.echo(f"\n{','.join(pair['a_articles'])} → {','.join(pair['b_articles'])}  ({pair['kind']}, "
-                   f"{pair['similarity']:.2f})")
+        click.echo(
+            f"\n{','.join(pair['a_articles'])} → {','.join(pair['b_articles'])}  ({pair['kind']}, "
+            f"{pair['similarity']:.2f})"
+        )
         for d in pair["differences"]:
             click.echo(f"  [{d['type']}] {d.get('a_text') or ''} → {d.get('b_text') or ''}")
     for aid in out["only_in_a"]:
@@ -153,7 +165,11 @@ def matrix_command(topic: str, jurisdictions, as_of, as_json: bool) -> None:  # 
         cells = []
         for j in cols:
             c = r["values"].get(j)
-            cells.append("—" if not c or c.get("value") is None else f"{c['value']}{'*' if c.get('status') == 'strictest' else ''}")
+            cells.append(
+                "—"
+                if not c or c.get("value") is None
+                else f"{c['value']}{'*' if c.get('status') == 'strictest' else ''}"
+            )
         click.echo(f"{r['label_zh']}\t{r['scope'] or ''}\t" + "\t".join(cells) + f"\t{r['status']}")
 
 
@@ -210,8 +226,10 @@ def check_command(profile: str, as_json: bool) -> None:
     for r in out["results"]:
         ok = {True: "compliant", False: "NOT compliant", None: "no binding value"}[r["compliant"]]
         req = "—" if r["required"] is None else r["required"]
-        click.echo(f"{r['jurisdiction']}\t{r['parameter']}\tfact {r['fact']}\trequired {req}\t{ok}"
-                   + (f"\t({r['article']})" if r.get("article") else ""))
+        click.echo(
+            f"{r['jurisdiction']}\t{r['parameter']}\tfact {r['fact']}\trequired {req}\t{ok}"
+            + (f"\t({r['article']})" if r.get("article") else "")
+        )
 
 
 @cli.command("innovations")
@@ -229,8 +247,10 @@ def innovations_command(category: str | None, promoted: bool, as_json: bool) -> 
         return
     rep = out["reported"]
     if rep:
-        click.echo(f"{out['total']} catalogued; {rep['total']} reported as of {rep['as_of']} "
-                   f"({rep['promoted_nationally']} promoted nationally)")
+        click.echo(
+            f"{out['total']} catalogued; {rep['total']} reported as of {rep['as_of']} "
+            f"({rep['promoted_nationally']} promoted nationally)"
+        )
     for i in out["items"]:
         flag = {True: "promoted", False: "not promoted", None: "promotion unknown"}[i["promoted_nationally"]]
         click.echo(f"- {i['title']}  [{i['category']}, {i['year'] or 'year unknown'}, {flag}]")
@@ -259,8 +279,10 @@ def stats_command(as_json: bool) -> None:
     click.echo(f"by kind: {out['by_kind']}")
     click.echo(f"by provenance: {out['by_provenance']}")
     inn = out["innovations"]
-    click.echo(f"innovations: {inn['catalogued']} of {inn['reported_total']} catalogued (reported {inn['reported_as_of']}); "
-               f"promotion status known for {inn['promoted_known']} of {inn['reported_promoted']} reported promoted")
+    click.echo(
+        f"innovations: {inn['catalogued']} of {inn['reported_total']} catalogued (reported {inn['reported_as_of']}); "
+        f"promotion status known for {inn['promoted_known']} of {inn['reported_promoted']} reported promoted"
+    )
 
 
 @cli.command("report")

@@ -17,14 +17,18 @@ def user_group() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), required=True)
 @click.option("--jurisdiction", "-j", "jurisdictions", multiple=True, help="For editors: where they may write")
-@click.option("--password", envvar="REGISTRY_USER_PASSWORD", default=None, help="Sign-in password (env REGISTRY_USER_PASSWORD)")
+@click.option(
+    "--password", envvar="REGISTRY_USER_PASSWORD", default=None, help="Sign-in password (env REGISTRY_USER_PASSWORD)"
+)
 @handle_errors
 def user_add(name: str, role: str, jurisdictions: tuple[str, ...], password: str | None) -> None:
     """Add an account."""
     from app.accounts import services
 
     services.add_user(engine(), name, role, list(jurisdictions), password)
-    click.echo(f"user {name} added ({role}{': ' + ', '.join(j.upper() for j in jurisdictions) if jurisdictions else ''})")
+    click.echo(
+        f"user {name} added ({role}{': ' + ', '.join(j.upper() for j in jurisdictions) if jurisdictions else ''})"
+    )
 
 
 @user_group.command("disable")

@@ -123,7 +123,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, dict[Lin
         raise CorpusError(problems)
     try:
         node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise CorpusError(_yaml_problem(exc, file, line_offset)) from None
     lines: dict[LinePath, int] = {}

@@ -7,6 +7,7 @@ Pure: files in, ``Corpus`` out, or ``CorpusError`` listing each problem as
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,7 +83,9 @@ def check_parameters(doc: RuleDocument, refs: References, lines: dict) -> list[P
             if pdef.is_boolean and not isinstance(p.value, bool):
                 problems.append(Problem(doc.path, "a yes/no parameter takes true or false", line, field + ".value"))
             elif not pdef.is_boolean and isinstance(p.value, bool):
-                problems.append(Problem(doc.path, f"must be a number in {pdef.unit or 'its unit'}", line, field + ".value"))
+                problems.append(
+                    Problem(doc.path, f"must be a number in {pdef.unit or 'its unit'}", line, field + ".value")
+                )
             elif pdef.is_boolean and p.unit not in (None, ""):
                 problems.append(Problem(doc.path, "a yes/no parameter has no unit", line, field + ".unit"))
             else:
@@ -99,7 +102,12 @@ def check_parameters(doc: RuleDocument, refs: References, lines: dict) -> list[P
                     )
         if doc.body.article(p.article) is None:
             problems.append(
-                Problem(doc.path, f"article {p.article} is not in the body (no ## 第…条 heading for it)", line, field + ".article")
+                Problem(
+                    doc.path,
+                    f"article {p.article} is not in the body (no ## 第…条 heading for it)",
+                    line,
+                    field + ".article",
+                )
             )
         if (p.key, p.scope) in seen:
             problems.append(Problem(doc.path, f"parameter {p.key} (scope {p.scope!r}) is given twice", line, field))
@@ -128,7 +136,11 @@ def parse_rule_document(
     problems: list[Problem] = []
     jur = fm["jurisdiction"].upper()
     if jur not in refs.jurisdictions:
-        problems.append(Problem(path, f"unknown jurisdiction code {fm['jurisdiction']!r}", lines.get(("jurisdiction",)), "jurisdiction"))
+        problems.append(
+            Problem(
+                path, f"unknown jurisdiction code {fm['jurisdiction']!r}", lines.get(("jurisdiction",)), "jurisdiction"
+            )
+        )
     if fm["topic"] not in refs.topics:
         problems.append(Problem(path, f"unknown topic code {fm['topic']!r}", lines.get(("topic",)), "topic"))
     applies = None
@@ -136,7 +148,9 @@ def parse_rule_document(
         applies = [c.upper() for c in fm["applies_to"]]
         for c in applies:
             if c not in refs.jurisdictions:
-                problems.append(Problem(path, f"unknown jurisdiction code {c!r}", lines.get(("applies_to",)), "applies_to"))
+                problems.append(
+                    Problem(path, f"unknown jurisdiction code {c!r}", lines.get(("applies_to",)), "applies_to")
+                )
     body, body_problems = parse_body(body_text, file=path, line_offset=offset)
     problems.extend(body_problems)
     params = [
@@ -177,9 +191,13 @@ def parse_rule_document(
         problems.append(Problem(path, "no articles found (articles are '## 第…条' headings)", offset + 1, "body"))
     problems.extend(check_parameters(doc, refs, lines))
     if doc.effective and doc.adopted and doc.effective < doc.adopted:
-        problems.append(Problem(path, "effective is before adopted; check both dates", lines.get(("effective",)), "effective"))
+        problems.append(
+            Problem(path, "effective is before adopted; check both dates", lines.get(("effective",)), "effective")
+        )
     if doc.repealed and doc.repealed < doc.start:
-        problems.append(Problem(path, "repealed is before the version took effect", lines.get(("repealed",)), "repealed"))
+        problems.append(
+            Problem(path, "repealed is before the version took effect", lines.get(("repealed",)), "repealed")
+        )
     if file_date is not None and doc.start != file_date:
         which = "effective" if doc.effective else "the earliest known date (published, else adopted)"
         problems.append(
@@ -234,7 +252,9 @@ def read_references(root: Path, problems: list[Problem]) -> References:
         jurs[code] = JurisdictionDef(code, d["name_zh"], d["name_en"], d["level"], (d["parent"] or "").upper() or None)
     for j in jurs.values():
         if j.parent and j.parent not in jurs:
-            problems.append(Problem("jurisdictions.yaml", f"unknown parent code {j.parent!r} of {j.code}", None, "parent"))
+            problems.append(
+                Problem("jurisdictions.yaml", f"unknown parent code {j.parent!r} of {j.code}", None, "parent")
+            )
     topics: dict[str, TopicDef] = {}
     for d, line in _load_list(root, "topics.yaml", schemas.TopicSchema(), problems):
         if d["code"] in topics:
@@ -248,7 +268,9 @@ def read_references(root: Path, problems: list[Problem]) -> References:
             problems.append(Problem("parameters.yaml", f"unknown topic code {d['topic']!r}", line, "topic"))
         unit = d["unit"] or ""
         if d["stricter"] == "true" and unit:
-            problems.append(Problem("parameters.yaml", "a yes/no parameter (stricter: \"true\") has unit \"\"", line, "unit"))
+            problems.append(
+                Problem("parameters.yaml", 'a yes/no parameter (stricter: "true") has unit ""', line, "unit")
+            )
         params[d["key"]] = ParameterDef(d["key"], d["label_zh"], d["topic"], unit, d["stricter"], d["label_en"])
     return References(jurs, topics, params)
 
@@ -270,12 +292,16 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
             problems.append(Problem(rel, "symbolic links are not read; copy the file in"))
             continue
         if len(parts) != 4:
-            problems.append(Problem(rel, "rule files go at rules/<jurisdiction>/<topic>/<slug>.md or <slug>@<YYYY-MM-DD>.md"))
+            problems.append(
+                Problem(rel, "rule files go at rules/<jurisdiction>/<topic>/<slug>.md or <slug>@<YYYY-MM-DD>.md")
+            )
             continue
         _, jdir, tdir, name = parts
         m = RULE_FILE_RE.match(name)
         if not m:
-            problems.append(Problem(rel, "file name must be <slug>.md or <slug>@<YYYY-MM-DD>.md with slug [a-z0-9-]{1,80}"))
+            problems.append(
+                Problem(rel, "file name must be <slug>.md or <slug>@<YYYY-MM-DD>.md with slug [a-z0-9-]{1,80}")
+            )
             continue
         if jdir != jdir.lower():
             problems.append(Problem(rel, f"jurisdiction folder must be lower-case ({jdir.lower()})"))
@@ -301,7 +327,9 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
             problems.extend(err.problems)
             continue
         if doc.jurisdiction.lower() != jdir:
-            problems.append(Problem(rel, f"jurisdiction {doc.jurisdiction} does not match the folder {jdir}/", None, "jurisdiction"))
+            problems.append(
+                Problem(rel, f"jurisdiction {doc.jurisdiction} does not match the folder {jdir}/", None, "jurisdiction")
+            )
             continue
         if doc.topic != tdir:
             problems.append(Problem(rel, f"topic {doc.topic} does not match the folder {tdir}/", None, "topic"))
@@ -312,7 +340,10 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
         dated = [f for f, d in files if d is not None]
         if plain and dated:
             problems.append(
-                Problem(plain[0], f"{plain[0]} and {dated[0]} coexist; an amended rule keeps every version as <slug>@<date>.md")
+                Problem(
+                    plain[0],
+                    f"{plain[0]} and {dated[0]} coexist; an amended rule keeps every version as <slug>@<date>.md",
+                )
             )
     # versions of one rule: unique start dates, repealed only on the latest
     by_rule: dict[str, list[RuleDocument]] = {}
@@ -320,7 +351,7 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
         by_rule.setdefault(d.rule_id, []).append(d)
     for versions in by_rule.values():
         versions.sort(key=lambda d: d.start)
-        for a, b in zip(versions, versions[1:], strict=False):
+        for a, b in itertools.pairwise(versions):
             if a.start == b.start:
                 problems.append(Problem(b.path, f"duplicate version id {b.version_id} (also {a.path})"))
         for d in versions[:-1]:
@@ -329,18 +360,28 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
     ids = set(by_rule)
     for d in docs:
         if d.supersedes and d.supersedes not in ids:
-            problems.append(Problem(d.path, f"supersedes {d.supersedes!r}, which is not a rule id in the corpus", None, "supersedes"))
+            problems.append(
+                Problem(
+                    d.path, f"supersedes {d.supersedes!r}, which is not a rule id in the corpus", None, "supersedes"
+                )
+            )
     return docs
 
 
-def read_innovations(root: Path, rule_ids: set[str], problems: list[Problem]) -> tuple[list[InnovationDocument], list[ReportedCount]]:
+def read_innovations(
+    root: Path, rule_ids: set[str], problems: list[Problem]
+) -> tuple[list[InnovationDocument], list[ReportedCount]]:
     items: list[InnovationDocument] = []
     counts: list[ReportedCount] = []
     for path in _files(root, "innovations"):
         rel = path.relative_to(root).as_posix()
         if path.name == "reported_counts.yaml":
-            for d, _line in _load_list(root, "innovations/reported_counts.yaml", schemas.ReportedCountSchema(), problems):
-                counts.append(ReportedCount(d["as_of"], d["total"], d["source_url"], d["promoted_nationally"], d["note"]))
+            for d, _line in _load_list(
+                root, "innovations/reported_counts.yaml", schemas.ReportedCountSchema(), problems
+            ):
+                counts.append(
+                    ReportedCount(d["as_of"], d["total"], d["source_url"], d["promoted_nationally"], d["note"])
+                )
             continue
         m = re.fullmatch(r"([a-z0-9-]{1,80})\.md", path.name)
         if path.parent != root / "innovations" or not m:
@@ -358,7 +399,14 @@ def read_innovations(root: Path, rule_ids: set[str], problems: list[Problem]) ->
             continue
         for r in d["related_rules"] or []:
             if r not in rule_ids:
-                problems.append(Problem(rel, f"related rule {r!r} is not a rule id in the corpus", lines.get(("related_rules",)), "related_rules"))
+                problems.append(
+                    Problem(
+                        rel,
+                        f"related rule {r!r} is not a rule id in the corpus",
+                        lines.get(("related_rules",)),
+                        "related_rules",
+                    )
+                )
         items.append(
             InnovationDocument(
                 slug=m[1],
@@ -390,17 +438,23 @@ def parse_hard_rule(data: dict, lines: dict, rel: str, refs: References, expecte
         raise CorpusError(_problems_from(err, rel, lines)) from None
     problems = []
     if expected_id is not None and d["id"] != expected_id:
-        problems.append(Problem(rel, f"id {d['id']!r} must equal the file name ({expected_id})", lines.get(("id",)), "id"))
+        problems.append(
+            Problem(rel, f"id {d['id']!r} must equal the file name ({expected_id})", lines.get(("id",)), "id")
+        )
     pdef = refs.parameters.get(d["parameter"])
     if pdef is None:
-        problems.append(Problem(rel, f"unknown parameter key {d['parameter']!r}", lines.get(("parameter",)), "parameter"))
+        problems.append(
+            Problem(rel, f"unknown parameter key {d['parameter']!r}", lines.get(("parameter",)), "parameter")
+        )
     elif pdef.is_boolean != isinstance(d["target"], bool):
         want = "true or false" if pdef.is_boolean else f"a number in {pdef.unit}"
         problems.append(Problem(rel, f"target must be {want}", lines.get(("target",)), "target"))
     jurs = [c.upper() for c in d["jurisdictions"]]
     for c in [*jurs, *([d["lead"].upper()] if d["lead"] else [])]:
         if c not in refs.jurisdictions:
-            problems.append(Problem(rel, f"unknown jurisdiction code {c!r}", lines.get(("jurisdictions",)), "jurisdictions"))
+            problems.append(
+                Problem(rel, f"unknown jurisdiction code {c!r}", lines.get(("jurisdictions",)), "jurisdictions")
+            )
     if problems:
         raise CorpusError(problems)
     return HardRuleDocument(
@@ -451,13 +505,21 @@ def read_corpus(root: Path) -> Corpus:
         # Every document is checked against these vocabularies: stop here rather than bury the
         # real error under hundreds of follow-on "unknown key" problems.
         problems.sort(key=lambda p: (p.file, p.line or 0))
-        raise CorpusError(problems, f"{len(problems)} problem(s) in the reference files; fix them first; nothing was written")
+        raise CorpusError(
+            problems, f"{len(problems)} problem(s) in the reference files; fix them first; nothing was written"
+        )
     rules = read_rules(root, refs, problems)
     innovations, counts = read_innovations(root, {d.rule_id for d in rules}, problems)
     hard_rules = read_hard_rules(root, refs, problems)
     for p in sorted(root.iterdir()):
         if p.name.startswith(".") or p.name in {
-            "jurisdictions.yaml", "topics.yaml", "parameters.yaml", "rules", "innovations", "hard_rules", "README.md",
+            "jurisdictions.yaml",
+            "topics.yaml",
+            "parameters.yaml",
+            "rules",
+            "innovations",
+            "hard_rules",
+            "README.md",
         }:
             continue
         problems.append(Problem(p.name, "unexpected file or folder in the corpus root"))

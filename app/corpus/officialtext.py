@@ -326,9 +326,7 @@ def _header_dates(lines: list[str]) -> list[HeaderDate]:
     return found
 
 
-def parse_official_text(
-    lines: list[str], *, encoding: str = "utf-8", source_format: str = "txt"
-) -> OfficialText:
+def parse_official_text(lines: list[str], *, encoding: str = "utf-8", source_format: str = "txt") -> OfficialText:
     """Build an :class:`OfficialText` from the lines of a decoded official text."""
     paragraphs = [p for p in split_paragraphs(lines) if not _COMMENT_RE.match(p)]
     if not paragraphs:
@@ -419,8 +417,7 @@ def read_official_text(path: Path) -> OfficialText:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise OfficialTextError(
-            f"unsupported file type {suffix or '(none)'!r}; "
-            "give the official text as .txt, .md, .docx or .html"
+            f"unsupported file type {suffix or '(none)'!r}; give the official text as .txt, .md, .docx or .html"
         )
     try:
         data = path.read_bytes()

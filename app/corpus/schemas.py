@@ -171,7 +171,9 @@ class JurisdictionSchema(_Strict):
 
 
 class TopicSchema(_Strict):
-    code = Text(required=True, validate=validate.Regexp(re.compile(r"^[a-z][a-z0-9_-]{0,30}$"), error="not a topic code"))
+    code = Text(
+        required=True, validate=validate.Regexp(re.compile(r"^[a-z][a-z0-9_-]{0,30}$"), error="not a topic code")
+    )
     name_zh = Text(required=True)
     name_en = Text(load_default=None, allow_none=True)
 

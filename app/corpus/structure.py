@@ -260,8 +260,7 @@ def parse_body(text: str, *, file: str = "", line_offset: int = 0) -> tuple[Body
                         problems.append(
                             Problem(
                                 file,
-                                f"duplicate article number {number} ({label}); first at line "
-                                f"{first_line[number]}",
+                                f"duplicate article number {number} ({label}); first at line {first_line[number]}",
                                 lineno,
                                 "body",
                             )

@@ -93,8 +93,17 @@ def render_rule(doc: RuleDocument) -> str:
 
 def render_innovation(item: InnovationDocument) -> str:
     fields = (
-        "title", "title_en", "category", "year", "batch", "number", "promoted_nationally",
-        "promotion_notice", "related_rules", "source_url", "verified",
+        "title",
+        "title_en",
+        "category",
+        "year",
+        "batch",
+        "number",
+        "promoted_nationally",
+        "promotion_notice",
+        "related_rules",
+        "source_url",
+        "verified",
     )
     lines = ["---"]
     for key in fields:
@@ -159,7 +168,10 @@ def render_corpus(corpus: Corpus) -> dict[str, str]:
         ]
     )
     files["topics.yaml"] = _yaml_list(
-        [{"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en} for t in sorted(corpus.topics, key=lambda t: t.code)]
+        [
+            {"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en}
+            for t in sorted(corpus.topics, key=lambda t: t.code)
+        ]
     )
     files["parameters.yaml"] = _yaml_list(
         [

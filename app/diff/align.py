@@ -50,6 +50,7 @@ Example: A = [甲, 乙, 丙], B = [乙', 甲, 丙₁, 丙₂] gives groups ([0],
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import operator
 import re
@@ -150,14 +151,14 @@ def _diagonal(
     keep = sorted(longest_increasing([j for _i, j in pairs]))
     chain = [(-1, -1)] + [pairs[p] for p in keep] + [(len(a_texts), len(b_texts))]
     new = []
-    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
+    for (i0, j0), (i1, j1) in itertools.pairwise(chain):
         gap_a = [i for i in range(i0 + 1, i1) if i not in used_a]
         gap_b = [j for j in range(j0 + 1, j1) if j not in used_b]
         if not gap_a or not gap_b:
             continue
         if len(gap_a) == len(gap_b):
             cands = [(fuzz.ratio(a_texts[i], b_texts[j], score_cutoff=DIAGONAL_THRESHOLD), 0.0, i, j)
-                     for i, j in zip(gap_a, gap_b)]  # fmt: skip
+                     for i, j in zip(gap_a, gap_b, strict=True)]  # fmt: skip
         else:  # an insertion or deletion in the gap: every pair inside it
             choices = [b_texts[j] for j in gap_b]
             cands = [(score, abs((i - i0) / (i1 - i0) - (gap_b[k] - j0) / (j1 - j0)), i, gap_b[k])
@@ -213,9 +214,7 @@ def _find_splits(
             bi, si = (g.a[0], g.b[0]) if big_side == "a" else (g.b[0], g.a[0])
             pair_of_big[bi] = g
             small_partner[si] = bi
-    busy_big = {
-        bi for g in groups if len(g.a) + len(g.b) > 2 for bi in (g.a if big_side == "a" else g.b)
-    }
+    busy_big = {bi for g in groups if len(g.a) + len(g.b) > 2 for bi in (g.a if big_side == "a" else g.b)}
     # Attribute each free small article to the big article that covers it best.
     claims: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for s in sorted(free_small):
@@ -276,7 +275,9 @@ def _find_splits(
 # differ between versions and provinces while the phrase inflates every penalty-to-penalty
 # score.  They are reduced to 违反本条例规定 for scoring only (ops use the full text).
 _NON_WORD_RE = re.compile(r"\W+")
-_XREF_RE = re.compile(r"第[零一二三四五六七八九十百千两\d]+条(?:之[零一二三四五六七八九十\d]+)?(?:第[零一二三四五六七八九十\d]+[款项])*(?:[、，和或者至]+第[零一二三四五六七八九十百千两\d]+[条款项](?:第[零一二三四五六七八九十\d]+[款项])*)*")
+_XREF_RE = re.compile(
+    r"第[零一二三四五六七八九十百千两\d]+条(?:之[零一二三四五六七八九十\d]+)?(?:第[零一二三四五六七八九十\d]+[款项])*(?:[、，和或者至]+第[零一二三四五六七八九十百千两\d]+[条款项](?:第[零一二三四五六七八九十\d]+[款项])*)*"
+)
 
 
 def scoring_text(text: str) -> str:
@@ -462,7 +463,7 @@ def align_articles(a: list[str] | AlignSide, b: list[str] | AlignSide) -> Alignm
     # Bigram pass over what is left; 1:1 ratio pairs below RATIO_SURE are put back and
     # compete in it (ordered by cosine) with the pairs it finds.
     weak = [g for g in groups if g.kind == "pair" and g.score < RATIO_SURE]
-    if free_a and free_b or weak:
+    if (free_a and free_b) or weak:
         for g in weak:
             groups.remove(g)
         used_a = {i for g in groups for i in g.a}

@@ -192,7 +192,7 @@ def _param_entry(p) -> dict:
 
 def _same_value(x, y) -> bool:
     if isinstance(x, bool) or isinstance(y, bool):
-        return x is y or x == y and type(x) is type(y)
+        return x is y or (x == y and type(x) is type(y))
     return abs(float(x) - float(y)) <= 1e-9 * max(1.0, abs(float(x)), abs(float(y)))
 
 

@@ -146,12 +146,17 @@ def _absorb_single_chars(diffs: list, units: dict[str, str]) -> None:
     changed = False
     for k in range(1, len(diffs) - 1):
         sign, chunk = diffs[k]
-        if sign == 0 and len(chunk) == 1 and diffs[k - 1][0] != 0 and diffs[k + 1][0] != 0:
-            if _is_han(_decode(chunk, units)):
-                diffs[k] = (-1, chunk)
-                diffs.insert(k + 1, (1, chunk))
-                changed = True
-                break
+        if (
+            sign == 0
+            and len(chunk) == 1
+            and diffs[k - 1][0] != 0
+            and diffs[k + 1][0] != 0
+            and _is_han(_decode(chunk, units))
+        ):
+            diffs[k] = (-1, chunk)
+            diffs.insert(k + 1, (1, chunk))
+            changed = True
+            break
     if changed:
         _DMP.diff_cleanupMerge(diffs)
         _absorb_single_chars(diffs, units)

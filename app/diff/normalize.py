@@ -68,7 +68,16 @@ _FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！",
 # (which NFKC maps one-to-one to ASCII) is replaced.
 _PRE_NFKC_RE = re.compile("[︰︓︔︐︒︑]")
 _VARIANT_RE = re.compile("[" + re.escape("".join(VARIANTS)) + "]")
-_NFKC_SIMPLE = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("\u3000", " "))
+_NFKC_SIMPLE = (
+    ("，", ","),
+    ("：", ":"),
+    ("；", ";"),
+    ("（", "("),
+    ("）", ")"),
+    ("！", "!"),
+    ("？", "?"),
+    ("\u3000", " "),
+)
 _DIGIT_SEP_RE = re.compile(r"(?<=\d)([.:,])(?=\d)")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PERIOD_RE = re.compile(r"(?<![0-9A-Za-z])\.|\.(?![0-9A-Za-z])")

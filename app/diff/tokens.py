@@ -68,9 +68,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _DATE = rf"(?:\d{{4}}|[{ZH_DIGIT_CHARS}]{{4}})年(?:(?:{_AR}|{_ZH})月(?:(?:{_AR}|{_ZH})日)?)?"
 
 #: One number unit (used by the classifier too).
-NUMBER_RE = re.compile(
-    rf"{_DATE}|第?(?:百分之(?:{_AR}|{_ZH})|(?:{_AR}|{_ZH})(?:{_UNIT})?(?:之(?:{_AR}|{_ZH}))?)"
-)
+NUMBER_RE = re.compile(rf"{_DATE}|第?(?:百分之(?:{_AR}|{_ZH})|(?:{_AR}|{_ZH})(?:{_UNIT})?(?:之(?:{_AR}|{_ZH}))?)")
 _DATE_RE = re.compile(_DATE)
 _LEX = "|".join(re.escape(w) for w in sorted(LEXICON, key=len, reverse=True))
 # Each alternative is guarded by a lookahead on its possible first characters, so at an

@@ -7,19 +7,63 @@ from collections.abc import Mapping, Sequence
 Table = tuple[list[str], list[list[object]]]
 
 MATRIX_HEADER = [
-    "key", "scope", "label_zh", "label_en", "unit", "stricter", "row_status", "jurisdiction", "value",
-    "cell_status", "alignment", "conflict", "rule_id", "version", "article", "as_of",
+    "key",
+    "scope",
+    "label_zh",
+    "label_en",
+    "unit",
+    "stricter",
+    "row_status",
+    "jurisdiction",
+    "value",
+    "cell_status",
+    "alignment",
+    "conflict",
+    "rule_id",
+    "version",
+    "article",
+    "as_of",
 ]
 SCOREBOARD_HEADER = [
-    "jurisdiction", "applicable", "aligned", "deficit", "deficit_year_before", "change", "rating", "as_of",
+    "jurisdiction",
+    "applicable",
+    "aligned",
+    "deficit",
+    "deficit_year_before",
+    "change",
+    "rating",
+    "as_of",
 ]
 HARD_RULES_HEADER = [
-    "hard_rule", "title", "parameter", "scope", "target", "deadline", "deadline_status", "aligned_share",
-    "jurisdiction", "status", "value", "rule_id", "version", "article", "as_of",
+    "hard_rule",
+    "title",
+    "parameter",
+    "scope",
+    "target",
+    "deadline",
+    "deadline_status",
+    "aligned_share",
+    "jurisdiction",
+    "status",
+    "value",
+    "rule_id",
+    "version",
+    "article",
+    "as_of",
 ]
 INNOVATIONS_HEADER = [
-    "id", "title", "title_en", "category", "year", "batch", "number", "promoted_nationally",
-    "promotion_notice", "related_rules", "source_url", "verified",
+    "id",
+    "title",
+    "title_en",
+    "category",
+    "year",
+    "batch",
+    "number",
+    "promoted_nationally",
+    "promotion_notice",
+    "related_rules",
+    "source_url",
+    "verified",
 ]
 
 
@@ -30,24 +74,41 @@ def matrix_table(doc: Mapping) -> Table:
     for r in doc.get("rows", []):
         for j in doc.get("jurisdictions", []):
             cell = r["values"].get(j)
-            rows.append([
-                r["key"], r["scope"], r["label_zh"], r["label_en"], r["unit"], r["stricter"], r["status"], j,
-                cell["value"] if cell else None,
-                cell["status"] if cell else "missing",
-                cell.get("alignment") if cell else None,
-                cell.get("conflict", False) if cell else False,
-                cell["rule_id"] if cell else None,
-                cell["version"] if cell else None,
-                cell["article"] if cell else None,
-                doc.get("as_of"),
-            ])
+            rows.append(
+                [
+                    r["key"],
+                    r["scope"],
+                    r["label_zh"],
+                    r["label_en"],
+                    r["unit"],
+                    r["stricter"],
+                    r["status"],
+                    j,
+                    cell["value"] if cell else None,
+                    cell["status"] if cell else "missing",
+                    cell.get("alignment") if cell else None,
+                    cell.get("conflict", False) if cell else False,
+                    cell["rule_id"] if cell else None,
+                    cell["version"] if cell else None,
+                    cell["article"] if cell else None,
+                    doc.get("as_of"),
+                ]
+            )
     return list(MATRIX_HEADER), rows
 
 
 def scoreboard_table(doc: Mapping) -> Table:
     rows = [
-        [j, v["applicable"], v["aligned"], v["deficit"], v["deficit_year_before"], v["change"], v["rating"],
-         doc.get("as_of")]
+        [
+            j,
+            v["applicable"],
+            v["aligned"],
+            v["deficit"],
+            v["deficit_year_before"],
+            v["change"],
+            v["rating"],
+            doc.get("as_of"),
+        ]
         for j, v in doc.get("jurisdictions", {}).items()
     ]
     return list(SCOREBOARD_HEADER), rows
@@ -58,11 +119,25 @@ def hard_rules_table(doc: Mapping) -> Table:
     rows: list[list[object]] = []
     for item in doc.get("items", []):
         for j, cell in item["status"].items():
-            rows.append([
-                item["id"], item["title"], item["parameter"], item["scope"], item["target"], item["deadline"],
-                item["deadline_status"], item["aligned_share"], j, cell["status"], cell["value"],
-                cell["rule_id"], cell["version"], cell["article"], doc.get("as_of"),
-            ])
+            rows.append(
+                [
+                    item["id"],
+                    item["title"],
+                    item["parameter"],
+                    item["scope"],
+                    item["target"],
+                    item["deadline"],
+                    item["deadline_status"],
+                    item["aligned_share"],
+                    j,
+                    cell["status"],
+                    cell["value"],
+                    cell["rule_id"],
+                    cell["version"],
+                    cell["article"],
+                    doc.get("as_of"),
+                ]
+            )
     return list(HARD_RULES_HEADER), rows
 
 
@@ -72,9 +147,20 @@ def innovations_table(doc: Mapping | Sequence) -> Table:
     items = doc.get("items", []) if isinstance(doc, Mapping) else doc
     rows = []
     for it in items:
-        rows.append([
-            it.get("id"), it.get("title"), it.get("title_en"), it.get("category"), it.get("year"), it.get("batch"),
-            it.get("number"), it.get("promoted_nationally"), it.get("promotion_notice"),
-            "; ".join(it.get("related_rules") or []), it.get("source_url"), it.get("verified"),
-        ])
+        rows.append(
+            [
+                it.get("id"),
+                it.get("title"),
+                it.get("title_en"),
+                it.get("category"),
+                it.get("year"),
+                it.get("batch"),
+                it.get("number"),
+                it.get("promoted_nationally"),
+                it.get("promotion_notice"),
+                "; ".join(it.get("related_rules") or []),
+                it.get("source_url"),
+                it.get("verified"),
+            ]
+        )
     return list(INNOVATIONS_HEADER), rows

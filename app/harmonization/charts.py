@@ -61,8 +61,9 @@ def progress_chart_svg(
     for tick in (0, 0.25, 0.5, 0.75, 1):
         ty = _f(y(tick))
         out.append(f'<line x1="{left}" y1="{ty}" x2="{left + plot_w}" y2="{ty}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 6}" y="{ty}" text-anchor="end" dominant-baseline="middle">'
-                   f"{int(tick * 100)}%</text>")
+        out.append(
+            f'<text x="{left - 6}" y="{ty}" text-anchor="end" dominant-baseline="middle">{int(tick * 100)}%</text>'
+        )
     for year in range(start.year, end.year + 1):
         d = dt.date(year, 1, 1)
         if start <= d <= end:
@@ -79,8 +80,10 @@ def progress_chart_svg(
                 nxt = pts[k + 1][0] if k + 1 < len(pts) else end
                 coords.append(f"{_f(x(d))},{_f(y(v))}")
                 coords.append(f"{_f(x(nxt))},{_f(y(v))}")
-            out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(coords)}">'
-                       f"<title>{escape(label)}</title></polyline>")
+            out.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(coords)}">'
+                f"<title>{escape(label)}</title></polyline>"
+            )
         ly = height + 18 * i + 4
         out.append(f'<rect x="{left}" y="{ly}" width="12" height="12" fill="{colour}"/>')
         last = f" {pts[-1][1] * 100:.0f}%" if pts else ""
@@ -110,13 +113,16 @@ def deficit_bars_svg(board: Mapping, *, title: str = "一致性缺口 Alignment 
         out.append(f'<rect x="{left}" y="{by}" width="{plot_w}" height="{bar_h}" fill="#f2f2f2"/>')
         label = "—" if deficit is None else f"{deficit * 100:.0f}%"
         if deficit is not None:
-            out.append(f'<rect x="{left}" y="{by}" width="{_f(plot_w * deficit)}" height="{bar_h}" '
-                       f'fill="{colour}"><title>{escape(f"{code}: {label}")}</title></rect>')
+            out.append(
+                f'<rect x="{left}" y="{by}" width="{_f(plot_w * deficit)}" height="{bar_h}" '
+                f'fill="{colour}"><title>{escape(f"{code}: {label}")}</title></rect>'
+            )
         before = row.get("deficit_year_before")
         if before is not None:
             tx = _f(left + plot_w * before)
-            out.append(f'<line x1="{tx}" y1="{by - 2}" x2="{tx}" y2="{by + bar_h + 2}" stroke="#000" '
-                       f'stroke-width="2"/>')
+            out.append(
+                f'<line x1="{tx}" y1="{by - 2}" x2="{tx}" y2="{by + bar_h + 2}" stroke="#000" stroke-width="2"/>'
+            )
         out.append(f'<text x="{left + plot_w + 6}" y="{by + bar_h - 5}">{escape(label)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -72,8 +72,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def _feed(feed_id: str, title: str, self_url: str, alternate_url: str | None, entries: list[dict],
-          updated: dt.datetime | None) -> str:
+def _feed(
+    feed_id: str, title: str, self_url: str, alternate_url: str | None, entries: list[dict], updated: dt.datetime | None
+) -> str:
     root = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(root, "id", feed_id)
     _sub(root, "title", title)
@@ -167,5 +168,11 @@ def alignment_feed(
                 "summary": f"{e.date.isoformat()}: {e.before} → {e.after}; value {value}, target {target}; {source}",
             }
         )
-    return _feed(_entry_id("feed", "alignment"), "硬规则一致性变化 Hard-rule alignment changes", self_url,
-                 base_url, entries, updated)
+    return _feed(
+        _entry_id("feed", "alignment"),
+        "硬规则一致性变化 Hard-rule alignment changes",
+        self_url,
+        base_url,
+        entries,
+        updated,
+    )

@@ -253,9 +253,7 @@ def progress_series(
     return out
 
 
-def statuses_naive(
-    hr: HardRuleDef, stricter: str, records: Sequence[ValueRecord], on: dt.date
-) -> dict[str, str]:
+def statuses_naive(hr: HardRuleDef, stricter: str, records: Sequence[ValueRecord], on: dt.date) -> dict[str, str]:
     """Per-jurisdiction status scanning every record per cell (benchmark baseline / cross-check)."""
     out = {}
     for j in hr.jurisdictions:

@@ -95,8 +95,9 @@ def annual_report(
         f"<p class='muted'>缺口 = 适用硬规则中未达成一致的比例。评级：绿 ≤ {_pct(GREEN_MAX_DEFICIT)}，"
         f"黄 ≤ {_pct(AMBER_MAX_DEFICIT)}，其余为红。</p>"
     )
-    h.append("<table><tr><th>地区</th><th>适用</th><th>一致</th><th>缺口</th><th>上年末</th><th>变化</th>"
-             "<th>评级</th></tr>")
+    h.append(
+        "<table><tr><th>地区</th><th>适用</th><th>一致</th><th>缺口</th><th>上年末</th><th>变化</th><th>评级</th></tr>"
+    )
     for code, row in board["jurisdictions"].items():
         h.append(
             f"<tr><td>{_e(code)}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
@@ -136,10 +137,15 @@ def annual_report(
     if overdue:
         h.append("<table><tr><th>硬规则</th><th>期限</th><th>牵头</th><th>未一致地区</th></tr>")
         for item in overdue:
-            open_js = [f"{_e(j)}（{_STATUS_ZH.get(c['status'], '')}）" for j, c in item["status"].items()
-                       if c["status"] != "aligned"]
-            h.append(f"<tr><td>{_e(item['title'])}<br><span class='cite'>{_e(item['id'])}</span></td>"
-                     f"<td>{_e(item['deadline'])}</td><td>{_e(item['lead'])}</td><td>{'、'.join(open_js)}</td></tr>")
+            open_js = [
+                f"{_e(j)}（{_STATUS_ZH.get(c['status'], '')}）"
+                for j, c in item["status"].items()
+                if c["status"] != "aligned"
+            ]
+            h.append(
+                f"<tr><td>{_e(item['title'])}<br><span class='cite'>{_e(item['id'])}</span></td>"
+                f"<td>{_e(item['deadline'])}</td><td>{_e(item['lead'])}</td><td>{'、'.join(open_js)}</td></tr>"
+            )
         h.append("</table>")
     else:
         h.append("<p>年末无逾期硬规则。</p>")
@@ -152,8 +158,10 @@ def annual_report(
         for ev in sorted(align_events, key=lambda e: (e.date, e.hard_rule_id, e.jurisdiction)):
             kind = "恢复一致" if ev.kind == "restored" else "失去一致"
             cite = f"{_e(ev.version)}<br>{_e(ev.article)}" if ev.version else "—"
-            h.append(f"<tr><td>{ev.date.isoformat()}</td><td>{_e(ev.hard_rule_title)}</td><td>{_e(ev.jurisdiction)}"
-                     f"</td><td>{kind}</td><td>{_e(ev.value)}</td><td class='cite'>{cite}</td></tr>")
+            h.append(
+                f"<tr><td>{ev.date.isoformat()}</td><td>{_e(ev.hard_rule_title)}</td><td>{_e(ev.jurisdiction)}"
+                f"</td><td>{kind}</td><td>{_e(ev.value)}</td><td class='cite'>{cite}</td></tr>"
+            )
         h.append("</table>")
     else:
         h.append("<p class='muted'>无。</p>")
@@ -161,9 +169,11 @@ def annual_report(
     if year_changes:
         h.append("<table><tr><th>日期</th><th>类型</th><th>地区</th><th>领域</th><th>规则</th><th>版本</th></tr>")
         for c in year_changes:
-            h.append(f"<tr><td>{c.date.isoformat()}</td><td>{_CHANGE_ZH.get(c.kind, _e(c.kind))}</td>"
-                     f"<td>{_e(c.jurisdiction)}</td><td>{_e(c.topic)}</td><td>{_e(c.title)}</td>"
-                     f"<td class='cite'>{_e(c.version)}</td></tr>")
+            h.append(
+                f"<tr><td>{c.date.isoformat()}</td><td>{_CHANGE_ZH.get(c.kind, _e(c.kind))}</td>"
+                f"<td>{_e(c.jurisdiction)}</td><td>{_e(c.topic)}</td><td>{_e(c.title)}</td>"
+                f"<td class='cite'>{_e(c.version)}</td></tr>"
+            )
         h.append("</table>")
     else:
         h.append("<p class='muted'>无。</p>")

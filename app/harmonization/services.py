@@ -38,9 +38,16 @@ def parameter_defs(session: Session) -> list[ParameterDef]:
 def hard_rule_defs(session: Session) -> list[HardRuleDef]:
     return [
         HardRuleDef(
-            id=h.id, title=h.title, parameter=h.parameter, scope=h.scope, target=h.target,
-            jurisdictions=list(h.jurisdictions), lead=h.lead, deliverable=h.deliverable,
-            deadline=h.deadline, source_url=h.source_url,
+            id=h.id,
+            title=h.title,
+            parameter=h.parameter,
+            scope=h.scope,
+            target=h.target,
+            jurisdictions=list(h.jurisdictions),
+            lead=h.lead,
+            deliverable=h.deliverable,
+            deadline=h.deadline,
+            source_url=h.source_url,
         )
         for h in session.scalars(select(HardRule).order_by(HardRule.id))
     ]
@@ -106,12 +113,18 @@ def score(session: Session, as_of: dt.date) -> dict:
     return scoreboard(hrs, params, index, as_of)
 
 
-def check(session: Session, jurisdictions: list[str], facts: dict, scopes: dict | None, as_of: dt.date,
-          expand_to: str | None) -> dict:
+def check(
+    session: Session, jurisdictions: list[str], facts: dict, scopes: dict | None, as_of: dt.date, expand_to: str | None
+) -> dict:
     params, _index, _hrs = _inputs(session)
     return compliance_check(
-        [j.upper() for j in jurisdictions], facts, params, value_records(session), as_of,
-        scopes=scopes or None, expand_to=expand_to.upper() if expand_to else None,
+        [j.upper() for j in jurisdictions],
+        facts,
+        params,
+        value_records(session),
+        as_of,
+        scopes=scopes or None,
+        expand_to=expand_to.upper() if expand_to else None,
     )
 
 
@@ -137,9 +150,7 @@ def _timeline_points(timeline: list[dict]) -> list[tuple[dt.date, float]]:
     return [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in timeline]
 
 
-def hard_rule_series(
-    session: Session, hard_rule_id: str, as_of: dt.date
-) -> dict[str, list[tuple[dt.date, float]]]:
+def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
     """One hard rule's timeline as a chart series ``{id: [(date, aligned_share)]}``; NotFound for an
     unknown id."""
     params, index, hrs = _inputs(session)
@@ -166,8 +177,14 @@ def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
     from app.harmonization.feeds import ChangeEvent
     from app.registry.models import AuditEntry
 
-    entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action.in_(list(CHANGE_ACTIONS)))
-                                   .order_by(AuditEntry.id.desc()).limit(limit)))
+    entries = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action.in_(list(CHANGE_ACTIONS)))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
     ids = {e.target for e in entries}
     versions = {v.id: v for v in session.scalars(select(RuleVersion).where(RuleVersion.id.in_(ids)))} if ids else {}
     out = []
@@ -177,8 +194,18 @@ def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
             continue
         kind = CHANGE_ACTIONS[e.action]
         date = v.repealed if kind == "repealed" and v.repealed else v.effective or v.start
-        out.append(ChangeEvent(kind=kind, rule_id=v.rule_id, version=v.id, title=v.title,
-                               jurisdiction=v.jurisdiction, topic=v.topic, date=date, recorded_at=e.at))
+        out.append(
+            ChangeEvent(
+                kind=kind,
+                rule_id=v.rule_id,
+                version=v.id,
+                title=v.title,
+                jurisdiction=v.jurisdiction,
+                topic=v.topic,
+                date=date,
+                recorded_at=e.at,
+            )
+        )
     return out
 
 
@@ -187,5 +214,11 @@ def annual_report(session: Session, year: int) -> str:
     from app.harmonization.report import annual_report as render
 
     params, index, hrs = _inputs(session)
-    return render(year, hard_rules=hrs, params=params, records=index, changes=change_events(session),
-                  generated_on=temporal.today())
+    return render(
+        year,
+        hard_rules=hrs,
+        params=params,
+        records=index,
+        changes=change_events(session),
+        generated_on=temporal.today(),
+    )

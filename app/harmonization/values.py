@@ -132,9 +132,7 @@ def _citation_order(record: ValueRecord, jurisdiction: str) -> tuple:
     )
 
 
-def choose_binding(
-    candidates: Sequence[ValueRecord], jurisdiction: str, stricter: str
-) -> Binding | None:
+def choose_binding(candidates: Sequence[ValueRecord], jurisdiction: str, stricter: str) -> Binding | None:
     """The binding value among the records in force for one jurisdiction and one ``(key, scope)``:
     the strictest value, cited by the tie-break above. For ``equal`` with differing values the
     record first in tie-break order is cited and the binding is marked ``conflict``.
@@ -262,9 +260,9 @@ def iso(d: dt.date | None) -> str | None:
 # ------------------------------------------------------------------ from corpus documents
 
 
-def records_from_documents(documents: Iterable, params: Mapping[str, ParameterDef] | Iterable[ParameterDef]) -> list[
-    ValueRecord
-]:
+def records_from_documents(
+    documents: Iterable, params: Mapping[str, ParameterDef] | Iterable[ParameterDef]
+) -> list[ValueRecord]:
     """``ValueRecord``s from corpus ``RuleDocument``s (``app.corpus.documents``), for tests, tools and
     any caller that has documents rather than database rows.
 

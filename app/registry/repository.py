@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.exceptions import NotFound, NotInForce, ValidationError
 from app.registry import temporal
-from app.registry.models import ParameterValue as ParameterValueAlias
 from app.registry.models import (
     AuditEntry,
     HardRule,
@@ -25,6 +24,7 @@ from app.registry.models import (
     RuleVersion,
     Topic,
 )
+from app.registry.models import ParameterValue as ParameterValueAlias
 
 VERSION_SEP = "@"
 
@@ -231,7 +231,9 @@ def list_innovations(
         needle = q.strip().lower()
         items = [i for i in items if needle in f"{i.title} {i.title_en or ''} {i.summary}".lower()]
     rep = reported_latest(session)
-    known = session.scalar(select(func.count()).select_from(Innovation).where(Innovation.promoted_nationally.is_not(None)))
+    known = session.scalar(
+        select(func.count()).select_from(Innovation).where(Innovation.promoted_nationally.is_not(None))
+    )
     promoted_known = session.scalar(
         select(func.count()).select_from(Innovation).where(Innovation.promoted_nationally.is_(True))
     )
@@ -308,11 +310,7 @@ def stats(session: Session) -> dict:
         versions += len(r.versions)
     n_params = session.scalar(select(func.count()).select_from(ParameterValueAlias)) or 0
     empty = [
-        {"jurisdiction": j, "topic": t}
-        for j in PROVINCES
-        if j in grid
-        for t in topic_codes
-        if grid[j].get(t, 0) == 0
+        {"jurisdiction": j, "topic": t} for j in PROVINCES if j in grid for t in topic_codes if grid[j].get(t, 0) == 0
     ]
     filled = sum(1 for j in PROVINCES if j in grid for t in topic_codes if grid[j].get(t, 0) > 0)
     inn = list_innovations(session)

@@ -30,7 +30,6 @@ from app.corpus.documents import (
 from app.corpus.documents import ReportedCount as ReportedCountDoc
 from app.corpus.loader import References, canonical_value, parse_hard_rule, parse_rule_document
 from app.corpus.schemas import SLUG_RE
-from app.corpus.structure import parse_body
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
 from app.registry import audit, temporal
 from app.registry.db import write_session
@@ -86,8 +85,20 @@ def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: Ref
     """Copy a validated document into a version row (replacing articles and values)."""
     v.start = doc.start
     for name in (
-        "title", "title_en", "jurisdiction", "topic", "kind", "doc_number", "issuer", "adopted", "published",
-        "effective", "repealed", "supersedes", "source_url", "provenance",
+        "title",
+        "title_en",
+        "jurisdiction",
+        "topic",
+        "kind",
+        "doc_number",
+        "issuer",
+        "adopted",
+        "published",
+        "effective",
+        "repealed",
+        "supersedes",
+        "source_url",
+        "provenance",
     ):
         setattr(v, name, getattr(doc, name))
     v.applies_to = list(doc.applies_to) if doc.applies_to else None
@@ -108,7 +119,11 @@ def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: Ref
             text=a.text,
             chapter_id=a.chapter,
             paragraphs=[
-                {"number": p.number, "text": p.text, "items": [{"number": it.number, "text": it.text} for it in p.items]}
+                {
+                    "number": p.number,
+                    "text": p.text,
+                    "items": [{"number": it.number, "text": it.text} for it in p.items],
+                }
                 for p in a.paragraphs
             ],
         )
@@ -135,6 +150,7 @@ def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: Ref
 
 def version_document(v: RuleVersion) -> RuleDocument:
     """Rebuild the document of a stored version (for export and content hashing)."""
+
     def _stated(s: str) -> float | bool:
         if s in ("true", "false"):
             return s == "true"
@@ -160,7 +176,8 @@ def version_document(v: RuleVersion) -> RuleDocument:
         source_url=v.source_url,
         provenance=v.provenance,
         parameters=[
-            ParameterEntry(p.key, _stated(p.stated_value), p.stated_unit, p.article, p.scope) for p in v.parameter_values
+            ParameterEntry(p.key, _stated(p.stated_value), p.stated_unit, p.article, p.scope)
+            for p in v.parameter_values
         ],
         body_text=v.body,
         body=Body(None, v.preamble, (), ()),
@@ -169,17 +186,35 @@ def version_document(v: RuleVersion) -> RuleDocument:
 
 def _innovation_doc(i: Innovation) -> InnovationDocument:
     return InnovationDocument(
-        slug=i.slug, path=f"innovations/{i.slug}.md", title=i.title, title_en=i.title_en, category=i.category,
-        source_url=i.source_url, summary=i.summary, year=i.year, batch=i.batch, number=i.number,
-        promoted_nationally=i.promoted_nationally, promotion_notice=i.promotion_notice,
-        related_rules=list(i.related_rules or []), verified=i.verified,
+        slug=i.slug,
+        path=f"innovations/{i.slug}.md",
+        title=i.title,
+        title_en=i.title_en,
+        category=i.category,
+        source_url=i.source_url,
+        summary=i.summary,
+        year=i.year,
+        batch=i.batch,
+        number=i.number,
+        promoted_nationally=i.promoted_nationally,
+        promotion_notice=i.promotion_notice,
+        related_rules=list(i.related_rules or []),
+        verified=i.verified,
     )
 
 
 def _hard_rule_doc(h: HardRule) -> HardRuleDocument:
     return HardRuleDocument(
-        id=h.id, title=h.title, parameter=h.parameter, target=h.target, jurisdictions=list(h.jurisdictions),
-        source_url=h.source_url, scope=h.scope, lead=h.lead, deliverable=h.deliverable, deadline=h.deadline,
+        id=h.id,
+        title=h.title,
+        parameter=h.parameter,
+        target=h.target,
+        jurisdictions=list(h.jurisdictions),
+        source_url=h.source_url,
+        scope=h.scope,
+        lead=h.lead,
+        deliverable=h.deliverable,
+        deadline=h.deadline,
     )
 
 
@@ -194,7 +229,10 @@ def _set_hard_rule(h: HardRule, doc: HardRuleDocument) -> None:
 
 def references(session: Session) -> References:
     return References(
-        {j.code: JurisdictionDef(j.code, j.name_zh, j.name_en, j.level, j.parent) for j in session.scalars(select(Jurisdiction))},
+        {
+            j.code: JurisdictionDef(j.code, j.name_zh, j.name_en, j.level, j.parent)
+            for j in session.scalars(select(Jurisdiction))
+        },
         {t.code: TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))},
         {
             p.key: ParameterDef(p.key, p.label_zh, p.topic, p.unit, p.stricter, p.label_en)
@@ -217,7 +255,13 @@ def _sync_references(session: Session, corpus: Corpus) -> None:
         session.add(row)
     for p in corpus.parameters:
         row = session.get(Parameter, p.key) or Parameter(key=p.key)
-        row.label_zh, row.label_en, row.topic, row.unit, row.stricter = p.label_zh, p.label_en, p.topic, p.unit, p.stricter
+        row.label_zh, row.label_en, row.topic, row.unit, row.stricter = (
+            p.label_zh,
+            p.label_en,
+            p.topic,
+            p.unit,
+            p.stricter,
+        )
         session.add(row)
     session.flush()
 
@@ -244,8 +288,14 @@ def load_corpus(engine: Engine, corpus: Corpus, *, prune: bool = False, actor: s
                 v = RuleVersion(id=doc.version_id, rule_id=doc.rule_id, created_at=audit.utcnow())
                 _fill_version(session, v, doc, refs)
                 session.add(v)
-                audit.append(session, actor=actor, action="version_added", target=doc.version_id, after=new_hash,
-                             detail={"path": doc.path})
+                audit.append(
+                    session,
+                    actor=actor,
+                    action="version_added",
+                    target=doc.version_id,
+                    after=new_hash,
+                    detail={"path": doc.path},
+                )
                 report.added.append(doc.version_id)
                 _enqueue(session, "rule", doc.rule_id)
             elif v.content_hash != new_hash:
@@ -253,8 +303,15 @@ def load_corpus(engine: Engine, corpus: Corpus, *, prune: bool = False, actor: s
                 was_repealed = v.repealed
                 _fill_version(session, v, doc, refs)
                 action = "repealed" if doc.repealed and not was_repealed else "corrected"
-                audit.append(session, actor=actor, action=action, target=doc.version_id, before=before,
-                             after=new_hash, detail={"path": doc.path})
+                audit.append(
+                    session,
+                    actor=actor,
+                    action=action,
+                    target=doc.version_id,
+                    before=before,
+                    after=new_hash,
+                    detail={"path": doc.path},
+                )
                 report.corrected.append(doc.version_id)
                 _enqueue(session, "rule", doc.rule_id)
             else:
@@ -278,8 +335,15 @@ def load_corpus(engine: Engine, corpus: Corpus, *, prune: bool = False, actor: s
         _load_hard_rules(session, corpus, prune, actor, report)
         session.execute(delete(ReportedCount))
         for c in corpus.reported_counts:
-            session.add(ReportedCount(as_of=c.as_of, total=c.total, promoted_nationally=c.promoted_nationally,
-                                      source_url=c.source_url, note=c.note))
+            session.add(
+                ReportedCount(
+                    as_of=c.as_of,
+                    total=c.total,
+                    promoted_nationally=c.promoted_nationally,
+                    source_url=c.source_url,
+                    note=c.note,
+                )
+            )
     return report
 
 
@@ -295,14 +359,31 @@ def _load_innovations(session: Session, corpus: Corpus, prune: bool, actor: str,
             continue
         before = row.content_hash if row else None
         row = row or Innovation(slug=doc.slug)
-        for name in ("title", "title_en", "category", "year", "batch", "number", "promoted_nationally",
-                     "promotion_notice", "source_url", "verified", "summary"):
+        for name in (
+            "title",
+            "title_en",
+            "category",
+            "year",
+            "batch",
+            "number",
+            "promoted_nationally",
+            "promotion_notice",
+            "source_url",
+            "verified",
+            "summary",
+        ):
             setattr(row, name, getattr(doc, name))
         row.related_rules = list(doc.related_rules)
         row.content_hash = h
         session.add(row)
-        audit.append(session, actor=actor, action="innovation_" + ("corrected" if before else "added"),
-                     target=f"innovation:{doc.slug}", before=before, after=h)
+        audit.append(
+            session,
+            actor=actor,
+            action="innovation_" + ("corrected" if before else "added"),
+            target=f"innovation:{doc.slug}",
+            before=before,
+            after=h,
+        )
         counts["corrected" if before else "added"] += 1
         _enqueue(session, "innovation", doc.slug)
     for row in session.scalars(select(Innovation)):
@@ -331,8 +412,14 @@ def _load_hard_rules(session: Session, corpus: Corpus, prune: bool, actor: str, 
             row.revision += 1
         _set_hard_rule(row, doc)
         session.add(row)
-        audit.append(session, actor=actor, action="hard_rule_" + ("corrected" if before else "added"),
-                     target=f"hard-rule:{doc.id}", before=before, after=h)
+        audit.append(
+            session,
+            actor=actor,
+            action="hard_rule_" + ("corrected" if before else "added"),
+            target=f"hard-rule:{doc.id}",
+            before=before,
+            after=h,
+        )
         counts["corrected" if before else "added"] += 1
     for row in session.scalars(select(HardRule)):
         if row.id not in seen:
@@ -350,9 +437,15 @@ def corpus_from_db(session: Session) -> Corpus:
     for v in session.scalars(select(RuleVersion).order_by(RuleVersion.rule_id, RuleVersion.start)):
         rules.append(version_document(v))
     return Corpus(
-        jurisdictions=[JurisdictionDef(j.code, j.name_zh, j.name_en, j.level, j.parent) for j in session.scalars(select(Jurisdiction))],
+        jurisdictions=[
+            JurisdictionDef(j.code, j.name_zh, j.name_en, j.level, j.parent)
+            for j in session.scalars(select(Jurisdiction))
+        ],
         topics=[TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))],
-        parameters=[ParameterDef(p.key, p.label_zh, p.topic, p.unit, p.stricter, p.label_en) for p in session.scalars(select(Parameter))],
+        parameters=[
+            ParameterDef(p.key, p.label_zh, p.topic, p.unit, p.stricter, p.label_en)
+            for p in session.scalars(select(Parameter))
+        ],
         rules=rules,
         innovations=[_innovation_doc(i) for i in session.scalars(select(Innovation).order_by(Innovation.slug))],
         reported_counts=[
@@ -416,7 +509,9 @@ def add_rule(engine: Engine, user: User, document: str, slug: str | None = None)
 
 def _check_links(session: Session, doc: RuleDocument) -> None:
     if doc.supersedes and session.get(Rule, doc.supersedes) is None:
-        raise CorpusError(Problem(doc.path, f"supersedes {doc.supersedes!r}, which is not a rule id", None, "supersedes"))
+        raise CorpusError(
+            Problem(doc.path, f"supersedes {doc.supersedes!r}, which is not a rule id", None, "supersedes")
+        )
 
 
 def _latest(session: Session, rule_id: str) -> tuple[Rule, RuleVersion]:
@@ -442,12 +537,20 @@ def add_version(engine: Engine, user: User, rule_id: str, document: str, if_matc
             raise PermissionDenied(f"user {user.name} may not write rules of {rule.jurisdiction}")
         doc = _validate_new_document(session, document, f"rules/{rule_id}@new.md", rule_id)
         if doc.jurisdiction != rule.jurisdiction or doc.topic != rule.topic:
-            raise CorpusError(Problem(doc.path, f"a version must keep jurisdiction {rule.jurisdiction} and topic {rule.topic}",
-                                      None, "jurisdiction"))
+            raise CorpusError(
+                Problem(
+                    doc.path,
+                    f"a version must keep jurisdiction {rule.jurisdiction} and topic {rule.topic}",
+                    None,
+                    "jurisdiction",
+                )
+            )
         _check_if_match(current, if_match)
         if doc.start <= current.start:
-            raise Conflict(f"a new version must take effect after the current one ({current.start.isoformat()}); "
-                           "published versions are never overwritten")
+            raise Conflict(
+                f"a new version must take effect after the current one ({current.start.isoformat()}); "
+                "published versions are never overwritten"
+            )
         if current.repealed is not None:
             raise Conflict(f"rule {rule_id} was repealed on {current.repealed.isoformat()}; file a new rule instead")
         _check_links(session, doc)
@@ -471,19 +574,30 @@ def repeal_rule(engine: Engine, user: User, rule_id: str, repealed: dt.date, if_
         if current.repealed is not None:
             raise Conflict(f"rule {rule_id} is already repealed (on {current.repealed.isoformat()})")
         if repealed < current.start:
-            raise ValidationError("repealed is before the current version took effect", fields={"repealed": ["too early"]})
+            raise ValidationError(
+                "repealed is before the current version took effect", fields={"repealed": ["too early"]}
+            )
         before = current.content_hash
         doc = version_document(current)
         doc.repealed = repealed
         current.repealed = repealed
         current.content_hash = writer.content_hash(writer.render_rule(doc))
-        audit.append(session, actor=user.name, action="repealed", target=current.id, before=before,
-                     after=current.content_hash, detail={"repealed": repealed.isoformat()})
+        audit.append(
+            session,
+            actor=user.name,
+            action="repealed",
+            target=current.id,
+            before=before,
+            after=current.content_hash,
+            detail={"repealed": repealed.isoformat()},
+        )
         _enqueue(session, "rule", rule_id)
         return current
 
 
-def put_hard_rule(engine: Engine, user: User, hard_rule_id: str, data: dict, if_match: str | None) -> tuple[HardRule, bool]:
+def put_hard_rule(
+    engine: Engine, user: User, hard_rule_id: str, data: dict, if_match: str | None
+) -> tuple[HardRule, bool]:
     """PUT /hard-rules/<id>: create or replace a hard rule (admins only). Returns (row, created)."""
     if user.role != "admin" or user.disabled:
         raise PermissionDenied("only admins may write hard rules")
@@ -495,8 +609,10 @@ def put_hard_rule(engine: Engine, user: User, hard_rule_id: str, data: dict, if_
         before = None
         if row is not None:
             if not if_match:
-                raise ValidationError("If-Match with the current revision is required to replace a hard rule",
-                                      code="precondition_required")
+                raise ValidationError(
+                    "If-Match with the current revision is required to replace a hard rule",
+                    code="precondition_required",
+                )
             if if_match.strip().strip('"') != str(row.revision):
                 raise Conflict(f"stale If-Match: the current revision is {row.revision}")
             before = row.content_hash
@@ -505,8 +621,14 @@ def put_hard_rule(engine: Engine, user: User, hard_rule_id: str, data: dict, if_
             row = HardRule(id=hard_rule_id, revision=1)
         _set_hard_rule(row, doc)
         session.add(row)
-        audit.append(session, actor=user.name, action="hard_rule_" + ("added" if created else "corrected"),
-                     target=f"hard-rule:{hard_rule_id}", before=before, after=row.content_hash)
+        audit.append(
+            session,
+            actor=user.name,
+            action="hard_rule_" + ("added" if created else "corrected"),
+            target=f"hard-rule:{hard_rule_id}",
+            before=before,
+            after=row.content_hash,
+        )
         return row, created
 
 
@@ -515,8 +637,17 @@ def in_force_version(rule: Rule, on: dt.date) -> RuleVersion | None:
 
 
 __all__ = [
-    "LoadReport", "add_rule", "add_version", "can_write", "corpus_from_db", "export_corpus", "load_corpus",
-    "put_hard_rule", "references", "repeal_rule", "version_document",
+    "LoadReport",
+    "add_rule",
+    "add_version",
+    "can_write",
+    "corpus_from_db",
+    "export_corpus",
+    "load_corpus",
+    "put_hard_rule",
+    "references",
+    "repeal_rule",
+    "version_document",
 ]
 
 
@@ -588,11 +719,15 @@ def import_document(
         refs = references(session)
         existing = set(session.scalars(select(Rule.id)))
     if jurisdiction not in refs.jurisdictions:
-        raise ValidationError(f"unknown jurisdiction code {jurisdiction!r} (add it to jurisdictions.yaml and run registry load)",
-                              fields={"jurisdiction": ["unknown code"]})
+        raise ValidationError(
+            f"unknown jurisdiction code {jurisdiction!r} (add it to jurisdictions.yaml and run registry load)",
+            fields={"jurisdiction": ["unknown code"]},
+        )
     if topic not in refs.topics:
-        raise ValidationError(f"unknown topic code {topic!r} (add it to topics.yaml and run registry load)",
-                              fields={"topic": ["unknown code"]})
+        raise ValidationError(
+            f"unknown topic code {topic!r} (add it to topics.yaml and run registry load)",
+            fields={"topic": ["unknown code"]},
+        )
     folder = Path(corpus_root) / "rules" / jurisdiction.lower() / topic
 
     def taken(s: str) -> bool:
@@ -636,8 +771,14 @@ def import_document(
             v = RuleVersion(id=doc.version_id, rule_id=rule_id, created_at=audit.utcnow())
             _fill_version(session, v, doc, refs)
             session.add(v)
-            audit.append(session, actor="registry import", action="version_added", target=v.id,
-                         after=v.content_hash, detail={"path": rel, "source_file": Path(file).name})
+            audit.append(
+                session,
+                actor="registry import",
+                action="version_added",
+                target=v.id,
+                after=v.content_hash,
+                detail={"path": rel, "source_file": Path(file).name},
+            )
             _enqueue(session, "rule", rule_id)
     except BaseException:
         target.unlink(missing_ok=True)

@@ -44,9 +44,24 @@ def _rule_units(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
         unit, text = S.UNIT_ARTICLE, doc.text
     key = doc_key(doc)
     payload = (
-        unit, key, content_hash(doc), doc.rule_id, doc.version, doc.article_id, doc.article_label, seq,
-        doc.valid_from.toordinal(), doc.valid_to.toordinal() if doc.valid_to else None,
-        doc.jurisdiction, doc.topic, doc.kind, doc.year, doc.doc_number, doc.title, doc.title_en, text,
+        unit,
+        key,
+        content_hash(doc),
+        doc.rule_id,
+        doc.version,
+        doc.article_id,
+        doc.article_label,
+        seq,
+        doc.valid_from.toordinal(),
+        doc.valid_to.toordinal() if doc.valid_to else None,
+        doc.jurisdiction,
+        doc.topic,
+        doc.kind,
+        doc.year,
+        doc.doc_number,
+        doc.title,
+        doc.title_en,
+        text,
         list(doc.binds),
     )
     return key, _fields(key, f"rule:{doc.rule_id}", text, payload)
@@ -61,8 +76,24 @@ def _innovation_units(doc: InnovationDoc) -> list[tuple[str, dict]]:
         (S.UNIT_INNOVATION_TEXT, f"{key}#text", doc.text),
     ):
         payload = (
-            unit, unit_key, content_hash(doc), doc.slug, None, None, "", unit, None, None,
-            S.INNOVATION_JURISDICTION, None, None, doc.year, "", doc.title, doc.title_en, text,
+            unit,
+            unit_key,
+            content_hash(doc),
+            doc.slug,
+            None,
+            None,
+            "",
+            unit,
+            None,
+            None,
+            S.INNOVATION_JURISDICTION,
+            None,
+            None,
+            doc.year,
+            "",
+            doc.title,
+            doc.title_en,
+            text,
             (doc.category, doc.promoted),
         )
         out.append((unit_key, _fields(unit_key, owner, text, payload)))
@@ -184,8 +215,7 @@ class SearchIndex:
             return ix.writer(timeout=self.lock_timeout, delay=_LOCK_POLL, **kwargs)
         except LockError as exc:
             raise SearchIndexError(
-                f"the search index at {self.path} is locked by another writer "
-                f"(waited {self.lock_timeout:g} s)"
+                f"the search index at {self.path} is locked by another writer (waited {self.lock_timeout:g} s)"
             ) from exc
 
     # -- writing ----------------------------------------------------------------------------------

@@ -76,9 +76,32 @@ PUBLIC_FIELDS = frozenset({"jurisdiction", "topic", "kind", "doc_number", "year"
 # rather than silently searched as text, so nobody mistakes it for a filter.
 PRIVATE_FIELDS = frozenset(
     {
-        "key", "owner", "uni", "bi", "doc", "text", "title", "title_en", "rule_id", "id", "version",
-        "article", "article_id", "article_label", "valid_from", "valid_to", "binds", "slug", "category",
-        "promoted", "hash", "status", "effective", "repealed", "notes", "source_url",
+        "key",
+        "owner",
+        "uni",
+        "bi",
+        "doc",
+        "text",
+        "title",
+        "title_en",
+        "rule_id",
+        "id",
+        "version",
+        "article",
+        "article_id",
+        "article_label",
+        "valid_from",
+        "valid_to",
+        "binds",
+        "slug",
+        "category",
+        "promoted",
+        "hash",
+        "status",
+        "effective",
+        "repealed",
+        "notes",
+        "source_url",
     }
 )
 

@@ -32,9 +32,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from array import array
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -224,7 +224,9 @@ class Searcher:
                     fmt = (self.path / S.FORMAT_FILE).read_text(encoding="utf-8").strip()
                     self._ix = storage.open_index(indexname=S.INDEX_NAME)
                 except Exception as exc:
-                    raise SearchIndexError(f"no search index at {self.path}: build it (registry index --rebuild)") from exc
+                    raise SearchIndexError(
+                        f"no search index at {self.path}: build it (registry index --rebuild)"
+                    ) from exc
                 if fmt != S.FORMAT_TAG:
                     self._ix = None
                     raise SearchIndexError(
@@ -271,7 +273,7 @@ class Searcher:
         if request.sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
         if request.page < 1 or not 1 <= request.per_page <= MAX_PER_PAGE:
-            raise QueryError("page must be >= 1 and per_page 1..%d" % MAX_PER_PAGE, fields={"page": "out of range"})
+            raise QueryError(f"page must be >= 1 and per_page 1..{MAX_PER_PAGE}", fields={"page": "out of range"})
         if isinstance(request.jurisdictions, str):  # a single code passed as a string
             request = dataclasses.replace(request, jurisdictions=[request.jurisdictions])
         node = parse_query(request.q or "")
@@ -291,8 +293,9 @@ class Searcher:
 
 def _check(deadline: float) -> None:
     if time.monotonic() > deadline:
-        raise QueryError("the query took too long; make it more specific", code="query_timeout",
-                         fields={"q": "timed out"})
+        raise QueryError(
+            "the query took too long; make it more specific", code="query_timeout", fields={"q": "timed out"}
+        )
 
 
 # -- step 1: candidates -----------------------------------------------------------------------------
@@ -418,8 +421,9 @@ def _verify(node: Node, cands: list[int], seg: _Segment) -> list[int]:
     raise TypeError(node)
 
 
-def _match_segment(segreader, seg: _Segment, deleted: frozenset[int], node: Node, request: SearchRequest,
-                   deadline: float) -> list[int]:
+def _match_segment(
+    segreader, seg: _Segment, deleted: frozenset[int], node: Node, request: SearchRequest, deadline: float
+) -> list[int]:
     filt = _filter_docs(request, seg)
     if filt is not None and (node is MATCH_ALL or len(filt) <= _estimate(node, segreader, seg)):
         cands: list[int] | range = filt
@@ -434,7 +438,7 @@ def _match_segment(segreader, seg: _Segment, deleted: frozenset[int], node: Node
     vf, vt, jcol, tcol, kcol = seg.valid_from, seg.valid_to, seg.jurisdiction, seg.topic, seg.kind
     out: list[int] = []
     for start in range(0, len(cands), _CHUNK):
-        chunk = [i for i in cands[start:start + _CHUNK] if vf[i] <= day < vt[i]]
+        chunk = [i for i in cands[start : start + _CHUNK] if vf[i] <= day < vt[i]]
         if deleted:
             chunk = [i for i in chunk if i not in deleted]
         if js:
@@ -453,8 +457,7 @@ def _match_segment(segreader, seg: _Segment, deleted: frozenset[int], node: Node
 # -- steps 3 and 4: grouping, facets, the page -----------------------------------------------------
 
 
-def _assemble(matched, node: Node, request: SearchRequest, deadline: float,
-              segments: list[_Segment]) -> SearchResult:
+def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segments: list[_Segment]) -> SearchResult:
     # gkey -> {(valid_from, version): [(segreader, seg, ids)]}; a rule's units may lie in several segments
     groups: dict[str, dict[tuple[int, str | None], list]] = {}
     for segreader, seg, ids in matched:
@@ -480,8 +483,9 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float,
     ranked = []
     for gk, by_version in groups.items():
         # one version is in force on as_of; were two (overlapping validity), read the latest
-        (_vf, version), parts = max(by_version.items(), key=lambda kv: kv[0][0]) if len(by_version) > 1 \
-            else next(iter(by_version.items()))
+        (_vf, version), parts = (
+            max(by_version.items(), key=lambda kv: kv[0][0]) if len(by_version) > 1 else next(iter(by_version.items()))
+        )
         n_units = n_arts = 0
         for _r, seg, ids in parts:
             unit = seg.unit
@@ -510,7 +514,7 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float,
         ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
     lo = (request.page - 1) * request.per_page
     words = positive_words(node)
-    hits = [_hit(r, words) for r in ranked[lo:lo + request.per_page]]
+    hits = [_hit(r, words) for r in ranked[lo : lo + request.per_page]]
     return SearchResult(
         total=len(ranked),
         hits=hits,
@@ -541,14 +545,30 @@ def _hit(ranked_row, words: list[str]) -> dict:
     snippet = make_snippet(p[S.P_TEXT], seg.text[docnum], words)
     if p[S.P_UNIT] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT):
         return {
-            "type": "innovation", "id": p[S.P_OWNER_ID], "rule_id": None, "version": None, "title": p[S.P_TITLE],
-            "kind": None, "jurisdiction": S.INNOVATION_JURISDICTION, "topic": None, "article": None,
-            "articles": [], "snippet": snippet, "score": round(score, 4),
+            "type": "innovation",
+            "id": p[S.P_OWNER_ID],
+            "rule_id": None,
+            "version": None,
+            "title": p[S.P_TITLE],
+            "kind": None,
+            "jurisdiction": S.INNOVATION_JURISDICTION,
+            "topic": None,
+            "article": None,
+            "articles": [],
+            "snippet": snippet,
+            "score": round(score, 4),
         }
     return {
-        "type": "rule", "id": p[S.P_OWNER_ID], "rule_id": p[S.P_OWNER_ID], "version": p[S.P_VERSION],
-        "title": p[S.P_TITLE], "kind": p[S.P_KIND], "jurisdiction": p[S.P_JURISDICTION], "topic": p[S.P_TOPIC],
+        "type": "rule",
+        "id": p[S.P_OWNER_ID],
+        "rule_id": p[S.P_OWNER_ID],
+        "version": p[S.P_VERSION],
+        "title": p[S.P_TITLE],
+        "kind": p[S.P_KIND],
+        "jurisdiction": p[S.P_JURISDICTION],
+        "topic": p[S.P_TOPIC],
         "article": best[0].article_id[best[2]] if arts else None,
         "articles": [u[0].article_id[u[2]] for u in arts],
-        "snippet": snippet, "score": round(score, 4),
+        "snippet": snippet,
+        "score": round(score, 4),
     }

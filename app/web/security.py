@@ -30,8 +30,13 @@ def render_markdown(text: str | None) -> Markup:
     if len(text) > MAX_MARKDOWN_CHARS:
         return Markup("<p>") + Markup.escape(text[:MAX_MARKDOWN_CHARS]) + Markup("…</p>")
     html = md.markdown(text, extensions=[], output_format="html")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},
-                      link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+    )
     return Markup(clean)
 
 

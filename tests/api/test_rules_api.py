@@ -11,8 +11,18 @@ def test_rules_list_shape_and_filters(client):
     doc = r.get_json()
     assert doc["total"] == 4 and doc["page"] == 1
     item = next(i for i in doc["items"] if i["id"] == MULTI)
-    assert set(item) == {"id", "version", "title", "title_en", "jurisdiction", "topic", "kind", "status", "effective",
-                         "effective_known"}
+    assert set(item) == {
+        "id",
+        "version",
+        "title",
+        "title_en",
+        "jurisdiction",
+        "topic",
+        "kind",
+        "status",
+        "effective",
+        "effective_known",
+    }
     assert item["version"] == f"{MULTI}@2020-01-01" and item["jurisdiction"] == "CN-SH"
     only_js = client.get("/api/v1/rules?jurisdiction=cn-js").get_json()
     assert [i["jurisdiction"] for i in only_js["items"]] == ["CN-JS"]
@@ -60,8 +70,12 @@ def test_json_never_echoes_angle_brackets_raw(client):
 def test_innovations_shape(client):
     doc = client.get("/api/v1/innovations").get_json()
     assert doc["total"] == 1
-    assert doc["reported"] == {"as_of": "2025-09-13", "total": 154, "promoted_nationally": 57,
-                               "source_url": "https://example.org/count-2025"}
+    assert doc["reported"] == {
+        "as_of": "2025-09-13",
+        "total": 154,
+        "promoted_nationally": 57,
+        "source_url": "https://example.org/count-2025",
+    }
     assert doc["promotion_known"] == 0 and doc["promoted_known"] == 0
     item = doc["items"][0]
     assert item["id"] == "sample-innovation" and item["promoted_nationally"] is None and item["verified"] is True
@@ -73,9 +87,19 @@ def test_innovations_shape(client):
 def test_openapi_lists_the_routes(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     paths = spec["paths"]
-    for p in ["/api/v1/rules", "/api/v1/rules/{rule_id}", "/api/v1/innovations", "/api/v1/search", "/api/v1/diff",
-              "/api/v1/compare", "/api/v1/matrix", "/api/v1/hard-rules", "/api/v1/scoreboard",
-              "/api/v1/compliance-check", "/api/v1/stats"]:
+    for p in [
+        "/api/v1/rules",
+        "/api/v1/rules/{rule_id}",
+        "/api/v1/innovations",
+        "/api/v1/search",
+        "/api/v1/diff",
+        "/api/v1/compare",
+        "/api/v1/matrix",
+        "/api/v1/hard-rules",
+        "/api/v1/scoreboard",
+        "/api/v1/compliance-check",
+        "/api/v1/stats",
+    ]:
         assert p in paths, p
 
 

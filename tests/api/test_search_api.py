@@ -51,8 +51,20 @@ def test_hit_shape_facets_and_snippet(client):
     doc = client.get("/api/v1/search?q=化学需氧量&as_of=2024-01-01").get_json()
     assert doc["total"] == 2
     hit = next(h for h in doc["hits"] if h["id"] == SH)
-    assert set(hit) >= {"type", "id", "rule_id", "version", "title", "kind", "jurisdiction", "topic", "article",
-                        "articles", "snippet", "score"}
+    assert set(hit) >= {
+        "type",
+        "id",
+        "rule_id",
+        "version",
+        "title",
+        "kind",
+        "jurisdiction",
+        "topic",
+        "article",
+        "articles",
+        "snippet",
+        "score",
+    }
     assert hit["version"] == f"{SH}@2023-03-01" and hit["article"] == f"{SH}#art-3"
     assert "<mark>" in hit["snippet"]
     assert doc["facets"]["jurisdiction"] == {"CN-SH": 1, "CN-JS": 1}
@@ -82,7 +94,10 @@ def test_search_page_renders_hits_and_facets(client):
     r = client.get("/search?q=化学需氧量&as_of=2024-01-01")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "<mark>化学需氧量</mark>" in html
-    assert "/rules/cn-sh/environment/sample-wwtp%402023-03-01#art-3" in html or "/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3" in html
+    assert (
+        "/rules/cn-sh/environment/sample-wwtp%402023-03-01#art-3" in html
+        or "/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3" in html
+    )
     bad = client.get("/search?q=*水")
     assert bad.status_code == 200 and 'role="alert"' in bad.get_data(as_text=True)
 
@@ -91,8 +106,13 @@ COD = "env.water.cod.max_concentration"
 
 
 def test_compliance_check_api(client):
-    body = {"jurisdictions": ["CN-SH", "cn-js"], "facts": {COD: 35}, "scopes": {COD: "A级"}, "as_of": "2024-01-01",
-            "expand_to": "CN-ZJ"}
+    body = {
+        "jurisdictions": ["CN-SH", "cn-js"],
+        "facts": {COD: 35},
+        "scopes": {COD: "A级"},
+        "as_of": "2024-01-01",
+        "expand_to": "CN-ZJ",
+    }
     r = client.post("/api/v1/compliance-check", json=body)
     assert r.status_code == 200, r.get_json()
     doc = r.get_json()
@@ -137,6 +157,8 @@ source_url: https://example.org/zj
 
 为了推动独一无二的节能词汇，制定本条例。
 """
-    r = client.post("/api/v1/rules", json={"document": doc, "slug": "zj-energy"}, headers={"Authorization": f"Bearer {token}"})
+    r = client.post(
+        "/api/v1/rules", json={"document": doc, "slug": "zj-energy"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 201
     assert "cn-zj/environment/zj-energy" in ids(client, "独一无二的节能词汇", as_of="2024-06-01")

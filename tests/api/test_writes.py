@@ -61,8 +61,11 @@ def test_editor_adds_rule_in_own_jurisdiction_and_search_sees_it(client, tokens,
     audit_before = count_rows("audit_log")
     r = client.post("/api/v1/rules", json={"document": DOC, "slug": "sample-open-data"}, headers=auth(tokens["ed-sh"]))
     assert r.status_code == 201, r.get_json()
-    assert r.get_json() == {"id": "cn-sh/data/sample-open-data", "version": "cn-sh/data/sample-open-data@2024-01-01",
-                            "indexed": True}
+    assert r.get_json() == {
+        "id": "cn-sh/data/sample-open-data",
+        "version": "cn-sh/data/sample-open-data@2024-01-01",
+        "indexed": True,
+    }
     assert count_rows("audit_log") == audit_before + 1
     hits = client.get("/api/v1/search?q=公共数据开放&as_of=2024-06-01").get_json()
     assert "cn-sh/data/sample-open-data" in [h["id"] for h in hits["hits"]]
@@ -72,7 +75,10 @@ def test_editor_cannot_write_other_jurisdiction_viewer_cannot_write(client, toke
     js_doc = DOC.replace("CN-SH", "CN-JS")
     assert client.post("/api/v1/rules", json={"document": js_doc}, headers=auth(tokens["ed-sh"])).status_code == 403
     assert client.post("/api/v1/rules", json={"document": DOC}, headers=auth(tokens["reader"])).status_code == 403
-    assert client.post("/api/v1/rules", json={"document": js_doc, "slug": "x"}, headers=auth(tokens["boss"])).status_code == 201
+    assert (
+        client.post("/api/v1/rules", json={"document": js_doc, "slug": "x"}, headers=auth(tokens["boss"])).status_code
+        == 201
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +108,7 @@ def test_new_version_needs_current_if_match(client, tokens):
     rid = "cn-sh/environment/sample-wwtp"
     src = client.get(f"/api/v1/rules/{rid}?as_of=2024-01-01").get_json()
     doc = f"""---
-title: {src['title']}
+title: {src["title"]}
 jurisdiction: CN-SH
 topic: environment
 kind: local_standard
@@ -122,18 +128,23 @@ parameters:
 A级标准的化学需氧量排放浓度不得超过20毫克/升。
 """
     h = auth(tokens["ed-sh"])
-    stale = client.post(f"/api/v1/rules/{rid}/versions", json={"document": doc}, headers={**h, "If-Match": f"{rid}@2020-01-01"})
+    stale = client.post(
+        f"/api/v1/rules/{rid}/versions", json={"document": doc}, headers={**h, "If-Match": f"{rid}@2020-01-01"}
+    )
     assert stale.status_code == 409
     missing = client.post(f"/api/v1/rules/{rid}/versions", json={"document": doc}, headers=h)
     assert missing.status_code == 400
-    ok = client.post(f"/api/v1/rules/{rid}/versions", json={"document": doc}, headers={**h, "If-Match": f"{rid}@2023-03-01"})
+    ok = client.post(
+        f"/api/v1/rules/{rid}/versions", json={"document": doc}, headers={**h, "If-Match": f"{rid}@2023-03-01"}
+    )
     assert ok.status_code == 201, ok.get_json()
     assert ok.get_json()["version"] == f"{rid}@2026-01-01"
     assert client.get(f"/api/v1/rules/{rid}?as_of=2026-02-01").get_json()["parameters"][0]["value"] == 20.0
     assert client.get(f"/api/v1/rules/{rid}?as_of=2025-02-01").get_json()["parameters"][0]["value"] == 30.0
     older = doc.replace("effective: 2026-01-01", "effective: 2022-01-01")
-    again = client.post(f"/api/v1/rules/{rid}/versions", json={"document": older},
-                        headers={**h, "If-Match": f"{rid}@2026-01-01"})
+    again = client.post(
+        f"/api/v1/rules/{rid}/versions", json={"document": older}, headers={**h, "If-Match": f"{rid}@2026-01-01"}
+    )
     assert again.status_code == 409
 
 
@@ -150,18 +161,26 @@ def test_repeal(client, tokens):
 
 
 def test_hard_rule_put_admin_only_with_revision(client, tokens):
-    body = {"id": "new-target", "title": "示例目标", "parameter": "data.sharing.response_days", "target": 10,
-            "jurisdictions": ["CN-SH", "CN-JS"], "source_url": "https://example.org/t"}
+    body = {
+        "id": "new-target",
+        "title": "示例目标",
+        "parameter": "data.sharing.response_days",
+        "target": 10,
+        "jurisdictions": ["CN-SH", "CN-JS"],
+        "source_url": "https://example.org/t",
+    }
     assert client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["ed-sh"])).status_code == 403
     created = client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["boss"]))
     assert created.status_code == 201 and created.get_json()["revision"] == 1
     no_match = client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["boss"]))
     assert no_match.status_code == 400
-    stale = client.put("/api/v1/hard-rules/new-target", json={**body, "target": 5},
-                       headers={**auth(tokens["boss"]), "If-Match": "7"})
+    stale = client.put(
+        "/api/v1/hard-rules/new-target", json={**body, "target": 5}, headers={**auth(tokens["boss"]), "If-Match": "7"}
+    )
     assert stale.status_code == 409
-    ok = client.put("/api/v1/hard-rules/new-target", json={**body, "target": 5},
-                    headers={**auth(tokens["boss"]), "If-Match": "1"})
+    ok = client.put(
+        "/api/v1/hard-rules/new-target", json={**body, "target": 5}, headers={**auth(tokens["boss"]), "If-Match": "1"}
+    )
     assert ok.status_code == 200 and ok.get_json()["revision"] == 2
     bad = client.put("/api/v1/hard-rules/other", json={**body, "parameter": "no.such"}, headers=auth(tokens["boss"]))
     assert bad.status_code == 400
@@ -178,7 +197,12 @@ def test_revoked_token_and_disabled_user_are_refused(client, runner, cli, tokens
 
 
 def test_audit_chain_detects_tampering(client, runner, cli, tokens, engine):
-    assert client.post("/api/v1/rules", json={"document": DOC, "slug": "audited"}, headers=auth(tokens["ed-sh"])).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/rules", json={"document": DOC, "slug": "audited"}, headers=auth(tokens["ed-sh"])
+        ).status_code
+        == 201
+    )
     ok = runner.invoke(cli, ["audit", "verify"])
     assert ok.exit_code == 0 and "chain intact" in ok.output
     with engine.begin() as conn:

@@ -90,9 +90,7 @@ def page(browser):
     pg.on(
         "response",
         lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
+            errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
         ),
     )
     yield pg

@@ -109,8 +109,12 @@ def test_changed_file_is_a_correction_with_one_audit_row(loaded, runner, cli, co
 def test_new_dated_file_adds_a_version(loaded, runner, cli, corpus_dir):
     src = corpus_dir / "rules/cn-sh/environment/sample-wwtp@2023-03-01.md"
     new = src.with_name("sample-wwtp@2025-01-01.md")
-    new.write_text(src.read_text(encoding="utf-8").replace("effective: 2023-03-01", "effective: 2025-01-01")
-                   .replace("value: 0.03", "value: 0.025"), encoding="utf-8")
+    new.write_text(
+        src.read_text(encoding="utf-8")
+        .replace("effective: 2023-03-01", "effective: 2025-01-01")
+        .replace("value: 0.03", "value: 0.025"),
+        encoding="utf-8",
+    )
     doc = _json(runner.invoke(cli, ["load", "--json"]))
     assert doc["versions_added"] == 1
     shown = _json(runner.invoke(cli, ["show", MULTI, "--as-of", "2025-06-01", "--json"]))
@@ -122,8 +126,11 @@ def test_new_dated_file_adds_a_version(loaded, runner, cli, corpus_dir):
 def test_removed_file_is_kept_unless_pruned(loaded, runner, cli, corpus_dir):
     (corpus_dir / "rules/cn-sh/data/sample-data-rule.md").unlink()
     (corpus_dir / "innovations/sample-innovation.md").write_text(
-        (corpus_dir / "innovations/sample-innovation.md").read_text(encoding="utf-8").replace(
-            "related_rules: [cn-sh/environment/sample-wwtp]\n", ""), encoding="utf-8")
+        (corpus_dir / "innovations/sample-innovation.md")
+        .read_text(encoding="utf-8")
+        .replace("related_rules: [cn-sh/environment/sample-wwtp]\n", ""),
+        encoding="utf-8",
+    )
     kept = runner.invoke(cli, ["load", "--json"])
     doc = _json(kept)
     assert doc["versions_missing_from_corpus"] == ["cn-sh/data/sample-data-rule@2021-10-01"]
@@ -138,7 +145,9 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("corpus", ["fixture", "bundled"])
-def test_round_trip_load_export_load_export_is_identical(corpus, app, runner, cli, corpus_dir, tmp_path, fresh_database, make_app):
+def test_round_trip_load_export_load_export_is_identical(
+    corpus, app, runner, cli, corpus_dir, tmp_path, fresh_database, make_app
+):
     source = corpus_dir if corpus == "fixture" else BUNDLED_CORPUS
     assert runner.invoke(cli, ["load", "--corpus", str(source), "--no-index"]).exit_code == 0
     e1, e2 = tmp_path / "e1", tmp_path / "e2"

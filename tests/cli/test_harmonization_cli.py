@@ -32,12 +32,18 @@ def test_matrix_yes_no_row_from_joint_standard_applies_to(loaded, runner, cli):
     doc = _json(runner.invoke(cli, ["matrix", "--topic", "environment", "--as-of", "2024-01-01", "--json"]))
     row = next(r for r in doc["rows"] if r["key"] == "env.eia.mutual_recognition")
     assert {j: (c or {}).get("value") for j, c in row["values"].items()} == {
-        "CN-SH": True, "CN-JS": True, "CN-ZJ": True, "CN-AH": None}
+        "CN-SH": True,
+        "CN-JS": True,
+        "CN-ZJ": True,
+        "CN-AH": None,
+    }
     assert row["status"] == "partial" and row["spread"] is None
 
 
 def test_matrix_point_in_time(loaded, runner, cli):
-    doc = _json(runner.invoke(cli, ["matrix", "--topic", "environment", "--as-of", "2021-01-01", "-j", "CN-SH", "--json"]))
+    doc = _json(
+        runner.invoke(cli, ["matrix", "--topic", "environment", "--as-of", "2021-01-01", "-j", "CN-SH", "--json"])
+    )
     row = next(r for r in doc["rows"] if r["key"] == COD and r["scope"] == "A级")
     assert doc["jurisdictions"] == ["CN-SH"] and row["values"]["CN-SH"]["value"] == 50.0
 
@@ -51,7 +57,11 @@ def test_progress_and_scoreboard(loaded, runner, cli):
     doc = _json(runner.invoke(cli, ["progress", "--as-of", "2024-01-01", "--json"]))
     hr = doc["items"][0]
     assert hr["id"] == "dz-cod-common-limit"
-    assert {j: s["status"] for j, s in hr["status"].items()} == {"CN-SH": "aligned", "CN-JS": "aligned", "CN-ZJ": "missing"}
+    assert {j: s["status"] for j, s in hr["status"].items()} == {
+        "CN-SH": "aligned",
+        "CN-JS": "aligned",
+        "CN-ZJ": "missing",
+    }
     assert abs(hr["aligned_share"] - 2 / 3) < 1e-9 and hr["deadline_status"] == "on_track"
     late = _json(runner.invoke(cli, ["progress", "--as-of", "2026-06-01", "--json"]))
     assert late["items"][0]["deadline_status"] == "overdue"
@@ -67,8 +77,11 @@ def test_progress_and_scoreboard(loaded, runner, cli):
 
 def test_check_profile(loaded, runner, cli, tmp_path):
     profile = tmp_path / "profile.yaml"
-    profile.write_text(f"jurisdictions: [CN-SH, CN-JS]\nfacts:\n  {COD}: 35\nscopes:\n  {COD}: A级\nas_of: 2024-01-01\n"
-                       "expand_to: CN-ZJ\n", encoding="utf-8")
+    profile.write_text(
+        f"jurisdictions: [CN-SH, CN-JS]\nfacts:\n  {COD}: 35\nscopes:\n  {COD}: A级\nas_of: 2024-01-01\n"
+        "expand_to: CN-ZJ\n",
+        encoding="utf-8",
+    )
     doc = _json(runner.invoke(cli, ["check", str(profile), "--json"]))
     by_j = {r["jurisdiction"]: r for r in doc["results"]}
     assert by_j["CN-SH"]["required"] == 30.0 and by_j["CN-SH"]["compliant"] is False
@@ -97,24 +110,44 @@ def test_report_is_self_contained_html(loaded, runner, cli, tmp_path):
 
 
 def test_diff_between_versions(loaded, runner, cli):
-    doc = _json(runner.invoke(cli, ["diff", "cn-sh/environment/sample-wwtp@2020-01-01",
-                                    "cn-sh/environment/sample-wwtp@2023-03-01", "--json"]))
+    doc = _json(
+        runner.invoke(
+            cli,
+            ["diff", "cn-sh/environment/sample-wwtp@2020-01-01", "cn-sh/environment/sample-wwtp@2023-03-01", "--json"],
+        )
+    )
     assert doc["summary"]["added"] == 1  # 第二条之一
     params = {(p["key"], p["scope"]): p for p in doc["parameters"]}
     assert params[(COD, "A级")]["status"] == "divergent"
     changed = [d for p in doc["pairs"] for d in p["differences"] if d["type"] == "number"]
     assert any(d.get("a_value") == 50 and d.get("b_value") == 30 for d in changed)
-    human = runner.invoke(cli, ["diff", "cn-sh/environment/sample-wwtp@2020-01-01", "cn-sh/environment/sample-wwtp@2023-03-01"])
+    human = runner.invoke(
+        cli, ["diff", "cn-sh/environment/sample-wwtp@2020-01-01", "cn-sh/environment/sample-wwtp@2023-03-01"]
+    )
     assert human.exit_code == 0 and "→" in human.output
 
 
 def test_compare_n_way(loaded, runner, cli):
-    doc = _json(runner.invoke(cli, ["compare", "--baseline", "cn-sh/environment/sample-wwtp",
-                                    "cn-js/environment/sample-wwtp-js", "cn-sh/environment/sample-wwtp@2020-01-01",
-                                    "--as-of", "2024-01-01", "--json"]))
+    doc = _json(
+        runner.invoke(
+            cli,
+            [
+                "compare",
+                "--baseline",
+                "cn-sh/environment/sample-wwtp",
+                "cn-js/environment/sample-wwtp-js",
+                "cn-sh/environment/sample-wwtp@2020-01-01",
+                "--as-of",
+                "2024-01-01",
+                "--json",
+            ],
+        )
+    )
     assert len(doc["rows"]) == 4
-    assert set(doc["summary"]) == {"cn-js/environment/sample-wwtp-js", "cn-sh/environment/sample-wwtp@2020-01-01"} or \
-        len(doc["summary"]) == 2
+    assert (
+        set(doc["summary"]) == {"cn-js/environment/sample-wwtp-js", "cn-sh/environment/sample-wwtp@2020-01-01"}
+        or len(doc["summary"]) == 2
+    )
     for s in doc["summary"].values():
         assert s["aligned"] + s["differing"] + s["missing"] == 4
 

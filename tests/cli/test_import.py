@@ -36,8 +36,22 @@ TEXT = """上海市示例数据条例
 def _import(runner, cli, path, *extra):
     return runner.invoke(
         cli,
-        ["import", str(path), "-j", "CN-SH", "-t", "data", "-k", "local_regulation", "--effective", "2022-01-01",
-         "--source-url", "https://example.org/official", "--json", *extra],
+        [
+            "import",
+            str(path),
+            "-j",
+            "CN-SH",
+            "-t",
+            "data",
+            "-k",
+            "local_regulation",
+            "--effective",
+            "2022-01-01",
+            "--source-url",
+            "https://example.org/official",
+            "--json",
+            *extra,
+        ],
     )
 
 
@@ -79,7 +93,7 @@ def test_import_pinyin_slug_from_chinese_title(loaded, runner, cli, tmp_path):
     src.write_text(TEXT, encoding="utf-8")
     out = json.loads(_import(runner, cli, src).stdout)
     assert re.fullmatch(r"cn-sh/data/[a-z0-9-]{1,80}", out["id"])
-    assert out["id"].endswith("-2022") and "shang-hai" in out["id"] or "shanghai" in out["id"]
+    assert (out["id"].endswith("-2022") and "shang-hai" in out["id"]) or "shanghai" in out["id"]
 
 
 def test_import_reads_gb18030(loaded, runner, cli, tmp_path):
@@ -103,8 +117,21 @@ def test_import_refusals_write_nothing(loaded, runner, cli, corpus_dir, tmp_path
     src.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = sorted(p.as_posix() for p in corpus_dir.rglob("*"))
     rules = count_rows("rules")
-    cmd = ["import", str(src), "-j", "CN-SH", "-t", "data", "-k", "local_regulation", "--effective", "2022-01-01",
-           "--source-url", "https://example.org/x", *args]
+    cmd = [
+        "import",
+        str(src),
+        "-j",
+        "CN-SH",
+        "-t",
+        "data",
+        "-k",
+        "local_regulation",
+        "--effective",
+        "2022-01-01",
+        "--source-url",
+        "https://example.org/x",
+        *args,
+    ]
     result = runner.invoke(cli, cmd)
     assert result.exit_code == 1
     assert message in result.output
@@ -116,19 +143,38 @@ def test_import_refusals_write_nothing(loaded, runner, cli, corpus_dir, tmp_path
 def test_import_requires_effective_and_source(loaded, runner, cli, tmp_path):
     src = tmp_path / "text.txt"
     src.write_text(TEXT, encoding="utf-8")
-    no_eff = runner.invoke(cli, ["import", str(src), "-j", "CN-SH", "-t", "data", "-k", "local_regulation",
-                                 "--source-url", "https://example.org/x"])
+    no_eff = runner.invoke(
+        cli,
+        [
+            "import",
+            str(src),
+            "-j",
+            "CN-SH",
+            "-t",
+            "data",
+            "-k",
+            "local_regulation",
+            "--source-url",
+            "https://example.org/x",
+        ],
+    )
     assert no_eff.exit_code == 1 and "--effective is required" in no_eff.output
-    no_src = runner.invoke(cli, ["import", str(src), "-j", "CN-SH", "-t", "data", "-k", "local_regulation",
-                                 "--effective", "2022-01-01"])
+    no_src = runner.invoke(
+        cli, ["import", str(src), "-j", "CN-SH", "-t", "data", "-k", "local_regulation", "--effective", "2022-01-01"]
+    )
     assert no_src.exit_code == 1 and "--source-url is required" in no_src.output
 
 
 # ---------------------------------------------------------------- real texts
 
 FOLDER_CODES = {
-    "shanghai": "CN-SH", "zhejiang": "CN-ZJ", "beijing": "CN-BJ", "shandong": "CN-SD",
-    "henan": "CN-HA", "guangdong": "CN-GD", "chongqing": "CN-CQ",
+    "shanghai": "CN-SH",
+    "zhejiang": "CN-ZJ",
+    "beijing": "CN-BJ",
+    "shandong": "CN-SD",
+    "henan": "CN-HA",
+    "guangdong": "CN-GD",
+    "chongqing": "CN-CQ",
 }
 #: The fixed sample: the sorted list of texts, every 19th, first 100.
 #: Texts in it with no paragraph starting with 第…条, refused with "no articles found":
@@ -160,7 +206,8 @@ def test_import_fixed_sample_of_100_official_texts(app, runner, cli, corpus_dir,
             jurisdictions += f"- code: {code}\n  name_zh: 测试用{folder}\n  parent: CN\n"
     (corpus / "jurisdictions.yaml").write_text(jurisdictions, encoding="utf-8")
     (corpus / "topics.yaml").write_text(
-        (corpus_dir / "topics.yaml").read_text(encoding="utf-8") + "- code: other\n  name_zh: 其他\n", encoding="utf-8")
+        (corpus_dir / "topics.yaml").read_text(encoding="utf-8") + "- code: other\n  name_zh: 其他\n", encoding="utf-8"
+    )
     assert runner.invoke(cli, ["load", "--corpus", str(corpus), "--no-index"]).exit_code == 0
 
     sample = _sample()
@@ -170,11 +217,27 @@ def test_import_fixed_sample_of_100_official_texts(app, runner, cli, corpus_dir,
         rel = path.relative_to(LAWTEXTS).as_posix()
         m = FILE_DATE.search(path.name)
         effective = m[1] if m else "2000-01-01"
-        result = runner.invoke(cli, [
-            "import", str(path), "-j", FOLDER_CODES[path.parent.name], "-t", "other", "-k", "local_regulation",
-            "--effective", effective, "--source-url", "https://flk.npc.gov.cn/", "--corpus", str(corpus),
-            "--no-index", "--json",
-        ])
+        result = runner.invoke(
+            cli,
+            [
+                "import",
+                str(path),
+                "-j",
+                FOLDER_CODES[path.parent.name],
+                "-t",
+                "other",
+                "-k",
+                "local_regulation",
+                "--effective",
+                effective,
+                "--source-url",
+                "https://flk.npc.gov.cn/",
+                "--corpus",
+                str(corpus),
+                "--no-index",
+                "--json",
+            ],
+        )
         if result.exit_code != 0:
             assert "no articles found" in result.output, f"{rel}: {result.output}"
             refused.add(rel)

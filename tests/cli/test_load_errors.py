@@ -10,7 +10,16 @@ import pytest
 
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
 EXPECTED: dict[str, list[str]] = json.loads((BROKEN / "expected.json").read_text(encoding="utf-8"))
-TABLES = ("rules", "rule_versions", "articles", "parameter_values", "innovations", "hard_rules", "audit_log", "index_outbox")
+TABLES = (
+    "rules",
+    "rule_versions",
+    "articles",
+    "parameter_values",
+    "innovations",
+    "hard_rules",
+    "audit_log",
+    "index_outbox",
+)
 
 
 def _snapshot(count_rows) -> dict[str, int]:
@@ -30,7 +39,9 @@ def test_malformed_corpus_is_refused_and_nothing_written(case, app, runner, cli,
             shutil.copyfile(src, dst)
     # also change a good file, to prove a refused load does not apply the valid part
     good = corpus_dir / "rules/cn-js/environment/sample-wwtp-js.md"
-    good.write_text(good.read_text(encoding="utf-8").replace("为了改善水环境质量", "为了持续改善水环境质量"), encoding="utf-8")
+    good.write_text(
+        good.read_text(encoding="utf-8").replace("为了改善水环境质量", "为了持续改善水环境质量"), encoding="utf-8"
+    )
 
     result = runner.invoke(cli, ["load", "--no-index"])
     assert result.exit_code == 1, result.output

@@ -23,11 +23,22 @@ def _free_port() -> int:
 
 def test_serve_loads_an_empty_database_then_answers(tmp_path, database_url):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REGISTRY_CORPUS": str(FIXTURE_CORPUS),
-           "REGISTRY_INDEX": str(tmp_path / "idx"), "SECRET_KEY": "serve-test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REGISTRY_CORPUS": str(FIXTURE_CORPUS),
+        "REGISTRY_INDEX": str(tmp_path / "idx"),
+        "SECRET_KEY": "serve-test",
+    }
     registry = Path(sys.executable).with_name("registry")
-    proc = subprocess.Popen([str(registry), "serve", "--port", str(port)], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(registry), "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         body = None

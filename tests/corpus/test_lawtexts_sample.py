@@ -52,7 +52,7 @@ def test_the_sample_is_fixed():
     files = sample()
     assert len(files) == 100
     assert len(sorted(LAWTEXTS.glob("*/*.md"))) == 1911
-    assert EXPECTED_REFUSALS <= {name(p) for p in files}
+    assert {name(p) for p in files} >= EXPECTED_REFUSALS
 
 
 @pytest.mark.parametrize("path", sample(), ids=name)

@@ -154,7 +154,9 @@ LAWTEXTS_STYLE_MD = """# 示例条例
 第十一条 丙。
 """
 
-NO_BLANK_LINES = "示例条例\n2020年5月29日通过\n第一章 总则\n第一条 甲。\n乙款。\n（一）项一；\n（二）项二。\n第二条 丙。\n"
+NO_BLANK_LINES = (
+    "示例条例\n2020年5月29日通过\n第一章 总则\n第一条 甲。\n乙款。\n（一）项一；\n（二）项二。\n第二条 丙。\n"
+)
 
 CASES = [
     # (name, file name, bytes or text, expected labels, expected title, expected chapters)
@@ -169,8 +171,22 @@ CASES = [
     ),
     ("lines without blank lines", "a.txt", NO_BLANK_LINES, ["第一条", "第二条"], "示例条例", 1),
     ("GB18030", "a.txt", PLAIN.encode("gb18030"), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
-    ("UTF-8 BOM", "a.txt", b"\xef\xbb\xbf" + PLAIN.encode(), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
-    ("CRLF", "a.txt", PLAIN.replace("\n", "\r\n").encode(), ["第一条", "第二条", "第三条", "第三条之一", "第四条"], None, 4),
+    (
+        "UTF-8 BOM",
+        "a.txt",
+        b"\xef\xbb\xbf" + PLAIN.encode(),
+        ["第一条", "第二条", "第三条", "第三条之一", "第四条"],
+        None,
+        4,
+    ),
+    (
+        "CRLF",
+        "a.txt",
+        PLAIN.replace("\n", "\r\n").encode(),
+        ["第一条", "第二条", "第三条", "第三条之一", "第四条"],
+        None,
+        4,
+    ),
     (
         "GB18030 + CRLF",
         "a.md",
@@ -181,7 +197,14 @@ CASES = [
     ),
     ("no title: starts with an article", "a.txt", "第一条 甲。\n\n第二条 乙。\n", ["第一条", "第二条"], "", 0),
     ("label alone on its line", "a.txt", "条例\n\n第一条\n\n甲。\n\n第二条\n\n乙。\n", ["第一条", "第二条"], "条例", 0),
-    ("label then text without a space", "a.txt", "条例\n\n第一条为了甲。\n\n第二条乙。\n", ["第一条", "第二条"], "条例", 0),
+    (
+        "label then text without a space",
+        "a.txt",
+        "条例\n\n第一条为了甲。\n\n第二条乙。\n",
+        ["第一条", "第二条"],
+        "条例",
+        0,
+    ),
     (
         "a quoting paragraph is not an article",
         "a.txt",
@@ -198,13 +221,18 @@ CASES = [
         "条例",
         0,
     ),
-    ("parts", "a.txt", "法\n\n第一编 总则\n\n第一章 基本规定\n\n第一条 甲。\n\n第二编 物权\n\n第二条 乙。\n", ["第一条", "第二条"], "法", 3),
+    (
+        "parts",
+        "a.txt",
+        "法\n\n第一编 总则\n\n第一章 基本规定\n\n第一条 甲。\n\n第二编 物权\n\n第二条 乙。\n",
+        ["第一条", "第二条"],
+        "法",
+        3,
+    ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "fname", "data", "labels", "title", "chapters"), CASES, ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("name", "fname", "data", "labels", "title", "chapters"), CASES, ids=[c[0] for c in CASES])
 def test_read_official_text(tmp_path, name, fname, data, labels, title, chapters):
     ot = read_official_text(write(tmp_path, fname, data))
     assert [a.label for a in ot.body.articles] == labels

@@ -142,9 +142,7 @@ GROUP_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "text", "chapters", "article_chapters"), GROUP_CASES, ids=[c[0] for c in GROUP_CASES]
-)
+@pytest.mark.parametrize(("name", "text", "chapters", "article_chapters"), GROUP_CASES, ids=[c[0] for c in GROUP_CASES])
 def test_groups(name, text, chapters, article_chapters):
     body, problems = parse_body(md(text))
     assert problems == []

@@ -36,8 +36,9 @@ def test_dates_booleans_ints_and_empty():
 
 
 def test_scientific_notation_in_a_document_gets_a_hint():
-    from app.corpus.schemas import ParameterEntrySchema
     from marshmallow import ValidationError
+
+    from app.corpus.schemas import ParameterEntrySchema
 
     try:
         ParameterEntrySchema().load({"key": "k", "value": "5e-05", "article": 1})

@@ -28,12 +28,28 @@ AS_OF = dt.date(2025, 6, 30)
 
 #: distinct rules (not versions) per (jurisdiction, topic), as produced for issue 3
 EXPECTED_RULES = {
-    ("CN", "energy"): 2, ("CN", "environment"): 1, ("CN", "data"): 2, ("CN", "finance"): 1,
-    ("CN-SH", "energy"): 2, ("CN-SH", "environment"): 6, ("CN-SH", "data"): 6, ("CN-SH", "finance"): 1,
-    ("CN-JS", "energy"): 1, ("CN-JS", "environment"): 4, ("CN-JS", "data"): 4, ("CN-JS", "finance"): 1,
-    ("CN-ZJ", "energy"): 3, ("CN-ZJ", "environment"): 4, ("CN-ZJ", "data"): 6, ("CN-ZJ", "finance"): 1,
-    ("CN-AH", "energy"): 2, ("CN-AH", "environment"): 1, ("CN-AH", "data"): 3, ("CN-AH", "finance"): 1,
-    ("YRD", "environment"): 2, ("YRD", "finance"): 1,
+    ("CN", "energy"): 2,
+    ("CN", "environment"): 1,
+    ("CN", "data"): 2,
+    ("CN", "finance"): 1,
+    ("CN-SH", "energy"): 2,
+    ("CN-SH", "environment"): 6,
+    ("CN-SH", "data"): 6,
+    ("CN-SH", "finance"): 1,
+    ("CN-JS", "energy"): 1,
+    ("CN-JS", "environment"): 4,
+    ("CN-JS", "data"): 4,
+    ("CN-JS", "finance"): 1,
+    ("CN-ZJ", "energy"): 3,
+    ("CN-ZJ", "environment"): 4,
+    ("CN-ZJ", "data"): 6,
+    ("CN-ZJ", "finance"): 1,
+    ("CN-AH", "energy"): 2,
+    ("CN-AH", "environment"): 1,
+    ("CN-AH", "data"): 3,
+    ("CN-AH", "finance"): 1,
+    ("YRD", "environment"): 2,
+    ("YRD", "finance"): 1,
     ("YRD-DZ", "environment"): 4,
 }
 
@@ -238,7 +254,11 @@ def test_no_unverified_value_is_loaded(corpus):
     dsl = next(r for r in corpus.rules if r.rule_id == "cn/data/data-security-law")
     assert dsl.effective is None
     # the unverified innovation (财税分享 fund) is not catalogued
-    unverified_titles = {x["title"] for x in facts["innovations-extra.yaml"].get("new_items") or [] if x.get("confidence") == "unverified"}
+    unverified_titles = {
+        x["title"]
+        for x in facts["innovations-extra.yaml"].get("new_items") or []
+        if x.get("confidence") == "unverified"
+    }
     assert unverified_titles
     assert not unverified_titles & {i.title for i in corpus.innovations}
 
@@ -291,7 +311,15 @@ def test_innovations_are_sourced_verified_and_not_padded(corpus):
 
 def test_reported_counts(corpus):
     got = [(c.as_of.year, c.total, c.promoted_nationally) for c in corpus.reported_counts]
-    assert got == [(2020, 32, None), (2021, 73, None), (2022, 88, 38), (2022, 112, 38), (2023, 136, 38), (2024, 154, 48), (2025, 154, 57)]
+    assert got == [
+        (2020, 32, None),
+        (2021, 73, None),
+        (2022, 88, 38),
+        (2022, 112, 38),
+        (2023, 136, 38),
+        (2024, 154, 48),
+        (2025, 154, 57),
+    ]
     assert corpus.reported_counts[-1].as_of == dt.date(2025, 9, 13)
 
 

@@ -55,9 +55,14 @@ FIXTURE_DIGESTS = {
     "type_wording": ("0837220a2533b0a0", "b92b4ce3613a6778"),
 }
 #: articles -> (digest of compare_rules(A, [B, C, D]), digest of compare_rules(B, [A, D, C])).
-BENCH_DIGESTS = {100: ('088c0d26621a64d0', 'c9a976d79478b332'), 300: ('47860498a77e3122', '0b2f05fac48a1b4a')}
+BENCH_DIGESTS = {100: ("088c0d26621a64d0", "c9a976d79478b332"), 300: ("47860498a77e3122", "0b2f05fac48a1b4a")}
 #: real pair -> digest of compare_rules(A, [B, A]); "air3": air A against [air B, business A, finance B].
-REAL_DIGESTS = {'air-pollution-sh-zj': '34a3e7be340dc421', 'air3': 'a4328a4b7ad67e5f', 'local-finance-sh-zj': '59bc8af39e03b541', 'optimize-business-2020-2024': '1f949d630d7661c9'}
+REAL_DIGESTS = {
+    "air-pollution-sh-zj": "34a3e7be340dc421",
+    "air3": "a4328a4b7ad67e5f",
+    "local-finance-sh-zj": "59bc8af39e03b541",
+    "optimize-business-2020-2024": "1f949d630d7661c9",
+}
 
 
 def digest(doc: dict) -> str:

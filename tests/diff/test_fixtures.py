@@ -87,7 +87,14 @@ def test_deadline_values_fifteen_to_ten_working_days(load_case):
     a, b, _ = load_case("type_deadline")
     first = diff_rules(a, b)["pairs"][0]["differences"]
     assert first == [
-        {"type": "deadline", "a_text": "十五个工作日", "b_text": "十个工作日", "a_value": 15, "b_value": 10, "unit": "个工作日"}
+        {
+            "type": "deadline",
+            "a_text": "十五个工作日",
+            "b_text": "十个工作日",
+            "a_value": 15,
+            "b_value": 10,
+            "unit": "个工作日",
+        }
     ]
 
 
@@ -121,7 +128,10 @@ def test_cross_province_counterparts_pair_by_subject(load_case):
     """Independently drafted articles: the pairing a reader would make, and nothing more."""
     a, b, _ = load_case("cross_province")
     d = diff_rules(a, b)
-    got = [([x.split("#art-")[1] for x in p["a_articles"]], [x.split("#art-")[1] for x in p["b_articles"]]) for p in d["pairs"]]
+    got = [
+        ([x.split("#art-")[1] for x in p["a_articles"]], [x.split("#art-")[1] for x in p["b_articles"]])
+        for p in d["pairs"]
+    ]
     assert got == [(["1"], ["1"]), (["2"], ["3"]), (["3"], ["2"]), (["4"], ["4"]), (["6"], ["6"]), (["7"], ["8"])]
     assert [x.split("#art-")[1] for x in d["only_in_a"]] == ["5"]  # 收费 (fees): no counterpart
     assert [x.split("#art-")[1] for x in d["only_in_b"]] == ["5", "7"]  # incentives; mixed-transport fine
@@ -138,7 +148,12 @@ def test_amended_version_keeps_ratio_alignment():
         return RuleSide(rid, rid + "@v", rid, arts, [])
 
     a = side("x/a", ["单位未按照规定公开排放信息的，由生态环境部门责令改正，处二万元以上十万元以下罚款。"])
-    b = side("x/b", ["单位拒不执行停产决定的，由生态环境部门责令改正，处二万元以上十万元以下罚款。",
-                     "单位未按照规定如实公开排放信息的，由生态环境部门责令限期改正，处二万元以上二十万元以下罚款。"])
+    b = side(
+        "x/b",
+        [
+            "单位拒不执行停产决定的，由生态环境部门责令改正，处二万元以上十万元以下罚款。",
+            "单位未按照规定如实公开排放信息的，由生态环境部门责令限期改正，处二万元以上二十万元以下罚款。",
+        ],
+    )
     d = diff_rules(a, b)
     assert [(p["a_articles"], p["b_articles"]) for p in d["pairs"]] == [(["x/a#art-1"], ["x/b#art-2"])]

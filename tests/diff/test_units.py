@@ -44,7 +44,8 @@ def test_tokenize_keeps_numbers_and_words_whole(text, units):
 
 
 @pytest.mark.parametrize(
-    ("numeral", "value"), [("一百零一", 101), ("十五", 15), ("两万", 20000), ("二零二零", 2020), ("三亿五千万", 350_000_000)]
+    ("numeral", "value"),
+    [("一百零一", 101), ("十五", 15), ("两万", 20000), ("二零二零", 2020), ("三亿五千万", 350_000_000)],
 )
 def test_chinese_to_int(numeral, value):
     assert chinese_to_int(numeral) == value
@@ -68,7 +69,10 @@ def test_numbers_are_replaced_whole_never_digit_by_digit(a, b):
     assert all(not o.a_text.isdigit() or o.op != "equal" for o in ops)
 
 
-@given(st.text(alphabet="应当可以本市省十五个工作日50元。，罚款之内", max_size=40), st.text(alphabet="应当可以本市省十五个工作日30元。，罚款之内", max_size=40))
+@given(
+    st.text(alphabet="应当可以本市省十五个工作日50元。，罚款之内", max_size=40),
+    st.text(alphabet="应当可以本市省十五个工作日30元。，罚款之内", max_size=40),
+)
 @settings(max_examples=150, deadline=None)
 def test_inline_ops_cover_both_texts(a, b):
     ops = inline_ops(a, b)
@@ -89,7 +93,10 @@ def _side(rid: str, texts: list[str]) -> RuleSide:
                     [SideArticle(f"{rid}#art-{k + 1}", str(k + 1), f"第{k + 1}条", t) for k, t in enumerate(texts)])  # fmt: skip
 
 
-@given(st.lists(st.sampled_from(range(len(SENTENCES))), max_size=8), st.lists(st.sampled_from(range(len(SENTENCES))), max_size=8))
+@given(
+    st.lists(st.sampled_from(range(len(SENTENCES))), max_size=8),
+    st.lists(st.sampled_from(range(len(SENTENCES))), max_size=8),
+)
 @settings(max_examples=120, deadline=None)
 def test_property_every_article_appears_exactly_once(ia, ib):
     a = _side("r/a", [SENTENCES[i] for i in ia])

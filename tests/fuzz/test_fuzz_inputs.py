@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 from app.exceptions import CorpusError, QueryError, RegistryError
 
 #: examples per fuzz test: 300 in `make test` (a few seconds each); raise it for a longer sweep.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
 LEGAL = st.sampled_from(list("第条章节编之一二三四五六七八九十百零（）()：:、。，；#-*\"' \n\t　OR NOT AND"))
 TEXT = st.text(st.one_of(CJK, LEGAL, st.characters(codec="utf-8")), max_size=300)
@@ -40,7 +44,9 @@ def test_rule_document_validation_only_raises_corpus_errors(fm):
 
     refs = References({}, {}, {})
     try:
-        parse_rule_document(("---\n" + fm + "\n---\n## 第一条\n\n正文。\n").encode("utf-8", "surrogatepass"), "x.md", refs)
+        parse_rule_document(
+            ("---\n" + fm + "\n---\n## 第一条\n\n正文。\n").encode("utf-8", "surrogatepass"), "x.md", refs
+        )
     except CorpusError:
         pass
     except UnicodeEncodeError:
@@ -69,8 +75,10 @@ def test_query_parser_returns_or_refuses(q):
 
 
 @FUZZ
-@given(st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=200),
-       st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=200))
+@given(
+    st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=200),
+    st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=200),
+)
 def test_inline_ops_rebuild_both_texts(a, b):
     from app.diff.inline import inline_ops
 
@@ -89,24 +97,68 @@ def fuzz_client(tmp_path_factory):
     from tests.conftest import FIXTURE_CORPUS
 
     tmp = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp / 'r.sqlite3'}",
-                      "REGISTRY_CORPUS": str(Path(FIXTURE_CORPUS)), "REGISTRY_INDEX": str(tmp / "idx"),
-                      "SECRET_KEY": "fuzz"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp / 'r.sqlite3'}",
+            "REGISTRY_CORPUS": str(Path(FIXTURE_CORPUS)),
+            "REGISTRY_INDEX": str(tmp / "idx"),
+            "SECRET_KEY": "fuzz",
+        }
+    )
     assert app.test_cli_runner().invoke(cli, ["load"]).exit_code == 0
     yield app.test_client()
     app.extensions["registry_engine"].dispose()
 
 
-PARAM_VALUES = st.one_of(TEXT, st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)).map(str),
-                         st.integers(-5, 10**6).map(str), st.sampled_from(["CN-SH", "cn-js", "environment", "", "<x>"]))
+PARAM_VALUES = st.one_of(
+    TEXT,
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)).map(str),
+    st.integers(-5, 10**6).map(str),
+    st.sampled_from(["CN-SH", "cn-js", "environment", "", "<x>"]),
+)
 
 
 @FUZZ
-@given(st.sampled_from(["/api/v1/search", "/api/v1/rules", "/api/v1/matrix", "/api/v1/diff", "/api/v1/compare",
-                        "/api/v1/hard-rules", "/api/v1/scoreboard", "/api/v1/innovations", "/search", "/rules"]),
-       st.dictionaries(st.sampled_from(["q", "as_of", "jurisdiction", "topic", "kind", "page", "per_page", "sort", "a",
-                                        "b", "baseline", "rules", "category", "year", "promoted"]), PARAM_VALUES,
-                       max_size=5))
+@given(
+    st.sampled_from(
+        [
+            "/api/v1/search",
+            "/api/v1/rules",
+            "/api/v1/matrix",
+            "/api/v1/diff",
+            "/api/v1/compare",
+            "/api/v1/hard-rules",
+            "/api/v1/scoreboard",
+            "/api/v1/innovations",
+            "/search",
+            "/rules",
+        ]
+    ),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "q",
+                "as_of",
+                "jurisdiction",
+                "topic",
+                "kind",
+                "page",
+                "per_page",
+                "sort",
+                "a",
+                "b",
+                "baseline",
+                "rules",
+                "category",
+                "year",
+                "promoted",
+            ]
+        ),
+        PARAM_VALUES,
+        max_size=5,
+    ),
+)
 def test_get_routes_never_answer_500(fuzz_client, path, params):
     r = fuzz_client.get(path, query_string=params)
     assert r.status_code < 500, (path, params, r.get_data(as_text=True)[:300])
@@ -125,9 +177,13 @@ def test_rule_paths_never_answer_500(fuzz_client, ident):
 
 
 @FUZZ
-@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_compliance_check_never_answers_500(fuzz_client, body):
     r = fuzz_client.post("/api/v1/compliance-check", json=body)
     assert r.status_code in (200, 400), r.get_data(as_text=True)[:300]

@@ -23,8 +23,13 @@ PARAMS = [
 ]
 PMAP = {p.key: p for p in PARAMS}
 # units a rule may state each parameter in (converted to canonical like the loader does)
-STATED_UNITS = {"p.lower": ["mg/L", "g/L", "μg/L", "ug/L"], "p.higher": ["%"], "p.equal": ["天", "日"],
-                "p.other": ["tce", "万tce", "吨标准煤"], "p.true": [""]}
+STATED_UNITS = {
+    "p.lower": ["mg/L", "g/L", "μg/L", "ug/L"],
+    "p.higher": ["%"],
+    "p.equal": ["天", "日"],
+    "p.other": ["tce", "万tce", "吨标准煤"],
+    "p.true": [""],
+}
 
 START = dt.date(2015, 1, 1)
 dates = st.integers(min_value=0, max_value=3650).map(lambda n: START + dt.timedelta(days=n))
@@ -77,13 +82,16 @@ def histories(draw, max_rules=8):
 @st.composite
 def hard_rules_for(draw):
     out = []
-    for i, key in enumerate(draw(st.lists(st.sampled_from(["p.lower", "p.higher", "p.equal", "p.true"]),
-                                           min_size=1, max_size=4))):
+    for i, key in enumerate(
+        draw(st.lists(st.sampled_from(["p.lower", "p.higher", "p.equal", "p.true"]), min_size=1, max_size=4))
+    ):
         target = draw(value_for(key))
         js = draw(st.lists(st.sampled_from(PROVINCES), min_size=1, max_size=4, unique=True))
         deadline = draw(st.one_of(st.none(), dates))
         scope = draw(st.sampled_from([None, "A级"]))
-        out.append(HardRuleDef(f"hr-{i}", f"硬规则{i}", key, scope, target, js, "YRD-DZ", "统一", deadline, "https://x"))
+        out.append(
+            HardRuleDef(f"hr-{i}", f"硬规则{i}", key, scope, target, js, "YRD-DZ", "统一", deadline, "https://x")
+        )
     return out
 
 
@@ -114,8 +122,15 @@ def oracle_binding(records, key, scope, j, on, stricter):
         best = vals[0]
         conflict = len(set(vals)) > 1
     pool = cands if conflict else [r for r in cands if r.value == best]
-    pool.sort(key=lambda r: (0 if r.jurisdiction_of_rule == j else 1, -r.valid_from.toordinal(),
-                             r.rule_id, r.version, r.article_id))
+    pool.sort(
+        key=lambda r: (
+            0 if r.jurisdiction_of_rule == j else 1,
+            -r.valid_from.toordinal(),
+            r.rule_id,
+            r.version,
+            r.article_id,
+        )
+    )
     r = pool[0]
     return (r.value, r.rule_id, r.version, r.article_id, conflict)
 

@@ -52,6 +52,7 @@ def test_bundled_corpus_report_and_compliance(bundled):
     html = annual_report(2025, hard_rules=hard_rules, params=params, records=records)
     assert "<script" not in html
     key = next(p.key for p in params if p.stricter == "lower")
-    out = compliance_check(["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"], {key: 1.0}, params, records, dt.date(2025, 1, 1),
-                           expand_to="YRD-DZ")
+    out = compliance_check(
+        ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"], {key: 1.0}, params, records, dt.date(2025, 1, 1), expand_to="YRD-DZ"
+    )
     assert len(out["results"]) == 4

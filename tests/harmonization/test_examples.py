@@ -22,8 +22,9 @@ from app.harmonization import (
 from app.harmonization.scoreboard import rating, year_before
 
 D = dt.date
-COD = ParameterDef("env.water.cod.max_concentration", "化学需氧量排放浓度限值", "COD limit", "environment",
-                   "mg/L", "lower")
+COD = ParameterDef(
+    "env.water.cod.max_concentration", "化学需氧量排放浓度限值", "COD limit", "environment", "mg/L", "lower"
+)
 EIA = ParameterDef("env.eia.mutual_recognition", "环评互认", "EIA recognition", "environment", "", "true")
 CUT = ParameterDef("energy.intensity.reduction", "能耗强度下降目标", "intensity cut", "energy", "%", "higher")
 DAYS = ParameterDef("data.export.review_days", "审查时限", "review days", "data", "个工作日", "equal")
@@ -32,8 +33,18 @@ PARAMS = [COD, EIA, CUT, DAYS]
 
 def rec(key, value, issuer, start, end=None, binds=None, scope=None, rule="r", art=4):
     rule_id = f"{issuer.lower()}/t/{rule}"
-    return ValueRecord(key, scope, value, issuer, binds or [issuer], rule_id, f"{rule_id}@{start.isoformat()}",
-                       f"{rule_id}#art-{art}", start, end)
+    return ValueRecord(
+        key,
+        scope,
+        value,
+        issuer,
+        binds or [issuer],
+        rule_id,
+        f"{rule_id}@{start.isoformat()}",
+        f"{rule_id}#art-{art}",
+        start,
+        end,
+    )
 
 
 RECORDS = [
@@ -50,10 +61,21 @@ RECORDS = [
     rec(DAYS.key, 15, "CN-SH", D(2023, 1, 1), rule="sh-data2"),
     rec(DAYS.key, 10, "CN-JS", D(2022, 1, 1), rule="js-data"),
 ]
-HR = HardRuleDef("dz-water-cod-common-limit", "示范区跨界水体化学需氧量统一限值", COD.key, None, 40,
-                 ["CN-SH", "CN-JS", "CN-ZJ"], "YRD-DZ", "统一排放标准发布实施", D(2025, 12, 31), "https://e.org")
-HR_EIA = HardRuleDef("eia-mutual", "环评互认", EIA.key, None, True, ["CN-SH", "CN-ZJ"], "YRD", "互认",
-                     D(2022, 12, 31), "https://e.org")
+HR = HardRuleDef(
+    "dz-water-cod-common-limit",
+    "示范区跨界水体化学需氧量统一限值",
+    COD.key,
+    None,
+    40,
+    ["CN-SH", "CN-JS", "CN-ZJ"],
+    "YRD-DZ",
+    "统一排放标准发布实施",
+    D(2025, 12, 31),
+    "https://e.org",
+)
+HR_EIA = HardRuleDef(
+    "eia-mutual", "环评互认", EIA.key, None, True, ["CN-SH", "CN-ZJ"], "YRD", "互认", D(2022, 12, 31), "https://e.org"
+)
 
 
 def row(doc, key, scope=None):
@@ -67,9 +89,14 @@ def test_matrix_cells_rows_and_citations():
     assert [(r["key"], r["scope"]) for r in doc["rows"]] == [(COD.key, None), (COD.key, "A级"), (EIA.key, None)]
     cod = row(doc, COD.key)
     sh = cod["values"]["CN-SH"]
-    assert sh == {"value": 30, "status": "strictest", "rule_id": "cn-sh/t/sh-wwtp",
-                  "version": "cn-sh/t/sh-wwtp@2019-07-01", "article": "cn-sh/t/sh-wwtp#art-4",
-                  "alignment": "aligned"}
+    assert sh == {
+        "value": 30,
+        "status": "strictest",
+        "rule_id": "cn-sh/t/sh-wwtp",
+        "version": "cn-sh/t/sh-wwtp@2019-07-01",
+        "article": "cn-sh/t/sh-wwtp#art-4",
+        "alignment": "aligned",
+    }
     assert cod["values"]["CN-JS"]["value"] == 40 and cod["values"]["CN-JS"]["status"] == "less_strict"
     assert cod["values"]["CN-ZJ"]["rule_id"] == "cn/t/gb18918"  # CN binds every jurisdiction
     assert cod["values"]["CN-ZJ"]["alignment"] == "divergent"
@@ -91,8 +118,14 @@ def test_matrix_cells_rows_and_citations():
 def test_matrix_missing_cell_on_a_targeted_row_carries_alignment():
     hr = HardRuleDef("eia-all", "环评互认", EIA.key, None, True, ["CN-JS"], None, None, None, None)
     cell = row(matrix("environment", PARAMS, RECORDS, [hr], as_of=D(2024, 1, 1)), EIA.key)["values"]["CN-JS"]
-    assert cell == {"value": None, "status": "missing", "rule_id": None, "version": None, "article": None,
-                    "alignment": "missing"}
+    assert cell == {
+        "value": None,
+        "status": "missing",
+        "rule_id": None,
+        "version": None,
+        "article": None,
+        "alignment": "missing",
+    }
 
 
 def test_matrix_repeal_takes_effect_on_its_date():
@@ -110,8 +143,10 @@ def test_matrix_aligned_row_and_higher_direction():
     assert cut["status"] == "divergent"
     assert cut["spread"] == 0.5
     same = [rec(CUT.key, 14, "CN-SH", D(2021, 1, 1)), rec(CUT.key, 14.0, "CN-JS", D(2021, 1, 1))]
-    assert row(matrix("energy", PARAMS, same, jurisdictions=["CN-SH", "CN-JS"], as_of=D(2024, 1, 1)),
-               CUT.key)["status"] == "aligned"
+    assert (
+        row(matrix("energy", PARAMS, same, jurisdictions=["CN-SH", "CN-JS"], as_of=D(2024, 1, 1)), CUT.key)["status"]
+        == "aligned"
+    )
 
 
 def test_matrix_equal_parameter_conflict_and_prevailing():
@@ -135,15 +170,24 @@ def test_hard_rules_status_and_deadline():
     cod, eia = doc["items"]
     assert cod["id"] == HR.id
     assert {j: c["status"] for j, c in cod["status"].items()} == {
-        "CN-SH": "aligned", "CN-JS": "aligned", "CN-ZJ": "divergent"}
+        "CN-SH": "aligned",
+        "CN-JS": "aligned",
+        "CN-ZJ": "divergent",
+    }
     assert cod["aligned_share"] == 2 / 3
     assert cod["deadline_status"] == "on_track"
     assert cod["status"]["CN-ZJ"]["article"] == "cn/t/gb18918#art-4"
     assert eia["deadline_status"] == "overdue"
-    assert eia["status"]["CN-ZJ"] == {"status": "divergent", "value": False, "rule_id": "cn-zj/t/zj-eia",
-                                      "version": "cn-zj/t/zj-eia@2021-01-01", "article": "cn-zj/t/zj-eia#art-4"}
-    met = hard_rules_status([HR_EIA], PARAMS, [*RECORDS[:6], rec(EIA.key, True, "CN-ZJ", D(2021, 1, 1), rule="x")],
-                            D(2024, 1, 1))["items"][0]
+    assert eia["status"]["CN-ZJ"] == {
+        "status": "divergent",
+        "value": False,
+        "rule_id": "cn-zj/t/zj-eia",
+        "version": "cn-zj/t/zj-eia@2021-01-01",
+        "article": "cn-zj/t/zj-eia#art-4",
+    }
+    met = hard_rules_status(
+        [HR_EIA], PARAMS, [*RECORDS[:6], rec(EIA.key, True, "CN-ZJ", D(2021, 1, 1), rule="x")], D(2024, 1, 1)
+    )["items"][0]
     assert met["deadline_status"] == "met" and met["aligned_share"] == 1.0
 
 
@@ -156,7 +200,9 @@ def test_hard_rule_without_scope_ignores_scoped_values():
 
 def test_hard_rule_timeline():
     detail = hard_rule_detail(HR.id, [HR], PARAMS, RECORDS, D(2030, 1, 1))
-    assert [(p["date"], p["status"]["CN-SH"], p["status"]["CN-JS"], p["aligned_share"]) for p in detail["timeline"]] == [
+    assert [
+        (p["date"], p["status"]["CN-SH"], p["status"]["CN-JS"], p["aligned_share"]) for p in detail["timeline"]
+    ] == [
         ("2002-01-01", "divergent", "divergent", 0.0),
         ("2019-07-01", "aligned", "divergent", 1 / 3),
         ("2020-01-01", "aligned", "aligned", 2 / 3),
@@ -188,23 +234,42 @@ def test_scoreboard():
     board = scoreboard([HR, HR_EIA], PARAMS, RECORDS, D(2024, 7, 1), jurisdictions=["CN-AH"])
     assert board["as_of"] == "2024-07-01" and board["year_before"] == "2023-07-01"
     sh, zj, ah = (board["jurisdictions"][j] for j in ("CN-SH", "CN-ZJ", "CN-AH"))
-    assert sh == {"applicable": 2, "aligned": 1, "deficit": 0.5, "deficit_year_before": 0.0, "change": 0.5,
-                  "rating": "amber"}
+    assert sh == {
+        "applicable": 2,
+        "aligned": 1,
+        "deficit": 0.5,
+        "deficit_year_before": 0.0,
+        "change": 0.5,
+        "rating": "amber",
+    }
     assert zj["deficit"] == 1.0 and zj["rating"] == "red"
     assert board["jurisdictions"]["CN-JS"]["rating"] == "green"
-    assert ah == {"applicable": 0, "aligned": 0, "deficit": None, "deficit_year_before": None, "change": None,
-                  "rating": "none"}
+    assert ah == {
+        "applicable": 0,
+        "aligned": 0,
+        "deficit": None,
+        "deficit_year_before": None,
+        "change": None,
+        "rating": "none",
+    }
 
 
 def test_rating_thresholds_and_leap_day():
     assert [rating(x) for x in (0.0, 0.25, 0.26, 0.5, 0.51, None)] == [
-        "green", "green", "amber", "amber", "red", "none"]
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
+        "none",
+    ]
     assert year_before(D(2024, 2, 29)) == D(2023, 2, 28)
 
 
 def test_compliance_check_hand_computed():
-    out = compliance_check(["CN-SH", "cn-js", "CN-AH"], {COD.key: 45, EIA.key: False}, PARAMS, RECORDS,
-                           D(2024, 1, 1), expand_to="CN-ZJ")
+    out = compliance_check(
+        ["CN-SH", "cn-js", "CN-AH"], {COD.key: 45, EIA.key: False}, PARAMS, RECORDS, D(2024, 1, 1), expand_to="CN-ZJ"
+    )
     by = {(r["jurisdiction"], r["parameter"]): r for r in out["results"]}
     assert len(out["results"]) == 6
     assert by["CN-SH", COD.key]["required"] == 30 and by["CN-SH", COD.key]["compliant"] is False
@@ -221,14 +286,29 @@ def test_compliance_check_hand_computed():
 
 
 def test_compliance_expansion_new_and_stricter_and_units():
-    out = compliance_check(["CN-AH"], {COD.key: {"value": 0.035, "unit": "g/L"}, CUT.key: 13.8}, PARAMS,
-                           RECORDS, D(2024, 1, 1), expand_to="CN-JS")
+    out = compliance_check(
+        ["CN-AH"],
+        {COD.key: {"value": 0.035, "unit": "g/L"}, CUT.key: 13.8},
+        PARAMS,
+        RECORDS,
+        D(2024, 1, 1),
+        expand_to="CN-JS",
+    )
     assert out["results"][0]["fact"] == 35.0 and out["results"][0]["compliant"] is True
     assert out["results"][1]["required"] is None
     exp = {e["parameter"]: e for e in out["expansion"]}
-    assert exp[COD.key] == {"parameter": COD.key, "scope": None, "now": 50, "with_new": 40, "change": "stricter",
-                            "jurisdiction": "CN-JS", "required": 40, "rule_id": "cn-js/t/js-wwtp",
-                            "version": "cn-js/t/js-wwtp@2023-01-01", "article": "cn-js/t/js-wwtp#art-4"}
+    assert exp[COD.key] == {
+        "parameter": COD.key,
+        "scope": None,
+        "now": 50,
+        "with_new": 40,
+        "change": "stricter",
+        "jurisdiction": "CN-JS",
+        "required": 40,
+        "rule_id": "cn-js/t/js-wwtp",
+        "version": "cn-js/t/js-wwtp@2023-01-01",
+        "article": "cn-js/t/js-wwtp#art-4",
+    }
     assert exp[CUT.key]["now"] is None and exp[CUT.key]["with_new"] == 14 and exp[CUT.key]["change"] == "new"
 
 

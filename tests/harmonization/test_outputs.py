@@ -23,15 +23,46 @@ def rec(value, issuer, start, end=None, rule="r"):
     return ValueRecord("env.cod", None, value, issuer, [issuer], rid, f"{rid}@{start}", f"{rid}#art-4", start, end)
 
 
-R = [rec(50, "CN", D(2002, 1, 1), rule="gb"), rec(30, "CN-JS", D(2020, 1, 1), D(2023, 3, 1), rule="js"),
-     rec(60, "CN-JS", D(2023, 3, 1), rule="js"), rec(35, "CN-SH", D(2023, 6, 1), rule="sh")]
-HR = [HardRuleDef("hr-cod", "统一限值" + EVIL, "env.cod", None, 40, ["CN-SH", "CN-JS", "CN-ZJ"], "YRD-DZ" + EVIL,
-                  "发布", D(2023, 12, 31), "https://e.org/?a=1&b=2")]
+R = [
+    rec(50, "CN", D(2002, 1, 1), rule="gb"),
+    rec(30, "CN-JS", D(2020, 1, 1), D(2023, 3, 1), rule="js"),
+    rec(60, "CN-JS", D(2023, 3, 1), rule="js"),
+    rec(35, "CN-SH", D(2023, 6, 1), rule="sh"),
+]
+HR = [
+    HardRuleDef(
+        "hr-cod",
+        "统一限值" + EVIL,
+        "env.cod",
+        None,
+        40,
+        ["CN-SH", "CN-JS", "CN-ZJ"],
+        "YRD-DZ" + EVIL,
+        "发布",
+        D(2023, 12, 31),
+        "https://e.org/?a=1&b=2",
+    )
+]
 CHANGES = [
-    ChangeEvent("added", "cn-js/environment/js", "cn-js/environment/js@2023-03-01", "江苏标准" + EVIL, "CN-JS",
-                "environment", D(2023, 3, 1), dt.datetime(2023, 3, 2, 8, 30)),
-    ChangeEvent("repealed", "cn-sh/environment/old", "cn-sh/environment/old@2010-01-01", "旧标准", "CN-SH",
-                "environment", D(2023, 5, 1)),
+    ChangeEvent(
+        "added",
+        "cn-js/environment/js",
+        "cn-js/environment/js@2023-03-01",
+        "江苏标准" + EVIL,
+        "CN-JS",
+        "environment",
+        D(2023, 3, 1),
+        dt.datetime(2023, 3, 2, 8, 30),
+    ),
+    ChangeEvent(
+        "repealed",
+        "cn-sh/environment/old",
+        "cn-sh/environment/old@2010-01-01",
+        "旧标准",
+        "CN-SH",
+        "environment",
+        D(2023, 5, 1),
+    ),
     ChangeEvent("corrected", "cn-zj/data/x", "cn-zj/data/x@2021-01-01", "数据", "CN-ZJ", "data", D(2022, 5, 1)),
 ]
 
@@ -55,7 +86,10 @@ def test_changes_feed_is_atom_newest_first_and_filtered():
     entries = root.findall(f"{A}entry")
     assert len(entries) == 3
     assert [e.find(f"{A}updated").text for e in entries] == [
-        "2023-04-30T16:00:00Z", "2023-03-02T08:30:00Z", "2022-04-30T16:00:00Z"]
+        "2023-04-30T16:00:00Z",
+        "2023-03-02T08:30:00Z",
+        "2022-04-30T16:00:00Z",
+    ]
     assert root.find(f"{A}updated").text == "2023-04-30T16:00:00Z"
     assert EVIL in entries[1].find(f"{A}title").text  # escaped on the wire, intact once parsed
     assert "<script>" not in xml
@@ -88,8 +122,9 @@ def test_alignment_feed_lists_breaks_and_restores():
 
 
 def test_svg_charts_are_well_formed_and_escaped():
-    svg = progress_chart_svg({"hr" + EVIL: [(D(2020, 1, 1), 0.0), (D(2022, 1, 1), 2 / 3)], "empty": []},
-                             until=D(2024, 1, 1), title=EVIL)
+    svg = progress_chart_svg(
+        {"hr" + EVIL: [(D(2020, 1, 1), 0.0), (D(2022, 1, 1), 2 / 3)], "empty": []}, until=D(2024, 1, 1), title=EVIL
+    )
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert "<script" not in svg
@@ -104,7 +139,7 @@ def test_annual_report_is_self_contained_escaped_html():
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;" in html
-    assert 'src="http' not in html and "href=\"http" not in html  # no external assets
+    assert 'src="http' not in html and 'href="http' not in html  # no external assets
     assert "长三角规则协同年度体检 2023" in html
     # year end status: SH aligned (35), JS divergent (60), ZJ divergent (50) -> overdue on 2023-12-31? no:
     # the deadline day counts as on track

@@ -60,8 +60,9 @@ def test_matrix_cells_equal_the_oracle(records, hard_rules, on):
         else:
             assert abs(row["spread"] - (max(values) - min(values))) < 1e-9
         for j in H.PROVINCES:
-            targeting = [h for h in hard_rules if h.parameter == p.key and h.scope == row["scope"]
-                         and j in h.jurisdictions]
+            targeting = [
+                h for h in hard_rules if h.parameter == p.key and h.scope == row["scope"] and j in h.jurisdictions
+            ]
             cell = row["values"][j]
             if not targeting:
                 assert cell is None or "alignment" not in cell
@@ -83,8 +84,12 @@ def test_matrix_cells_equal_the_oracle(records, hard_rules, on):
 
 
 @SETTINGS
-@given(records=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates,
-       cols=st.lists(st.sampled_from(H.ISSUERS), min_size=1, max_size=4, unique=True))
+@given(
+    records=H.histories(),
+    hard_rules=H.hard_rules_for(),
+    on=H.dates,
+    cols=st.lists(st.sampled_from(H.ISSUERS), min_size=1, max_size=4, unique=True),
+)
 def test_one_pass_matrix_equals_per_cell_matrix(records, hard_rules, on, cols):
     for topic in ("environment", "energy"):
         fast = matrix(topic, H.PARAMS, records, hard_rules, jurisdictions=cols, as_of=on)
@@ -119,8 +124,10 @@ def test_hard_rule_statuses_equal_the_oracle(records, hard_rules, on):
         # the timeline: one point per relevant change date up to D, each equal to the oracle
         change_dates = set()
         for r in records:
-            if r.key == hr.parameter and r.scope == hr.scope and (
-                r.jurisdiction_of_rule == "CN" or set(r.binds) & set(hr.jurisdictions)
+            if (
+                r.key == hr.parameter
+                and r.scope == hr.scope
+                and (r.jurisdiction_of_rule == "CN" or set(r.binds) & set(hr.jurisdictions))
             ):
                 change_dates.add(r.valid_from)
                 if r.valid_to:
@@ -159,6 +166,4 @@ def test_scoreboard_deficit_equals_the_oracle(records, hard_rules, on):
 @given(records=H.histories(), on=H.dates, data=st.data())
 def test_result_does_not_depend_on_record_order(records, on, data):
     shuffled = data.draw(st.permutations(records))
-    assert matrix("environment", H.PARAMS, records, as_of=on) == matrix(
-        "environment", H.PARAMS, shuffled, as_of=on
-    )
+    assert matrix("environment", H.PARAMS, records, as_of=on) == matrix("environment", H.PARAMS, shuffled, as_of=on)

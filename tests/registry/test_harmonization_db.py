@@ -17,8 +17,11 @@ from app.corpus.writer import scalar
 from tests.harmonization import histories as H
 
 DB_EXAMPLES = int(os.environ.get("DB_ORACLE_EXAMPLES", "40"))
-SETTINGS = settings(max_examples=DB_EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=DB_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _stated(key: str, value, salt: str):
@@ -32,12 +35,19 @@ def _stated(key: str, value, salt: str):
 
 def write_corpus(root: Path, records, hard_rules) -> None:
     (root / "jurisdictions.yaml").write_text(
-        "".join(f"- code: {c}\n  name_zh: {c}\n" for c in ["CN", *H.PROVINCES, "YRD", "YRD-DZ"]), encoding="utf-8")
-    (root / "topics.yaml").write_text("- code: environment\n  name_zh: 环境\n- code: energy\n  name_zh: 能源\n",
-                                      encoding="utf-8")
-    (root / "parameters.yaml").write_text("".join(
-        f"- key: {p.key}\n  label_zh: {p.label_zh}\n  topic: {p.topic}\n  unit: {scalar(p.unit)}\n"
-        f"  stricter: {scalar(p.stricter)}\n" for p in H.PARAMS), encoding="utf-8")
+        "".join(f"- code: {c}\n  name_zh: {c}\n" for c in ["CN", *H.PROVINCES, "YRD", "YRD-DZ"]), encoding="utf-8"
+    )
+    (root / "topics.yaml").write_text(
+        "- code: environment\n  name_zh: 环境\n- code: energy\n  name_zh: 能源\n", encoding="utf-8"
+    )
+    (root / "parameters.yaml").write_text(
+        "".join(
+            f"- key: {p.key}\n  label_zh: {p.label_zh}\n  topic: {p.topic}\n  unit: {scalar(p.unit)}\n"
+            f"  stricter: {scalar(p.stricter)}\n"
+            for p in H.PARAMS
+        ),
+        encoding="utf-8",
+    )
     versions: dict[str, list] = defaultdict(list)
     for r in records:
         versions[r.version].append(r)
@@ -48,8 +58,14 @@ def write_corpus(root: Path, records, hard_rules) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         binds = [b for b in r0.binds if b != "CN"]
         is_last = not any(v.startswith(rule_id + "@") and v.split("@")[1] > start for v in versions)
-        lines = ["---", f"title: 随机规则 {rule_id}", f"jurisdiction: {r0.jurisdiction_of_rule}", "topic: environment",
-                 "kind: normative_document", f"effective: {start}"]
+        lines = [
+            "---",
+            f"title: 随机规则 {rule_id}",
+            f"jurisdiction: {r0.jurisdiction_of_rule}",
+            "topic: environment",
+            "kind: normative_document",
+            f"effective: {start}",
+        ]
         if is_last and r0.valid_to:
             lines.append(f"repealed: {r0.valid_to.isoformat()}")
         if r0.jurisdiction_of_rule in ("YRD", "YRD-DZ") or len(binds) > 1:
@@ -68,9 +84,13 @@ def write_corpus(root: Path, records, hard_rules) -> None:
         (folder / f"{Path(rule_id).name}@{start}.md").write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
     (root / "hard_rules").mkdir()
     for h in hard_rules:
-        text = (f"id: {h.id}\ntitle: {h.title}\nparameter: {h.parameter}\n" + (f"scope: {h.scope}\n" if h.scope else "")
-                + f"target: {scalar(h.target)}\njurisdictions: [{', '.join(h.jurisdictions)}]\n"
-                + (f"deadline: {h.deadline.isoformat()}\n" if h.deadline else "") + "source_url: https://example.org/h\n")
+        text = (
+            f"id: {h.id}\ntitle: {h.title}\nparameter: {h.parameter}\n"
+            + (f"scope: {h.scope}\n" if h.scope else "")
+            + f"target: {scalar(h.target)}\njurisdictions: [{', '.join(h.jurisdictions)}]\n"
+            + (f"deadline: {h.deadline.isoformat()}\n" if h.deadline else "")
+            + "source_url: https://example.org/h\n"
+        )
         (root / "hard_rules" / f"{h.id}.yaml").write_text(text, encoding="utf-8")
 
 

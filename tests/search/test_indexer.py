@@ -10,7 +10,7 @@ import time
 import pytest
 
 from app.exceptions import SearchIndexError
-from app.search import SearchIndex, SearchRequest, Searcher, content_hash, doc_key
+from app.search import Searcher, SearchIndex, SearchRequest, content_hash, doc_key
 from app.search.schema import FORMAT_FILE, INDEX_NAME
 from tests.search.conftest import AS_OF, SH_AIR, YWTB, ZJ_AIR, corpus_innovations, corpus_rules, rule_version
 
@@ -52,9 +52,16 @@ def test_content_hash_changes_with_any_field():
 
 def test_replace_rule_drops_every_old_version(built, searcher):
     assert ids(searcher, "化学需氧量", as_of=D(2019, 1, 1)) == {SH_AIR, ZJ_AIR}
-    new = rule_version(SH_AIR, "2024-01-01", title="上海市大气污染防治条例", jurisdiction="CN-SH",
-                       topic="environment", kind="regulation", valid_from=D(2024, 1, 1),
-                       articles=[("1", "挥发性有机物排放应当符合标准。")])
+    new = rule_version(
+        SH_AIR,
+        "2024-01-01",
+        title="上海市大气污染防治条例",
+        jurisdiction="CN-SH",
+        topic="environment",
+        kind="regulation",
+        valid_from=D(2024, 1, 1),
+        articles=[("1", "挥发性有机物排放应当符合标准。")],
+    )
     built.replace_rule(SH_AIR, new)
     assert ids(searcher, "化学需氧量", as_of=D(2019, 1, 1)) == {ZJ_AIR}
     assert ids(searcher, "挥发性有机物") == {SH_AIR}
@@ -77,7 +84,7 @@ def test_delete_rule_and_innovation(built, searcher):
 
 
 def test_replace_innovation(built, searcher):
-    (ywtb, water) = corpus_innovations()
+    (ywtb, _water) = corpus_innovations()
     built.replace_innovation(dataclasses.replace(ywtb, text="跨省通办全程网办。"))
     assert ids(searcher, "跨省通办") == {YWTB}
     assert ids(searcher, "扇门") == set()
@@ -105,9 +112,19 @@ def test_rebuild_replaces_everything(built, searcher):
 
 def test_write_is_visible_to_a_running_searcher_at_once(built, searcher):
     assert ids(searcher, "碳达峰") == set()
-    built.replace_rule(SH_AIR, rule_version(SH_AIR, "2024-01-01", title="t", jurisdiction="CN-SH",
-                                            topic="environment", kind="regulation", valid_from=D(2024, 1, 1),
-                                            articles=[("1", "推进碳达峰。")]))
+    built.replace_rule(
+        SH_AIR,
+        rule_version(
+            SH_AIR,
+            "2024-01-01",
+            title="t",
+            jurisdiction="CN-SH",
+            topic="environment",
+            kind="regulation",
+            valid_from=D(2024, 1, 1),
+            articles=[("1", "推进碳达峰。")],
+        ),
+    )
     assert ids(searcher, "碳达峰") == {SH_AIR}
 
 
@@ -188,5 +205,6 @@ def test_rebuild_in_two_processes_finds_the_same(built, index_path, tmp_path):
         b = two.search(SearchRequest(q=q, as_of=AS_OF, per_page=100))
         assert (a.total, a.facets) == (b.total, b.facets)
         assert sorted((h["id"], tuple(h["articles"])) for h in a.hits) == sorted(
-            (h["id"], tuple(h["articles"])) for h in b.hits)
+            (h["id"], tuple(h["articles"])) for h in b.hits
+        )
     assert other.fingerprints() == built.fingerprints()

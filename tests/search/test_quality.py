@@ -16,6 +16,7 @@ D = dt.date
 def searcher(shared_searcher):
     return shared_searcher
 
+
 # (query, request options, ids that must be found, ids that must not be found)
 CASES = [
     # exact substring, inside longer words, and not in another order
@@ -94,7 +95,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("q", "options", "found", "not_found"), CASES, ids=[f"{i}:{c[0]}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("q", "options", "found", "not_found"), CASES, ids=[f"{i}:{c[0]}" for i, c in enumerate(CASES)]
+)
 def test_quality(searcher, q, options, found, not_found):
     options = {"as_of": AS_OF, "per_page": 100} | options
     result = searcher.search(SearchRequest(q=q, **options))

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from app.exceptions import QueryError
-from app.search import SearchRequest, Searcher
+from app.search import Searcher, SearchRequest
 from tests.search.conftest import AS_OF, SH_AIR, SH_DATA, WATER, YWTB, ZJ_AIR
 
 
@@ -17,8 +17,21 @@ from tests.search.conftest import AS_OF, SH_AIR, SH_DATA, WATER, YWTB, ZJ_AIR
 def searcher(shared_searcher):
     return shared_searcher
 
-HIT_KEYS = {"type", "id", "rule_id", "version", "title", "kind", "jurisdiction", "topic", "article", "articles",
-            "snippet", "score"}
+
+HIT_KEYS = {
+    "type",
+    "id",
+    "rule_id",
+    "version",
+    "title",
+    "kind",
+    "jurisdiction",
+    "topic",
+    "article",
+    "articles",
+    "snippet",
+    "score",
+}
 
 
 def search(searcher, q="", **options):
@@ -55,8 +68,17 @@ def test_title_only_match_has_no_article(searcher):
 def test_innovation_hit_shape(searcher):
     (hit,) = search(searcher, "跨界水体").hits
     assert set(hit) == HIT_KEYS
-    assert hit == hit | {"type": "innovation", "id": WATER, "rule_id": None, "version": None, "kind": None,
-                         "jurisdiction": "YRD-DZ", "topic": None, "article": None, "articles": []}
+    assert hit == hit | {
+        "type": "innovation",
+        "id": WATER,
+        "rule_id": None,
+        "version": None,
+        "kind": None,
+        "jurisdiction": "YRD-DZ",
+        "topic": None,
+        "article": None,
+        "articles": [],
+    }
     assert hit["title"] == "跨界水体联保机制"
 
 
@@ -122,9 +144,7 @@ def test_empty_query_lists_everything_in_force(searcher):
     assert search(searcher).total == 8
 
 
-@pytest.mark.parametrize(
-    "options", [{"sort": "title"}, {"page": 0}, {"per_page": 0}, {"per_page": 100_000}]
-)
+@pytest.mark.parametrize("options", [{"sort": "title"}, {"page": 0}, {"per_page": 0}, {"per_page": 100_000}])
 def test_bad_paging_and_sort_are_refused(searcher, options):
     with pytest.raises(QueryError):
         search(searcher, "排放", **options)

@@ -246,15 +246,10 @@ def test_compliance_validation_errors_on_the_form(client, data):
 
 
 def test_compliance_without_csrf_is_400(client):
-    resp = client.post(
-        "/compliance", data={"jurisdictions": ["CN-SH"], "fact_key": ["x"], "fact_value": ["1"]}
-    )
+    resp = client.post("/compliance", data={"jurisdictions": ["CN-SH"], "fact_key": ["x"], "fact_value": ["1"]})
     assert resp.status_code == 400
     with_csrf(client)
-    assert (
-        client.post("/compliance", data={"csrf_token": "wrong", "jurisdictions": ["CN-SH"]}).status_code
-        == 400
-    )
+    assert client.post("/compliance", data={"csrf_token": "wrong", "jurisdictions": ["CN-SH"]}).status_code == 400
 
 
 # ---------------------------------------------------------------- innovations and stats
@@ -328,15 +323,11 @@ def test_api_docs_lists_every_operation(client, loaded):
 
 
 def test_signin_and_signout(client, runner, cli):
-    result = runner.invoke(
-        cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"]
-    )
+    result = runner.invoke(cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"])
     assert result.exit_code == 0, result.output
     assert client.get("/signin").status_code == 200
     token = with_csrf(client)
-    resp = client.post(
-        "/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "/matrix"}
-    )
+    resp = client.post("/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "/matrix"})
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/matrix")
     with client.session_transaction() as sess:
         assert sess["user"] == "ana"
@@ -493,9 +484,7 @@ def test_every_page_answers_in_both_languages(client, url, lang):
     assert "Content-Security-Policy" in resp.headers
     hrefs = re.findall(r'(?:href|src|action)="([^"]*)"', page)
     assert all(h.isascii() for h in hrefs), [h for h in hrefs if not h.isascii()]  # non-ASCII percent-encoded
-    assert not re.search(
-        r'(src|href)="(https?:)?//(?!example\.org)', page.split("<main>")[0]
-    )  # no CDN assets
+    assert not re.search(r'(src|href)="(https?:)?//(?!example\.org)', page.split("<main>")[0])  # no CDN assets
 
 
 def test_nav_links_to_the_new_pages(client):

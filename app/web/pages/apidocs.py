@@ -56,10 +56,7 @@ def operations(spec: dict) -> list[dict]:
                     "parameters": params,
                     "has_body": "requestBody" in op,
                     "responses": sorted(op.get("responses", {}).keys()),
-                    "anchor": f"{method}-{path}".replace("/", "-")
-                    .replace("{", "")
-                    .replace("}", "")
-                    .strip("-"),
+                    "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "").strip("-"),
                 }
             )
     return out

@@ -29,9 +29,7 @@ def signin():  # type: ignore[no-untyped-def]
     password = request.form.get("password") or ""
     user = check_password(db(), name, password) if name and password and len(password) <= 1024 else None
     if user is None:
-        return render_template(
-            "auth/signin.html", error=t("signin_failed"), name=name, next_url=next_url
-        ), 401
+        return render_template("auth/signin.html", error=t("signin_failed"), name=name, next_url=next_url), 401
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
     session["user"] = user.name
     session["role"] = user.role

@@ -75,9 +75,7 @@ def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]): 
         shown = next((r["version"] for r in listing if r["id"].lower() == bare.lower()), None)
         if shown is None or "@" in bare:
             raise
-        notes.append(
-            f"{err.message}; " + (f"showing version {shown}" if lang() == "en" else f"改为显示版本 {shown}")
-        )
+        notes.append(f"{err.message}; " + (f"showing version {shown}" if lang() == "en" else f"改为显示版本 {shown}"))
         return rule_side(s, shown, as_of)
 
 
@@ -140,9 +138,7 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
             "name at least one rule to compare with the baseline: &rules=<id>", fields={"rules": ["required"]}
         )
     if len(others) > MAX_RULES:
-        raise ValidationError(
-            f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]}
-        )
+        raise ValidationError(f"compare at most {MAX_RULES} rules with a baseline", fields={"rules": ["too many"]})
     notes: list[str] = []
     base_side = side_for_page(s, baseline, as_of, listing, notes)
     sides = [side_for_page(s, o, as_of, listing, notes) for o in others]
@@ -152,8 +148,7 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
     labels = {art.id: art.label for side in sides for art in side.articles}
     # Cells, ``summary`` and ``extra`` are keyed by the other rule's id.
     cols = [
-        {"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})}
-        for info in result["rules"]
+        {"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})} for info in result["rules"]
     ]
     for row in rows:
         art = base_arts.get(row["baseline_article"])

@@ -73,9 +73,7 @@ def art_link(version: str | None, article: str | None) -> str:
 
     if not version:
         return ""
-    return f"/rules/{url_quote(version)}" + (
-        f"#{article.rsplit('#', 1)[-1]}" if article and "#" in article else ""
-    )
+    return f"/rules/{url_quote(version)}" + (f"#{article.rsplit('#', 1)[-1]}" if article and "#" in article else "")
 
 
 # ---------------------------------------------------------------- matrix
@@ -151,9 +149,7 @@ def hard_rule(hard_rule_id: str):  # type: ignore[no-untyped-def]
     detail = hs.hard_rule(s, hard_rule_id, as_of)
     svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
     param = s.get(Parameter, detail["parameter"])
-    return render_template(
-        "harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param
-    )
+    return render_template("harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param)
 
 
 # ---------------------------------------------------------------- compliance form
@@ -175,13 +171,7 @@ def _form_state(s) -> dict:  # type: ignore[no-untyped-def]
     params = list(s.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
     provinces = [j for j in repository.jurisdictions(s)]
     scopes = sorted(
-        {
-            x
-            for x in s.scalars(
-                select(ParameterValue.scope).where(ParameterValue.scope.is_not(None)).distinct()
-            )
-            if x
-        }
+        {x for x in s.scalars(select(ParameterValue.scope).where(ParameterValue.scope.is_not(None)).distinct()) if x}
     )
     return {"params": params, "all_jurisdictions": provinces, "scopes": scopes}
 
@@ -233,9 +223,7 @@ def compliance():  # type: ignore[no-untyped-def]
             "choose at least one jurisdiction" if lang() == "en" else "请至少选择一个地区"
         )
     if not facts and not errors.get("facts"):
-        errors.setdefault("facts", []).append(
-            "enter at least one fact" if lang() == "en" else "请至少填写一项事实"
-        )
+        errors.setdefault("facts", []).append("enter at least one fact" if lang() == "en" else "请至少填写一项事实")
     result = None
     if not errors:
         data: dict = {"jurisdictions": js, "facts": facts}

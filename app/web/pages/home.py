@@ -41,8 +41,13 @@ def rules():  # type: ignore[no-untyped-def]
     topic = repository.check_code(s, request.args.get("topic") or None, "topic")
     listing = repository.list_rules(s, as_of=as_of, jurisdiction=jur, topic=topic, per_page=1000)
     return render_template(
-        "rules/list.html", listing=listing, as_of=as_of, jurisdiction=jur, topic=topic,
-        jurisdictions=repository.jurisdictions(s), topics=repository.topics(s),
+        "rules/list.html",
+        listing=listing,
+        as_of=as_of,
+        jurisdiction=jur,
+        topic=topic,
+        jurisdictions=repository.jurisdictions(s),
+        topics=repository.topics(s),
     )
 
 

@@ -24,9 +24,7 @@ def innovations_doc(s) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
     promoted_raw = (request.args.get("promoted") or "").strip().lower()
     q = (request.args.get("q") or "").strip() or None
     if promoted_raw and promoted_raw not in PROMOTED_VALUES:
-        raise ValidationError(
-            "promoted is true, false or unknown", fields={"promoted": ["true, false or unknown"]}
-        )
+        raise ValidationError("promoted is true, false or unknown", fields={"promoted": ["true, false or unknown"]})
     promoted = PROMOTED_VALUES.get(promoted_raw) if promoted_raw in ("true", "false") else None
     doc = repository.list_innovations(s, category=category, promoted=promoted, q=q)
     if promoted_raw == "unknown":

@@ -28,19 +28,44 @@ def search():  # type: ignore[no-untyped-def]
     result, error = None, None
     if q.strip() or jurisdictions or topic or kind:
         try:
-            result = run_search(q=q, jurisdictions=jurisdictions, topic=topic, kind=kind, as_of=as_of, sort=sort,
-                                page=page, per_page=PER_PAGE)
+            result = run_search(
+                q=q,
+                jurisdictions=jurisdictions,
+                topic=topic,
+                kind=kind,
+                as_of=as_of,
+                sort=sort,
+                page=page,
+                per_page=PER_PAGE,
+            )
         except QueryError as err:
             error = err.message
     pages = ((result["total"] - 1) // PER_PAGE + 1) if result and result["total"] else 0
-    base = {"q": q, "as_of": as_of.isoformat(), "topic": topic, "kind": kind, "sort": sort,
-            "jurisdiction": jurisdictions, "page": page}
+    base = {
+        "q": q,
+        "as_of": as_of.isoformat(),
+        "topic": topic,
+        "kind": kind,
+        "sort": sort,
+        "jurisdiction": jurisdictions,
+        "page": page,
+    }
 
     def link(**overrides: object) -> str:
         params = {**base, **overrides}
         return url_for("web.search", **{k: v for k, v in params.items() if v not in (None, "", [])})
 
     return render_template(
-        "search/search.html", q=q, as_of=as_of, jurisdictions=jurisdictions, topic=topic, kind=kind, sort=sort,
-        page=page, pages=pages, result=result, error=error, link=link,
+        "search/search.html",
+        q=q,
+        as_of=as_of,
+        jurisdictions=jurisdictions,
+        topic=topic,
+        kind=kind,
+        sort=sort,
+        page=page,
+        pages=pages,
+        result=result,
+        error=error,
+        link=link,
     )

@@ -16,6 +16,4 @@ def stats():  # type: ignore[no-untyped-def]
     names = {j.code: j for j in repository.jurisdictions(s)}
     topics = {tp.code: tp for tp in repository.topics(s)}
     topic_codes = list(topics) or sorted({tc for row in data["by_jurisdiction_topic"].values() for tc in row})
-    return render_template(
-        "stats/stats.html", stats=data, names=names, topics=topics, topic_codes=topic_codes
-    )
+    return render_template("stats/stats.html", stats=data, names=names, topics=topics, topic_codes=topic_codes)
