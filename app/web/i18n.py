@@ -191,6 +191,13 @@ KIND_AND_TOPIC: dict[str, tuple[str, str]] = {
     "finance": ("金融", "finance"),
 }
 STRINGS.update(KIND_AND_TOPIC)
+STRINGS.update(
+    {
+        "version_added": ("新增版本", "version added"),
+        "corrected": ("更正", "corrected"),
+        "repealed": ("废止", "repealed"),
+    }
+)
 
 
 def article_label(anchor: str) -> str:
