@@ -73,8 +73,15 @@ class ComplianceCheckSchema(Schema):
     @validates_schema
     def _facts(self, data, **kwargs):
         for k, v in data.get("facts", {}).items():
-            if not isinstance(v, bool | int | float):
-                raise ValidationError({k: ["a fact is a number, or true/false"]}, "facts")
+            if isinstance(v, dict):  # {"value": 0.045, "unit": "g/L"}: converted to the canonical unit
+                if (
+                    set(v) - {"value", "unit"}
+                    or not isinstance(v.get("value"), bool | int | float)
+                    or not isinstance(v.get("unit", ""), str)
+                ):
+                    raise ValidationError({k: ["a fact with a unit is {value: number, unit: text}"]}, "facts")
+            elif not isinstance(v, bool | int | float):
+                raise ValidationError({k: ["a fact is a number, or true/false, or {value, unit}"]}, "facts")
 
 
 def parse_date(value: object, field: str) -> dt.date:

@@ -162,3 +162,41 @@ source_url: https://example.org/zj
     )
     assert r.status_code == 201
     assert "cn-zj/environment/zj-energy" in ids(client, "独一无二的节能词汇", as_of="2024-06-01")
+
+
+def test_compliance_fact_with_a_unit_is_converted(client):
+    body = {
+        "jurisdictions": ["CN-SH"],
+        "facts": {COD: {"value": 0.035, "unit": "g/L"}},
+        "scopes": {COD: "A级"},
+        "as_of": "2024-01-01",
+    }
+    doc = client.post("/api/v1/compliance-check", json=body).get_json()
+    assert doc["results"][0]["fact"] == 35.0 and doc["results"][0]["compliant"] is False
+    bad = client.post("/api/v1/compliance-check", json={**body, "facts": {COD: {"value": 1, "unit": "kg"}}})
+    assert bad.status_code == 400
+    extra = client.post("/api/v1/compliance-check", json={**body, "facts": {COD: {"value": 1, "colour": "red"}}})
+    assert extra.status_code == 400
+
+
+def test_compliance_form_accepts_a_unit(client):
+    page = client.get("/compliance").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    r = client.post(
+        "/compliance",
+        data={
+            "csrf_token": token,
+            "jurisdictions": ["CN-SH"],
+            "fact_key": [COD],
+            "fact_value": ["35000"],
+            "fact_unit": ["μg/L"],
+            "fact_scope": ["A级"],
+            "as_of": "2024-01-01",
+        },
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200, html[:500]
+    assert 'class="compliant-false"' in html and '<span class="bad">✗' in html
+    assert 'class="compliant-true"' not in html

@@ -187,15 +187,18 @@ def compliance():  # type: ignore[no-untyped-def]
         )
     errors: dict[str, list[str]] = {}
     js = [j for j in request.form.getlist("jurisdictions") if j.strip()]
-    keys, values, scopes_in = (request.form.getlist(n) for n in ("fact_key", "fact_value", "fact_scope"))
-    facts: dict[str, float | bool] = {}
+    keys, values, scopes_in, units_in = (
+        request.form.getlist(n) for n in ("fact_key", "fact_value", "fact_scope", "fact_unit")
+    )
+    facts: dict[str, float | bool | dict] = {}
     scopes: dict[str, str] = {}
     rows_in = []
     for i, key in enumerate(keys):
         value = values[i] if i < len(values) else ""
         scope = scopes_in[i] if i < len(scopes_in) else ""
+        unit = (units_in[i] if i < len(units_in) else "").strip()
         key = key.strip()
-        rows_in.append({"key": key, "value": value, "scope": scope})
+        rows_in.append({"key": key, "value": value, "scope": scope, "unit": unit})
         if not key and not value.strip():
             continue
         if not key:
@@ -204,7 +207,8 @@ def compliance():  # type: ignore[no-untyped-def]
             )
             continue
         try:
-            facts[key] = _parse_fact(value)
+            parsed = _parse_fact(value)
+            facts[key] = {"value": parsed, "unit": unit} if unit and not isinstance(parsed, bool) else parsed
         except ValueError:
             errors.setdefault(f"fact_{i}", []).append(
                 "a fact is a number, or yes/no" if lang() == "en" else "事实值须为数字，或 是/否"
