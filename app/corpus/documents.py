@@ -114,6 +114,21 @@ RULE_FIELDS: tuple[str, ...] = (
     "parameters",
 )
 
+#: Front-matter keys of an innovation, in the order SPEC §2 gives (export writes them in this order).
+INNOVATION_FIELDS: tuple[str, ...] = (
+    "title",
+    "title_en",
+    "category",
+    "year",
+    "batch",
+    "number",
+    "promoted_nationally",
+    "promotion_notice",
+    "related_rules",
+    "source_url",
+    "verified",
+)
+
 KINDS: tuple[str, ...] = (
     "law",
     "administrative_regulation",

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from app.corpus.documents import (
+    INNOVATION_FIELDS,
     RULE_FIELDS,
     Corpus,
     HardRuleDocument,
@@ -92,21 +93,8 @@ def render_rule(doc: RuleDocument) -> str:
 
 
 def render_innovation(item: InnovationDocument) -> str:
-    fields = (
-        "title",
-        "title_en",
-        "category",
-        "year",
-        "batch",
-        "number",
-        "promoted_nationally",
-        "promotion_notice",
-        "related_rules",
-        "source_url",
-        "verified",
-    )
     lines = ["---"]
-    for key in fields:
+    for key in INNOVATION_FIELDS:
         value = getattr(item, key)
         if key == "promoted_nationally":
             lines.append(f"promoted_nationally: {scalar(value)}".rstrip())

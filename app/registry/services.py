@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.corpus import writer
 from app.corpus.documents import (
+    INNOVATION_FIELDS,
     Body,
     Corpus,
     HardRuleDocument,
@@ -359,19 +360,7 @@ def _load_innovations(session: Session, corpus: Corpus, prune: bool, actor: str,
             continue
         before = row.content_hash if row else None
         row = row or Innovation(slug=doc.slug)
-        for name in (
-            "title",
-            "title_en",
-            "category",
-            "year",
-            "batch",
-            "number",
-            "promoted_nationally",
-            "promotion_notice",
-            "source_url",
-            "verified",
-            "summary",
-        ):
+        for name in (*INNOVATION_FIELDS, "summary"):
             setattr(row, name, getattr(doc, name))
         row.related_rules = list(doc.related_rules)
         row.content_hash = h
