@@ -112,3 +112,11 @@ def check_password(session: Session, name: str, password: str) -> User | None:
     if user is None or user.disabled or not user.password_hash:
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def active_user(session: Session, name: str | None) -> User | None:
+    """The signed-in user by name, or None when unknown or disabled (a disabled user loses the session)."""
+    if not name:
+        return None
+    user = session.scalars(select(User).where(User.name == name)).first()
+    return None if user is None or user.disabled else user
