@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import render_template, request
+from sqlalchemy import select
 
 from app.diff import compare_rules, diff_rules, render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
@@ -19,6 +20,7 @@ from app.diff.highlight import TYPE_LABELS
 from app.exceptions import NotInForce, ValidationError
 from app.extensions import db
 from app.registry import repository
+from app.registry.models import Parameter
 from app.web import bp
 from app.web.i18n import STRINGS, lang, t
 from app.web.pages.home import as_of_arg
@@ -126,6 +128,7 @@ def compare():  # type: ignore[no-untyped-def]
         notes=notes,
         labels_a={art.id: art.label for art in side_a.articles},
         labels_b={art.id: art.label for art in side_b.articles},
+        param_labels={p.key: p for p in s.scalars(select(Parameter))},
         all_rules=listing,
         type_label=type_label,
         anchor=anchor,
