@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.corpus import writer
 from app.corpus.documents import (
     INNOVATION_FIELDS,
+    RULE_FIELDS,
     Body,
     Corpus,
     HardRuleDocument,
@@ -85,23 +86,9 @@ def _enqueue(session: Session, kind: str, target: str) -> None:
 def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: References) -> None:
     """Copy a validated document into a version row (replacing articles and values)."""
     v.start = doc.start
-    for name in (
-        "title",
-        "title_en",
-        "jurisdiction",
-        "topic",
-        "kind",
-        "doc_number",
-        "issuer",
-        "adopted",
-        "published",
-        "effective",
-        "repealed",
-        "supersedes",
-        "source_url",
-        "provenance",
-    ):
-        setattr(v, name, getattr(doc, name))
+    for name in RULE_FIELDS:
+        if name not in ("applies_to", "parameters"):  # stored below, in their own shapes
+            setattr(v, name, getattr(doc, name))
     v.applies_to = list(doc.applies_to) if doc.applies_to else None
     v.body = doc.body_text
     v.preamble = doc.body.preamble
