@@ -207,14 +207,17 @@ class TopicDef:
 
 @dataclass(frozen=True)
 class ParameterDef:
-    """An entry of parameters.yaml: the vocabulary of quantitative provisions."""
+    """An entry of parameters.yaml: the vocabulary of quantitative provisions.
+
+    The one definition of a parameter; ``app.harmonization`` takes the same objects.
+    """
 
     key: str
     label_zh: str
+    label_en: str | None
     topic: str
     unit: str  # canonical unit; "" for yes/no parameters
-    stricter: str  # lower | higher | equal | true
-    label_en: str | None = None
+    stricter: str  # lower | higher | equal | true (what "stricter" means lives in harmonization/strictness.py)
 
     @property
     def is_boolean(self) -> bool:

@@ -271,7 +271,7 @@ def read_references(root: Path, problems: list[Problem]) -> References:
             problems.append(
                 Problem("parameters.yaml", 'a yes/no parameter (stricter: "true") has unit ""', line, "unit")
             )
-        params[d["key"]] = ParameterDef(d["key"], d["label_zh"], d["topic"], unit, d["stricter"], d["label_en"])
+        params[d["key"]] = ParameterDef(d["key"], d["label_zh"], d["label_en"], d["topic"], unit, d["stricter"])
     return References(jurs, topics, params)
 
 

@@ -30,7 +30,7 @@ from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
 def parameter_defs(session: Session) -> list[ParameterDef]:
     """In parameters.yaml order is not kept in the database; key order is the stable substitute."""
     return [
-        ParameterDef(p.key, p.label_zh, p.label_en or "", p.topic, p.unit, p.stricter)
+        ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
         for p in session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key))
     ]
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.corpus.documents import ParameterDef  # the one definition; re-exported here
 from app.harmonization import strictness
 
 #: The matrix's default columns (SPEC §5).
@@ -51,18 +52,6 @@ class ValueRecord:
     @property
     def row(self) -> RowKey:
         return (self.key, self.scope)
-
-
-@dataclass(frozen=True)
-class ParameterDef:
-    """One entry of ``parameters.yaml``."""
-
-    key: str
-    label_zh: str
-    label_en: str
-    topic: str
-    unit: str
-    stricter: str  # "lower" | "higher" | "equal" | "true" (see strictness.py)
 
 
 @dataclass(frozen=True)
@@ -307,9 +296,9 @@ def records_from_documents(
 
 
 def parameter_defs(defs: Iterable) -> list[ParameterDef]:
-    """Our ``ParameterDef`` from the corpus's (which has the same fields, ``label_en`` optional)."""
+    """``ParameterDef``s with the ``stricter`` spelling normalised (an unquoted YAML ``true`` → "true")."""
     return [
-        ParameterDef(d.key, d.label_zh, d.label_en or "", d.topic, d.unit, strictness.normalize_stricter(d.stricter))
+        ParameterDef(d.key, d.label_zh, d.label_en, d.topic, d.unit, strictness.normalize_stricter(d.stricter))
         for d in defs
     ]
 

@@ -223,7 +223,7 @@ def references(session: Session) -> References:
         },
         {t.code: TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))},
         {
-            p.key: ParameterDef(p.key, p.label_zh, p.topic, p.unit, p.stricter, p.label_en)
+            p.key: ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
             for p in session.scalars(select(Parameter))
         },
     )
@@ -419,7 +419,7 @@ def corpus_from_db(session: Session) -> Corpus:
         ],
         topics=[TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))],
         parameters=[
-            ParameterDef(p.key, p.label_zh, p.topic, p.unit, p.stricter, p.label_en)
+            ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
             for p in session.scalars(select(Parameter))
         ],
         rules=rules,
