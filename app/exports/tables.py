@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from app.corpus.documents import INNOVATION_FIELDS
+
 Table = tuple[list[str], list[list[object]]]
 
 MATRIX_HEADER = [
@@ -51,20 +53,7 @@ HARD_RULES_HEADER = [
     "article",
     "as_of",
 ]
-INNOVATIONS_HEADER = [
-    "id",
-    "title",
-    "title_en",
-    "category",
-    "year",
-    "batch",
-    "number",
-    "promoted_nationally",
-    "promotion_notice",
-    "related_rules",
-    "source_url",
-    "verified",
-]
+INNOVATIONS_HEADER = ["id", *INNOVATION_FIELDS]
 
 
 def matrix_table(doc: Mapping) -> Table:
@@ -147,20 +136,5 @@ def innovations_table(doc: Mapping | Sequence) -> Table:
     items = doc.get("items", []) if isinstance(doc, Mapping) else doc
     rows = []
     for it in items:
-        rows.append(
-            [
-                it.get("id"),
-                it.get("title"),
-                it.get("title_en"),
-                it.get("category"),
-                it.get("year"),
-                it.get("batch"),
-                it.get("number"),
-                it.get("promoted_nationally"),
-                it.get("promotion_notice"),
-                "; ".join(it.get("related_rules") or []),
-                it.get("source_url"),
-                it.get("verified"),
-            ]
-        )
+        rows.append(["; ".join(it.get(k) or []) if k == "related_rules" else it.get(k) for k in INNOVATIONS_HEADER])
     return list(INNOVATIONS_HEADER), rows

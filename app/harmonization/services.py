@@ -21,6 +21,7 @@ from app.harmonization import (
     hard_rules_status,
     matrix,
     scoreboard,
+    values,
 )
 from app.harmonization.values import ValueIndex
 from app.registry import temporal
@@ -29,28 +30,11 @@ from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
 
 def parameter_defs(session: Session) -> list[ParameterDef]:
     """In parameters.yaml order is not kept in the database; key order is the stable substitute."""
-    return [
-        ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
-        for p in session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key))
-    ]
+    return values.parameter_defs(session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
 
 
 def hard_rule_defs(session: Session) -> list[HardRuleDef]:
-    return [
-        HardRuleDef(
-            id=h.id,
-            title=h.title,
-            parameter=h.parameter,
-            scope=h.scope,
-            target=h.target,
-            jurisdictions=list(h.jurisdictions),
-            lead=h.lead,
-            deliverable=h.deliverable,
-            deadline=h.deadline,
-            source_url=h.source_url,
-        )
-        for h in session.scalars(select(HardRule).order_by(HardRule.id))
-    ]
+    return values.hard_rule_defs(session.scalars(select(HardRule).order_by(HardRule.id)))
 
 
 def value_records(session: Session) -> list[ValueRecord]:
