@@ -9,14 +9,14 @@ from typing import Any
 from flask.json.provider import DefaultJSONProvider
 
 
-def _default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
     if isinstance(o, dt.date):
         return o.isoformat()
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
 def dumps_safe(obj: Any, *, indent: int | None = None) -> str:
-    text = json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
+    text = json.dumps(obj, ensure_ascii=False, default=json_default, indent=indent)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

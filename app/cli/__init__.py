@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ import click
 from flask.cli import FlaskGroup
 
 from app.exceptions import CorpusError, RegistryError
-from app.jsonprovider import dumps_safe
+from app.jsonprovider import json_default
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -42,7 +43,8 @@ DATE = DateType()
 
 
 def emit_json(doc: Any) -> None:
-    click.echo(dumps_safe(doc, indent=2).replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+    """One JSON document on stdout, Chinese as is (a terminal needs no HTML escaping)."""
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=json_default))
 
 
 def handle_errors(fn: Callable) -> Callable:

@@ -5,6 +5,7 @@ Each prints what the matching API route returns when given ``--json``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -79,8 +80,6 @@ def search_command(query: str, jurisdictions, topic, kind, as_of, sort, limit, a
         return
     click.echo(f"{result['total']} hits")
     for h in result["hits"]:
-        import re
-
         snippet = re.sub(r"</?mark>", "", h.get("snippet") or "")
         click.echo(f"- {h['title']}  [{h['id']}]  {h.get('article') or ''}")
         if snippet:

@@ -34,7 +34,7 @@ from app.corpus.loader import References, canonical_value, parse_hard_rule, pars
 from app.corpus.schemas import SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
 from app.registry import audit, temporal
-from app.registry.db import write_session
+from app.registry.db import session_factory, write_session
 from app.registry.models import (
     Article,
     Chapter,
@@ -691,7 +691,7 @@ def import_document(
     if not (title or official.title):
         raise ValidationError("the text has no title line; pass --title", fields={"title": ["required"]})
     jurisdiction = jurisdiction.upper()
-    with session_factory_for(engine)() as session:
+    with session_factory(engine)() as session:
         refs = references(session)
         existing = set(session.scalars(select(Rule.id)))
     if jurisdiction not in refs.jurisdictions:
@@ -760,9 +760,3 @@ def import_document(
         target.unlink(missing_ok=True)
         raise
     return {"id": rule_id, "version": doc.version_id, "path": str(target), "articles": len(doc.body.articles)}
-
-
-def session_factory_for(engine: Engine):  # type: ignore[no-untyped-def]
-    from app.registry.db import session_factory
-
-    return session_factory(engine)
