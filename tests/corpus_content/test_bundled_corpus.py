@@ -25,8 +25,10 @@ LAWTEXTS = REPO.parent / "shared" / "lawtexts"
 PROVINCES = ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH")
 TOPICS = ("energy", "environment", "data", "finance")
 AS_OF = dt.date(2025, 6, 30)
+#: the fact files name jurisdictions in English
+JURISDICTION_NAMES = {"Shanghai": "CN-SH", "Jiangsu": "CN-JS", "Zhejiang": "CN-ZJ", "Anhui": "CN-AH", "national": "CN"}
 
-#: distinct rules (not versions) per (jurisdiction, topic), as produced for issue 3
+#: distinct rules (not versions) per (jurisdiction, topic) as produced for issue 3: minimums, later passes add rules
 EXPECTED_RULES = {
     ("CN", "energy"): 2,
     ("CN", "environment"): 1,
@@ -77,19 +79,30 @@ def _facts():
         pytest.skip("../shared/facts is absent")
     return {
         name: yaml.safe_load((FACTS / name).read_text(encoding="utf-8"))
-        for name in ("facts.yaml", "provisions-extra.yaml", "innovations-extra.yaml")
+        for name in ("facts.yaml", "provisions-extra.yaml", "innovations-extra.yaml", "limits.yaml")
     }
+
+
+def _confirmed_standards(limits) -> set[str]:
+    """Standard numbers whose limits limits.yaml read from the standard (confidence high or medium)."""
+    out = set()
+    for rec in (limits or {}).get("limits") or []:
+        if rec.get("confidence") in ("high", "medium"):
+            out.update(re.findall(r"DB\d\d/(?:T )?\d+-\d{4}", rec["standard"].replace(" ", "")))
+    return out
 
 
 # ---------------------------------------------------------------- reading and format
 
 
 def test_bundled_corpus_reads_with_zero_problems(corpus):
-    assert len(corpus.rules) == 60
-    assert len({r.rule_id for r in corpus.rules}) == 59
-    assert len(corpus.parameters) == 167
-    assert len(corpus.innovations) == 75
-    assert len(corpus.hard_rules) == 9
+    # at least what issue 3 produced; later passes only add
+    assert len(corpus.rules) >= 60
+    assert len({r.rule_id for r in corpus.rules}) >= 59
+    assert len({r.rule_id for r in corpus.rules}) < len(corpus.rules)  # some rule has several versions
+    assert len(corpus.parameters) >= 167
+    assert len(corpus.innovations) >= 75
+    assert len(corpus.hard_rules) >= 9
     assert {j.code for j in corpus.jurisdictions} == {"CN", *PROVINCES, "YRD", "YRD-DZ"}
     assert {t.code for t in corpus.topics} == set(TOPICS)
 
@@ -124,12 +137,18 @@ def test_every_rule_innovation_and_hard_rule_has_a_source_url(corpus):
 
 
 def test_every_parameter_cites_an_article_of_its_rule(corpus):
-    n = 0
+    # a summary may leave `article` out when the source does not give it (SPEC §8.3); a full text may not
+    n = cited = 0
     for r in corpus.rules:
         for p in r.parameters:
-            assert r.body.article(str(p.article)) is not None, (r.path, p.key, p.article)
             n += 1
+            if p.article is None:
+                assert r.provenance == "summary", (r.path, p.key)
+                continue
+            assert r.body.article(str(p.article)) is not None, (r.path, p.key, p.article)
+            cited += 1
     assert n > 300
+    assert cited > 200
 
 
 def test_every_parameter_key_is_used_and_yes_no_values_are_booleans(corpus):
@@ -152,6 +171,16 @@ def test_summary_articles_without_official_numbers_say_so(corpus):
         assert not marked or len(marked) == len(heads), r.path
 
 
+def test_environment_summaries_never_number_their_own_points(corpus):
+    # SPEC §8.3: article headings are the official ones; unnumbered content lives in the preamble
+    # (the demonstration-zone regulation/decision files, dz-*, are maintained separately)
+    env = [r for r in corpus.rules if r.topic == "environment" and not Path(r.path).name.startswith("dz-")]
+    assert len(env) >= 20
+    for r in env:
+        for a in r.body.articles:
+            assert not a.heading.endswith("（摘要）"), (r.path, a.heading)
+
+
 def test_dates_follow_spec(corpus):
     for r in corpus.rules:
         assert r.effective or r.published or r.adopted, r.path
@@ -169,7 +198,9 @@ def test_rule_counts_per_jurisdiction_and_topic(corpus):
         if r.rule_id not in seen:
             seen.add(r.rule_id)
             counts[(r.jurisdiction, r.topic)] += 1
-    assert dict(counts) == EXPECTED_RULES
+    for cell, n in EXPECTED_RULES.items():
+        assert counts[cell] >= n, cell
+    assert set(counts) <= {(j, t) for j in ("CN", *PROVINCES, "YRD", "YRD-DZ") for t in TOPICS}
 
 
 def test_at_least_14_of_16_province_topic_cells_are_filled(corpus):
@@ -190,7 +221,12 @@ def test_parameters_line_up_across_provinces_as_of_mid_2025(corpus):
     two = [k for k, js in own.items() if len(js) >= 2]
     three = [k for k, js in own.items() if len(js) >= 3]
     assert len(two) >= 10
-    assert len(three) >= 3
+    assert len(three) >= 12
+    # the four air-pollution regulations line up offence by offence (same key and scope)
+    env_three = [k for k in three if k[0].startswith("env.penalty.")]
+    assert len(env_three) >= 10
+    assert own[("env.penalty.open_burning_waste.fine_min", "单位")] == set(PROVINCES)
+    assert own[("env.penalty.env_info_disclosure.fine_max", None)] == set(PROVINCES)
     assert own[("energy.intensity.reduction_target", None)] == {"CN-SH", "CN-JS", "CN-ZJ"}
 
 
@@ -230,18 +266,28 @@ def test_no_unverified_value_is_loaded(corpus):
     for r in corpus.rules:
         for num in re.findall(r"DB\d\d/(?:T )?\d+-\d{4}|国发〔\d{4}〕\d+号", r.doc_number or ""):
             by_doc[num].append(r)
-    titles = {r.title for r in corpus.rules}
+    titles = {(r.jurisdiction, r.title) for r in corpus.rules}
+    confirmed = _confirmed_standards(facts["limits.yaml"])
+    assert "DB33/2169-2018" in confirmed
     for rec in records:
         if rec.get("confidence") == "unverified":
             base = re.split(r" \(| - ", rec["title"])[0]
-            assert base not in titles, rec["id"]
+            # same title in the record's own jurisdiction (standards of different issuers share titles)
+            code = JURISDICTION_NAMES.get(rec.get("jurisdiction"))
+            if code:
+                assert (code, base) not in titles, rec["id"]
+            else:
+                assert base not in {title for _, title in titles}, rec["id"]
             for num in _record_doc_numbers([rec]):
                 assert num not in by_doc, (rec["id"], num)
         for prov in rec.get("provisions") or []:
             if prov.get("confidence") != "unverified":
                 continue
-            # any rule carrying the record's standard number must not carry parameters
+            # any rule carrying the record's standard number must not carry parameters, unless
+            # limits.yaml has since read the values from the standard itself
             for num in _record_doc_numbers([rec]):
+                if num in confirmed:
+                    continue
                 for r in by_doc.get(num, []):
                     assert not r.parameters, (rec["id"], r.path)
     # Anhui's provincial 14% target is unverified: only city-scoped Anhui values exist
@@ -276,8 +322,8 @@ def test_summaries_do_not_copy_official_sentences(corpus):
     if not LAWTEXTS.is_dir():
         return  # the official texts are not bundled with the project; nothing to compare against
     sentences = set()
-    for folder in ("shanghai", "zhejiang"):
-        for f in (LAWTEXTS / folder).glob("*.md"):
+    for folder in ("shanghai", "zhejiang", "flk"):
+        for f in (LAWTEXTS / folder).rglob("*.md"):
             for s in re.split(r"[。；]", f.read_text(encoding="utf-8")):
                 s = s.strip()
                 if len(s) >= 25:
@@ -286,6 +332,10 @@ def test_summaries_do_not_copy_official_sentences(corpus):
         for a in r.body.articles:
             for s in re.split(r"[。；]", a.text):
                 assert s.strip() not in sentences, (r.path, a.number)
+        if r.topic == "environment":  # the preamble too (titles excepted)
+            for s in re.split(r"[。；\n]", r.body_text):
+                s = s.strip()
+                assert s.startswith("#") or s not in sentences, (r.path, s)
 
 
 # ---------------------------------------------------------------- innovations and hard rules
@@ -333,3 +383,107 @@ def test_hard_rules_point_at_parameters_that_rules_state(corpus):
     joint = [r for r in corpus.rules if r.kind == "joint_standard"]
     assert [r.jurisdiction for r in joint] == ["YRD-DZ"]
     assert joint[0].binds == ["CN-SH", "CN-JS", "CN-ZJ"]
+
+
+# ---------------------------------------------------------------- official texts (SPEC §8.2) and addressees
+
+MANIFEST = CORPUS / "official_texts.yaml"
+MANIFEST_FIELDS = ["rule", "version", "title", "date", "path", "source_url"]
+
+
+def _manifest():
+    assert MANIFEST.is_file()
+    entries = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and entries
+    return entries
+
+
+def test_official_text_manifest_names_bundled_versions(corpus):
+    versions = {f"{r.rule_id}@{r.start.isoformat()}": r for r in corpus.rules}
+    entries = _manifest()
+    env = [e for e in entries if "/environment/" in e["rule"]]
+    assert len(env) >= 10
+    assert [e["rule"] for e in env] == sorted(e["rule"] for e in env)
+    for e in entries:
+        assert [k for k in e if k != "sha256"] == MANIFEST_FIELDS, e
+        r = versions.get(f"{e['rule']}@{e['version']}")
+        assert r is not None, e  # the manifest names a bundled version by its version id
+        assert r.title == e["title"], e
+        assert e["path"].endswith(f"({e['date']}).md"), e
+        assert r.source_url == e["source_url"], e
+        assert r.articles_total, e
+        for p in r.parameters:
+            assert p.article is not None, (e["rule"], p.key)  # the attach step checks every value in its article
+
+
+def test_official_texts_state_every_parameter_in_its_article(corpus):
+    if not LAWTEXTS.is_dir():
+        pytest.skip("../shared/lawtexts is absent")
+    from app.corpus.officialtext import read_official_text
+    from app.corpus.quantities import stated_in
+
+    defs = {p.key: p for p in corpus.parameters}
+    versions = {f"{r.rule_id}@{r.start.isoformat()}": r for r in corpus.rules}
+    checked = 0
+    for e in _manifest():
+        r = versions[f"{e['rule']}@{e['version']}"]
+        text = read_official_text(LAWTEXTS / e["path"])
+        assert text.article_count == r.articles_total, e["rule"]
+        for a in r.body.articles:  # a summary's headings are the official ones
+            assert text.body.article(a.number) is not None, (e["rule"], a.label)
+        for p in r.parameters:
+            art = text.body.article(str(p.article))
+            assert art is not None, (e["rule"], p.key, p.article)
+            if isinstance(p.value, bool):
+                continue
+            unit = p.unit if p.unit is not None else defs[p.key].unit
+            assert stated_in(art.text, p.value, unit), (e["rule"], p.key, p.value, unit, p.article)
+            checked += 1
+    assert checked >= 100
+
+
+def test_no_rule_cites_a_bare_home_page(corpus):
+    # environment rules (the dz-* files are maintained separately)
+    for r in corpus.rules:
+        if r.topic != "environment" or Path(r.path).name.startswith("dz-"):
+            continue
+        rest = r.source_url.split("://", 1)[1]
+        host, _, path = rest.partition("/")
+        assert path.strip("/"), (r.path, r.source_url)
+
+
+def test_government_targets_are_addressed_to_government(corpus):
+    defs = {p.key: p for p in corpus.parameters}
+    for key in (
+        "env.air.pm25.annual_target",
+        "env.air.good_day_ratio.target",
+        "env.emission_total.nox.reduction_target",
+        "env.dz.blue_green_space_share",
+    ):
+        assert defs[key].addressee == "government", key
+    for key, d in defs.items():
+        if key.startswith(("env.penalty.", "env.water.", "env.air.boiler.")):
+            assert d.addressee == "enterprise", key
+
+
+def test_discharge_standards_give_classed_limits(corpus):
+    by_id = {r.rule_id: r for r in corpus.rules}
+    for rid in (
+        "cn/environment/gb18918-2002",
+        "cn/environment/gb8978-1996-integrated-wastewater-standard",
+        "cn-sh/environment/db31-199-2018-integrated-wastewater-standard",
+        "cn-zj/environment/db33-2169-2018-urban-wwtp-standard",
+        "cn-js/environment/db32-4440-2022-urban-wwtp-standard",
+    ):
+        r = by_id[rid]
+        for key in ("env.water.cod.max_concentration", "env.water.nh3n.max_concentration"):
+            vals = [p for p in r.parameters if p.key == key]
+            assert vals, (rid, key)
+            assert all(p.scope for p in vals), (rid, key)  # every limit names its class
+            assert len({p.scope for p in vals}) == len(vals), (rid, key)
+    boiler = by_id["cn/environment/gb13271-2014-boiler-emission-standard"]
+    assert {p.key for p in boiler.parameters} == {
+        "env.air.boiler.particulate.max_concentration",
+        "env.air.boiler.so2.max_concentration",
+        "env.air.boiler.nox.max_concentration",
+    }
