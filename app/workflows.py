@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.corpus.structure import article_id
 from app.diff import RuleSide, SideArticle, SideParameter, compare_rules, diff_rules
 from app.registry import temporal
 from app.registry.db import session_factory, write_session
@@ -190,7 +191,11 @@ def rule_side(session: Session, ident: str, as_of) -> RuleSide:  # type: ignore[
         ],
         parameters=[
             SideParameter(
-                key=p.key, scope=p.scope, value=p.value, unit=units.get(p.key), article_id=f"{rule.id}#art-{p.article}"
+                key=p.key,
+                scope=p.scope,
+                value=p.value,
+                unit=units.get(p.key),
+                article_id=article_id(rule.id, p.article),
             )
             for p in v.parameter_values
         ],

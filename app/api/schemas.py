@@ -148,8 +148,9 @@ class RuleParameterSchema(Schema):
     unit = fields.String(allow_none=True)
     stated_value = fields.String()
     stated_unit = fields.String(allow_none=True)
-    article = fields.String()
+    article = fields.String(allow_none=True)  # null: the summary's source does not state the article
     scope = fields.String(allow_none=True)
+    verified_in_text = fields.Boolean(allow_none=True)  # full_text versions: value found in its article
 
 
 class VersionRefSchema(Schema):
@@ -170,6 +171,7 @@ class RuleDetailSchema(RuleSummarySchema):
     applies_to = fields.List(fields.String())
     source_url = fields.String()
     provenance = fields.String(allow_none=True)
+    articles_total = fields.Integer(allow_none=True)  # article count of the official text
     as_of = fields.String()
     preamble = fields.String()
     chapters = fields.List(fields.Nested(ChapterSchema))

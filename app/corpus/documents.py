@@ -89,7 +89,7 @@ class ParameterEntry:
     key: str
     value: float | bool
     unit: str | None
-    article: str  # article number: "4" or "10-1"
+    article: str | None  # article number: "4" or "10-1"; None = not stated (summaries only, SPEC §8.3)
     scope: str | None = None
     line: int | None = None
 
@@ -111,6 +111,7 @@ RULE_FIELDS: tuple[str, ...] = (
     "applies_to",
     "source_url",
     "provenance",
+    "articles_total",
     "parameters",
 )
 
@@ -124,6 +125,7 @@ INNOVATION_FIELDS: tuple[str, ...] = (
     "number",
     "promoted_nationally",
     "promotion_notice",
+    "promotion_date",
     "related_rules",
     "source_url",
     "verified",
@@ -141,6 +143,8 @@ KINDS: tuple[str, ...] = (
 )
 
 PROVENANCES: tuple[str, ...] = ("full_text", "summary")
+
+ADDRESSEES: tuple[str, ...] = ("enterprise", "government")
 
 
 @dataclass
@@ -166,6 +170,7 @@ class RuleDocument:
     supersedes: str | None = None
     applies_to: list[str] | None = None  # None = not given (defaults to [jurisdiction])
     provenance: str | None = None
+    articles_total: int | None = None  # article count of the official text (SPEC §8.3)
     parameters: list[ParameterEntry] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes
 
@@ -218,6 +223,7 @@ class ParameterDef:
     topic: str
     unit: str  # canonical unit; "" for yes/no parameters
     stricter: str  # lower | higher | equal | true (what "stricter" means lives in harmonization/strictness.py)
+    addressee: str = "enterprise"  # enterprise | government (SPEC §8.4)
 
     @property
     def is_boolean(self) -> bool:
@@ -238,6 +244,7 @@ class InnovationDocument:
     number: str | None = None
     promoted_nationally: bool | None = None
     promotion_notice: str | None = None
+    promotion_date: dt.date | None = None  # date of the national promotion list that named it
     related_rules: list[str] = field(default_factory=list)
     verified: bool = False
     sha256: str = ""

@@ -100,7 +100,17 @@ def check_parameters(doc: RuleDocument, refs: References, lines: dict) -> list[P
                             field + ".unit",
                         )
                     )
-        if doc.body.article(p.article) is None:
+        if p.article is None:
+            if doc.provenance == "full_text":
+                problems.append(
+                    Problem(
+                        doc.path,
+                        "article is required in a full_text document (only a summary may leave it unstated)",
+                        line,
+                        field + ".article",
+                    )
+                )
+        elif doc.body.article(p.article) is None:
             problems.append(
                 Problem(
                     doc.path,
@@ -182,13 +192,30 @@ def parse_rule_document(
         applies_to=applies,
         source_url=fm["source_url"],
         provenance=fm["provenance"],
+        articles_total=fm["articles_total"],
         parameters=params,
         body_text=body_text,
         body=body,
         sha256=frontmatter.sha256(data),
     )
-    if not body.articles:
-        problems.append(Problem(path, "no articles found (articles are '## 第…条' headings)", offset + 1, "body"))
+    if not body.articles and doc.provenance != "summary":
+        problems.append(
+            Problem(
+                path,
+                "no articles found (articles are '## 第…条' headings; only a summary may hold a preamble alone)",
+                offset + 1,
+                "body",
+            )
+        )
+    if doc.articles_total is not None and len(body.articles) > doc.articles_total:
+        problems.append(
+            Problem(
+                path,
+                f"the body holds {len(body.articles)} articles but articles_total is {doc.articles_total}",
+                lines.get(("articles_total",)),
+                "articles_total",
+            )
+        )
     problems.extend(check_parameters(doc, refs, lines))
     if doc.effective and doc.adopted and doc.effective < doc.adopted:
         problems.append(
@@ -271,7 +298,9 @@ def read_references(root: Path, problems: list[Problem]) -> References:
             problems.append(
                 Problem("parameters.yaml", 'a yes/no parameter (stricter: "true") has unit ""', line, "unit")
             )
-        params[d["key"]] = ParameterDef(d["key"], d["label_zh"], d["label_en"], d["topic"], unit, d["stricter"])
+        params[d["key"]] = ParameterDef(
+            d["key"], d["label_zh"], d["label_en"], d["topic"], unit, d["stricter"], d["addressee"] or "enterprise"
+        )
     return References(jurs, topics, params)
 
 
@@ -419,6 +448,7 @@ def read_innovations(
                 number=d["number"],
                 promoted_nationally=d["promoted_nationally"],
                 promotion_notice=d["promotion_notice"],
+                promotion_date=d["promotion_date"],
                 related_rules=list(d["related_rules"] or []),
                 source_url=d["source_url"],
                 verified=bool(d["verified"]),

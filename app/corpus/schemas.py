@@ -10,7 +10,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.corpus.documents import KINDS, PROVENANCES
+from app.corpus.documents import ADDRESSEES, KINDS, PROVENANCES
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
 CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,6})*$")
@@ -95,7 +95,7 @@ class ParameterEntrySchema(_Strict):
     key = Text(required=True)
     value = Scalar(required=True)
     unit = fields.String(load_default=None, allow_none=True)
-    article = ArticleRef(required=True)
+    article = ArticleRef(load_default=None, allow_none=True)  # required in full_text documents (loader)
     scope = Text(load_default=None, allow_none=True)
 
 
@@ -119,6 +119,9 @@ class RuleFrontMatterSchema(_Strict):
         allow_none=True,
         validate=validate.OneOf(PROVENANCES, error="must be full_text or summary"),
     )
+    articles_total = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, error="must be at least 1")
+    )
     parameters = fields.List(fields.Nested(ParameterEntrySchema), load_default=list, allow_none=True)
 
     @validates_schema
@@ -136,6 +139,7 @@ class InnovationSchema(_Strict):
     number = Text(load_default=None, allow_none=True)
     promoted_nationally = fields.Boolean(load_default=None, allow_none=True, truthy={True}, falsy={False})
     promotion_notice = Text(load_default=None, allow_none=True)
+    promotion_date = DateField(load_default=None, allow_none=True)
     related_rules = CodeList(load_default=list, allow_none=True)
     source_url = Url(required=True)
     verified = fields.Boolean(load_default=False, allow_none=True, truthy={True}, falsy={False})
@@ -194,6 +198,11 @@ class ParameterDefSchema(_Strict):
     topic = Text(required=True)
     unit = fields.String(load_default="", allow_none=True)
     stricter = StricterField(required=True)
+    addressee = Text(
+        load_default="enterprise",
+        allow_none=True,
+        validate=validate.OneOf(ADDRESSEES, error="must be enterprise or government"),
+    )
 
 
 def flatten_errors(messages, path: tuple = ()) -> list[tuple[tuple, str]]:

@@ -35,6 +35,7 @@ __all__ = [
     "CHAPTER_RE",
     "ITEM_RE",
     "article_anchor",
+    "article_id",
     "match_article_label",
     "match_chapter",
     "paragraph_address",
@@ -61,6 +62,15 @@ _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
 def article_anchor(number: str) -> str:
     """The anchor of an article: ``article_anchor("10-1") == "art-10-1"``."""
     return f"art-{number}"
+
+
+def article_id(rule_id: str, number: str | None) -> str | None:
+    """The id of a rule's article (SPEC §2); None when the article is not stated (SPEC §8.3).
+
+    >>> article_id("cn-sh/data/example", "10-1"), article_id("cn-sh/data/example", None)
+    ('cn-sh/data/example#art-10-1', None)
+    """
+    return None if number is None else f"{rule_id}#{article_anchor(number)}"
 
 
 def paragraph_address(number: str, p: int, i: int | None = None) -> str:

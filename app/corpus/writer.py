@@ -64,7 +64,8 @@ def _parameter_lines(params: list[ParameterEntry]) -> list[str]:
         lines.append(f"    value: {scalar(p.value)}")
         if p.unit not in (None, ""):
             lines.append(f"    unit: {scalar(p.unit)}")
-        lines.append(f"    article: {_article_ref(p.article)}")
+        if p.article is not None:
+            lines.append(f"    article: {_article_ref(p.article)}")
         if p.scope:
             lines.append(f"    scope: {scalar(p.scope)}")
     return lines
@@ -170,6 +171,7 @@ def render_corpus(corpus: Corpus) -> dict[str, str]:
                 "topic": p.topic,
                 "unit": p.unit,
                 "stricter": p.stricter,
+                "addressee": None if p.addressee == "enterprise" else p.addressee,  # the default is not written
             }
             for p in sorted(corpus.parameters, key=lambda p: p.key)
         ]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.corpus.structure import article_id
 from app.harmonization import (
     HardRuleDef,
     ParameterDef,
@@ -61,7 +62,7 @@ def value_records(session: Session) -> list[ValueRecord]:
                 binds=v.binds,
                 rule_id=v.rule_id,
                 version=v.id,
-                article_id=f"{v.rule_id}#art-{p.article}",
+                article_id=article_id(v.rule_id, p.article),
                 valid_from=start,
                 valid_to=end,
             )

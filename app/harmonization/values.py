@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.corpus.documents import ParameterDef  # the one definition; re-exported here
+from app.corpus.structure import article_id
 from app.harmonization import strictness
 
 #: The matrix's default columns (SPEC §5).
@@ -287,7 +288,7 @@ def records_from_documents(
                         binds=[j.upper() for j in doc.binds],
                         rule_id=rule_id,
                         version=doc.version_id,
-                        article_id=f"{rule_id}#art-{entry.article}",
+                        article_id=article_id(rule_id, entry.article),
                         valid_from=doc.start,
                         valid_to=end,
                     )

@@ -44,6 +44,7 @@ class Parameter(Base):
     topic: Mapped[str] = mapped_column(String(40))
     unit: Mapped[str] = mapped_column(String(40), default="")
     stricter: Mapped[str] = mapped_column(String(10))
+    addressee: Mapped[str] = mapped_column(String(12), default="enterprise", server_default="enterprise")
 
 
 class Rule(Base):
@@ -76,6 +77,7 @@ class RuleVersion(Base):
     applies_to: Mapped[list[Any] | None] = mapped_column(JSON)  # as written; None = not given
     source_url: Mapped[str] = mapped_column(Text)
     provenance: Mapped[str | None] = mapped_column(String(20))
+    articles_total: Mapped[int | None] = mapped_column(Integer)  # article count of the official text
     body: Mapped[str] = mapped_column(Text)  # Markdown body exactly as read
     preamble: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical rendering
@@ -137,7 +139,9 @@ class ParameterValue(Base):
     bool_value: Mapped[bool | None] = mapped_column(Boolean)  # yes/no parameters
     stated_value: Mapped[str] = mapped_column(String(60))  # as written (YAML scalar text)
     stated_unit: Mapped[str | None] = mapped_column(String(40))
-    article: Mapped[str] = mapped_column(String(20))  # article number, "4" or "10-1"
+    article: Mapped[str | None] = mapped_column(String(20))  # article number, "4" or "10-1"; None = not stated
+    # full_text versions: whether the value was found in its article's text (SPEC §8.2); None otherwise
+    verified_in_text: Mapped[bool | None] = mapped_column(Boolean)
 
     @property
     def value(self) -> float | bool:
@@ -155,11 +159,13 @@ class Innovation(Base):
     number: Mapped[str | None] = mapped_column(String(40))
     promoted_nationally: Mapped[bool | None] = mapped_column(Boolean)
     promotion_notice: Mapped[str | None] = mapped_column(Text)
+    promotion_date: Mapped[dt.date | None] = mapped_column(Date)
     related_rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
     source_url: Mapped[str] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ReportedCount(Base):

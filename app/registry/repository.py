@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.corpus.structure import article_id
 from app.exceptions import NotFound, NotInForce, ValidationError
 from app.registry import temporal
 from app.registry.models import (
@@ -138,6 +139,7 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
         "applies_to": v.binds,
         "source_url": v.source_url,
         "provenance": v.provenance,
+        "articles_total": v.articles_total,
         "as_of": as_of.isoformat(),
         "preamble": v.preamble,
         "chapters": [
@@ -165,7 +167,8 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
                 "unit": labels[p.key].unit if p.key in labels else None,
                 "stated_value": p.stated_value,
                 "stated_unit": p.stated_unit,
-                "article": art_ids.get(p.article, f"{rule.id}#art-{p.article}"),
+                "article": art_ids.get(p.article) or article_id(rule.id, p.article),
+                "verified_in_text": p.verified_in_text,
                 "scope": p.scope,
             }
             for p in v.parameter_values

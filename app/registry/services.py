@@ -31,6 +31,7 @@ from app.corpus.documents import (
 )
 from app.corpus.documents import ReportedCount as ReportedCountDoc
 from app.corpus.loader import References, canonical_value, parse_hard_rule, parse_rule_document
+from app.corpus.quantities import stated_in
 from app.corpus.schemas import SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
 from app.registry import audit, temporal
@@ -118,6 +119,7 @@ def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: Ref
         for i, a in enumerate(doc.body.articles)
     ]
     values = []
+    verified = verification(doc, refs)
     for i, p in enumerate(doc.parameters):
         pdef = refs.parameters[p.key]
         canon = canonical_value(p, pdef)
@@ -131,9 +133,31 @@ def _fill_version(session: Session, v: RuleVersion, doc: RuleDocument, refs: Ref
                 stated_value=writer.scalar(p.value),
                 stated_unit=p.unit if p.unit not in (None, "") else None,
                 article=p.article,
+                verified_in_text=verified[i],
             )
         )
     v.parameter_values = values
+
+
+def verification(doc: RuleDocument, refs: References) -> list[bool | None]:
+    """Per parameter of a ``full_text`` document: is its value stated in its article's text? (SPEC §8.2)
+
+    None for a summary (nothing official to check against) and for yes/no values (not a number).
+    """
+    out: list[bool | None] = []
+    for p in doc.parameters:
+        pdef = refs.parameters[p.key]
+        article = doc.body.article(p.article) if p.article else None
+        if doc.provenance != "full_text" or pdef.is_boolean or article is None:
+            out.append(None)
+            continue
+        unit = p.unit if p.unit not in (None, "") else pdef.unit
+        out.append(stated_in(article.text, float(p.value), unit))
+    return out
+
+
+def _parameter_def(p: Parameter) -> ParameterDef:
+    return ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter, p.addressee)
 
 
 def version_document(v: RuleVersion) -> RuleDocument:
@@ -163,6 +187,7 @@ def version_document(v: RuleVersion) -> RuleDocument:
         applies_to=list(v.applies_to) if v.applies_to else None,
         source_url=v.source_url,
         provenance=v.provenance,
+        articles_total=v.articles_total,
         parameters=[
             ParameterEntry(p.key, _stated(p.stated_value), p.stated_unit, p.article, p.scope)
             for p in v.parameter_values
@@ -186,6 +211,7 @@ def _innovation_doc(i: Innovation) -> InnovationDocument:
         number=i.number,
         promoted_nationally=i.promoted_nationally,
         promotion_notice=i.promotion_notice,
+        promotion_date=i.promotion_date,
         related_rules=list(i.related_rules or []),
         verified=i.verified,
     )
@@ -222,10 +248,7 @@ def references(session: Session) -> References:
             for j in session.scalars(select(Jurisdiction))
         },
         {t.code: TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))},
-        {
-            p.key: ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
-            for p in session.scalars(select(Parameter))
-        },
+        {p.key: _parameter_def(p) for p in session.scalars(select(Parameter))},
     )
 
 
@@ -243,12 +266,13 @@ def _sync_references(session: Session, corpus: Corpus) -> None:
         session.add(row)
     for p in corpus.parameters:
         row = session.get(Parameter, p.key) or Parameter(key=p.key)
-        row.label_zh, row.label_en, row.topic, row.unit, row.stricter = (
+        row.label_zh, row.label_en, row.topic, row.unit, row.stricter, row.addressee = (
             p.label_zh,
             p.label_en,
             p.topic,
             p.unit,
             p.stricter,
+            p.addressee,
         )
         session.add(row)
     session.flush()
@@ -351,6 +375,7 @@ def _load_innovations(session: Session, corpus: Corpus, prune: bool, actor: str,
             setattr(row, name, getattr(doc, name))
         row.related_rules = list(doc.related_rules)
         row.content_hash = h
+        row.revision = row.revision + 1 if before else 1
         session.add(row)
         audit.append(
             session,
@@ -418,10 +443,7 @@ def corpus_from_db(session: Session) -> Corpus:
             for j in session.scalars(select(Jurisdiction))
         ],
         topics=[TopicDef(t.code, t.name_zh, t.name_en) for t in session.scalars(select(Topic))],
-        parameters=[
-            ParameterDef(p.key, p.label_zh, p.label_en, p.topic, p.unit, p.stricter)
-            for p in session.scalars(select(Parameter))
-        ],
+        parameters=[_parameter_def(p) for p in session.scalars(select(Parameter))],
         rules=rules,
         innovations=[_innovation_doc(i) for i in session.scalars(select(Innovation).order_by(Innovation.slug))],
         reported_counts=[

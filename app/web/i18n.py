@@ -200,10 +200,15 @@ STRINGS.update(
 )
 
 
-def article_label(anchor: str) -> str:
-    """``art-10-1`` (or a full article id) → 第十条之一 in Chinese, Art. 10-1 in English."""
+def article_label(anchor: str | None) -> str:
+    """``art-10-1`` (or a full article id) → 第十条之一 in Chinese, Art. 10-1 in English.
+
+    None (a summary whose source does not state the article, SPEC §8.3) → 条文未注明 / article not stated.
+    """
     from app.corpus.numerals import to_chinese_numeral
 
+    if anchor is None:
+        return "article not stated" if lang() == "en" else "条文未注明"
     number = anchor.split("#")[-1].removeprefix("art-")
     main, _, sub = number.partition("-")
     if not main.isdigit() or (sub and not sub.isdigit()):
