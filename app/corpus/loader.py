@@ -546,6 +546,7 @@ def read_corpus(root: Path) -> Corpus:
             "jurisdictions.yaml",
             "topics.yaml",
             "parameters.yaml",
+            "official_texts.yaml",  # the manifest of official texts (SPEC §8.2), read by `registry import`
             "rules",
             "innovations",
             "hard_rules",
