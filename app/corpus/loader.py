@@ -551,7 +551,6 @@ def read_corpus(root: Path) -> Corpus:
             "innovations",
             "hard_rules",
             "README.md",
-            "official_texts.yaml",  # the official-text manifest (SPEC §8.2), read by `registry import --manifest`
         }:
             continue
         problems.append(Problem(p.name, "unexpected file or folder in the corpus root"))
