@@ -45,12 +45,27 @@ _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the download's guard agains
 
 @dataclass(frozen=True)
 class TableRow:
-    """One data row of a table: where it is (``FILE:row N``), its slug if given, its document text."""
+    """One valid data row: where it is (``FILE:row N``), its slug if given, its cells as text (only the
+    table's columns) and the document they make."""
 
     where: str
     slug: str | None
     title: str
+    cells: dict[str, str]
     document: str
+
+
+def document_cells(doc: InnovationDocument) -> dict[str, str]:
+    """The cells of every column for an innovation (for a row merged over a stored one, or a web form).
+
+    >>> document_cells(InnovationDocument("s", "", "T", "C", "https://e.org", "", related_rules=["a", "b"]))["related_rules"]
+    'a; b'
+    """
+    out = {"slug": doc.slug}
+    for name in (*INNOVATION_FIELDS, "summary"):
+        value = getattr(doc, name)
+        out[name] = "; ".join(value) if name == "related_rules" else _text(value)
+    return out
 
 
 def _text(value: object) -> str:
@@ -206,18 +221,19 @@ def read_innovation_table(path: Path) -> list[TableRow]:
         if len(row) > len(header) and any(_text(c) != "" for c in row[len(header) :]):
             problems.append(Problem(where, "more cells than the header has columns"))
             continue
-        cells = {col: row[i] if i < len(row) else None for i, col in enumerate(header) if col}
+        cells = {col: _text(row[i]) if i < len(row) else "" for i, col in enumerate(header) if col}
+        given = cells.get("slug")
+        if given and given in slugs:
+            problems.append(Problem(where, f"slug {given!r} is also on row {slugs[given]}", None, "slug"))
+            continue
+        if given:
+            slugs[given] = n
         try:
             slug, document = row_to_document(cells, where)
         except CorpusError as err:
             problems.extend(err.problems)
             continue
-        if slug is not None:
-            if slug in slugs:
-                problems.append(Problem(where, f"slug {slug!r} is also on row {slugs[slug]}", None, "slug"))
-                continue
-            slugs[slug] = n
-        out.append(TableRow(where, slug, _text(cells.get("title")), document))
+        out.append(TableRow(where, slug, cells.get("title", ""), cells, document))
     if problems:
         raise CorpusError(problems)
     if not out:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.corpus import writer
 from app.corpus.documents import INNOVATION_FIELDS, InnovationDocument
-from app.corpus.innovation_table import TableRow
+from app.corpus.innovation_table import COLUMNS, TableRow, document_cells, row_to_document
 from app.corpus.loader import parse_innovation_document
 from app.corpus.schemas import SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
@@ -244,7 +244,8 @@ def import_innovations(engine: Engine, rows: Iterable[TableRow], actor: str, sou
 
     A row with a ``slug`` adds that innovation or corrects it (revision bump, audited); a row
     without one corrects the innovation of exactly the same title if there is one, else adds a
-    new one with a slug derived like POST's. Every problem of every row is reported with its row
+    new one with a slug derived like POST's. When correcting, a column the table does not have
+    keeps the stored value (an empty cell of a column it has clears the field). Every problem of every row is reported with its row
     and column, and then nothing is written.
     """
     report = ImportReport()
@@ -268,6 +269,13 @@ def import_innovations(engine: Engine, rows: Iterable[TableRow], actor: str, sou
                 _insert(session, actor, doc, {"source": source})
                 report.added.append(doc.slug)
             else:
+                if set(COLUMNS) - set(r.cells):  # columns the table lacks keep their stored values
+                    merged = {**document_cells(innovation_document(row)), **r.cells}
+                    try:
+                        doc = _parse(session, row_to_document(merged, r.where)[1], r.where, row.slug)
+                    except CorpusError as err:
+                        problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+                        continue
                 doc.slug, doc.path = row.slug, f"innovations/{row.slug}.md"
                 changed = _correct(session, actor, row, doc, {"source": source})
                 (report.updated if changed else report.unchanged).append(row.slug)
