@@ -263,3 +263,21 @@ def test_listing_still_works(loaded, runner, cli):
     assert res.exit_code == 0 and "示例跨域项目审批制度" not in res.stdout
     res = runner.invoke(cli, ["innovations", "--category", "项目管理"])
     assert res.exit_code == 0 and "示例跨域项目审批制度" in res.stdout
+
+
+def test_registered_innovations_survive_load_and_prune_is_audited(loaded, runner, cli, engine, tmp_path):
+    path = write_csv(tmp_path / "one.csv", GOOD[:1])
+    assert runner.invoke(cli, ["innovations", "import", str(path)]).exit_code == 0
+    kept = json.loads(runner.invoke(cli, ["load", "--json"]).stdout)
+    assert kept["innovation_changes"]["missing"] == 1
+    assert "dz-credit-sharing" in revisions(engine)
+    pruned = runner.invoke(cli, ["load", "--prune", "--json"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "dz-credit-sharing" not in revisions(engine)
+    with engine.connect() as conn:
+        action, detail = conn.execute(
+            text("SELECT action, detail FROM audit_log WHERE target = 'innovation:dz-credit-sharing' ORDER BY id DESC")
+        ).first()
+    detail = detail if isinstance(detail, dict) else json.loads(detail)
+    assert action == "innovation_pruned" and detail["document"].startswith("---\ntitle: 示范区公共信用信息共享\n")
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0
