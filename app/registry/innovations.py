@@ -61,7 +61,8 @@ def _parse(session: Session, document: object, rel: str, slug: str) -> Innovatio
     return parse_innovation_document(document.encode("utf-8"), rel, slug, _RuleIds(session))
 
 
-def _revision(if_match: str | None) -> str | None:
+def parse_if_match(if_match: str | None) -> str | None:
+    """The revision an ``If-Match`` header names: ``3``, ``"3"`` and ``W/"3"`` all name 3; blank is None."""
     if if_match is None:
         return None
     value = if_match.strip()
@@ -71,7 +72,7 @@ def _revision(if_match: str | None) -> str | None:
 
 
 def _check_if_match(row: Innovation, if_match: str | None) -> None:
-    sent = _revision(if_match)
+    sent = parse_if_match(if_match)
     if sent is None:
         raise Conflict(
             f"If-Match: <revision> is required to change innovation {row.slug} (its current revision is "
@@ -300,6 +301,7 @@ __all__ = [
     "import_innovations",
     "innovation_document",
     "may_write",
+    "parse_if_match",
     "render",
     "update_innovation",
 ]
