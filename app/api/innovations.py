@@ -1,15 +1,55 @@
-"""Innovations of the demonstration zone and coverage statistics."""
+"""Innovations of the demonstration zone (read, and the audited register writes of SPEC §8.5) and coverage."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.schemas import InnovationListSchema, InnovationsQueryArgsSchema
-from app.extensions import db
+from app.api.common import writer_user
+from app.api.schemas import (
+    InnovationCreateSchema,
+    InnovationDocumentSchema,
+    InnovationListSchema,
+    InnovationsQueryArgsSchema,
+    InnovationWrittenSchema,
+)
+from app.extensions import apply_index_updates, db, engine
+from app.registry import innovations as register
 from app.registry import repository
 
 blp = Blueprint("innovations", __name__, description="Demonstration-zone innovations and coverage")
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the innovation's current revision (missing or stale: 409)",
+}
+
+
+def innovation_writer(fn: Callable) -> Callable:
+    """Authenticate (401) and check the role (403) before the body is parsed or validated (SPEC §4)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = writer_user()
+        register.check_may_write(user)
+        g.writer = user
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _written(row, status: int):  # type: ignore[no-untyped-def]
+    resp = jsonify({"id": row.slug, "revision": row.revision, "indexed": apply_index_updates()})
+    resp.headers["ETag"] = f'"{row.revision}"'
+    return resp, status
 
 
 @blp.route("/innovations")
@@ -21,6 +61,36 @@ class Innovations(MethodView):
         return repository.list_innovations(
             db(), category=args["category"], year=args["year"], promoted=args["promoted"], q=args["q"]
         )
+
+    @blp.doc(security=[{"bearer": []}])
+    @innovation_writer
+    @blp.arguments(InnovationCreateSchema)
+    @blp.alt_response(201, schema=InnovationWrittenSchema, description="added")
+    def post(self, body):
+        """Add an innovation: body {document, slug?} → 201 {id, revision} (admins, YRD-DZ editors)."""
+        row = register.add_innovation(engine(), g.writer, body["document"], body["slug"])
+        return _written(row, 201)
+
+
+@blp.route("/innovations/<string:slug>")
+class InnovationItem(MethodView):
+    @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
+    @innovation_writer
+    @blp.arguments(InnovationDocumentSchema)
+    @blp.alt_response(200, schema=InnovationWrittenSchema, description="corrected (revision bumped)")
+    def put(self, body, slug):
+        """Correct an innovation: body {document}, If-Match: <revision> → 200 {id, revision}; stale → 409."""
+        row = register.update_innovation(engine(), g.writer, slug, body["document"], request.headers.get("If-Match"))
+        return _written(row, 200)
+
+    @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
+    @innovation_writer
+    @blp.alt_response(204, description="deleted; the audit log keeps its content")
+    def delete(self, slug):
+        """Delete an innovation: If-Match: <revision> → 204; the audit row keeps its document."""
+        register.delete_innovation(engine(), g.writer, slug, request.headers.get("If-Match"))
+        apply_index_updates()
+        return "", 204
 
 
 @blp.route("/stats")

@@ -194,6 +194,16 @@ class InnovationSchema(Schema):
     source_url = fields.String()
     verified = fields.Boolean()
     summary = fields.String()
+    revision = fields.Integer(metadata={"description": "bumped on each correction; send it as If-Match"})
+    promotion_date = fields.String(allow_none=True)
+    promotion_batch = fields.Nested(
+        "PromotionBatchSchema", allow_none=True, metadata={"description": "null when the promotion list is unknown"}
+    )
+
+
+class PromotionBatchSchema(Schema):
+    notice = fields.String(allow_none=True, metadata={"description": "the national promotion list that named it"})
+    date = fields.String(allow_none=True, metadata={"description": "that list's date (YYYY-MM-DD)"})
 
 
 class ReportedSchema(Schema):
@@ -209,3 +219,32 @@ class InnovationListSchema(Schema):
     promotion_known = fields.Integer(metadata={"description": "catalogued items whose promotion status is known"})
     promoted_known = fields.Integer(metadata={"description": "catalogued items known to be promoted nationally"})
     items = fields.List(fields.Nested(InnovationSchema))
+
+
+class InnovationDocumentSchema(Schema):
+    """Body of PUT /innovations/<id>: the innovation file text (SPEC §2); unknown fields are refused."""
+
+    class Meta:
+        unknown = "raise"
+
+    document = fields.String(
+        required=True,
+        validate=validate.Length(min=1, error="must not be empty"),
+        metadata={"description": "front matter + Markdown summary, as an innovations/<slug>.md file"},
+    )
+
+
+class InnovationCreateSchema(InnovationDocumentSchema):
+    """Body of POST /innovations: the document, and optionally its id."""
+
+    slug = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[a-z0-9-]{1,80}$", error="must match [a-z0-9-]{{1,80}}"),
+        metadata={"description": "the innovation id; default: from title_en, else the title's pinyin"},
+    )
+
+
+class InnovationWrittenSchema(Schema):
+    id = fields.String()
+    revision = fields.Integer()
+    indexed = fields.Boolean(metadata={"description": "false when the search index was busy (update kept queued)"})

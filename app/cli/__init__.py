@@ -87,7 +87,7 @@ cli = FlaskGroup(
 
 
 def _register() -> None:
-    from app.cli import corpus, query, users  # noqa: F401 - registers commands on ``cli``
+    from app.cli import corpus, innovations, query, users  # noqa: F401 - registers commands on ``cli``
 
 
 _register()

@@ -1,4 +1,5 @@
-"""Read commands: show, search, diff, compare, matrix, progress, scoreboard, check, innovations, stats, report.
+"""Read commands: show, search, diff, compare, matrix, progress, scoreboard, check, stats, report (``innovations`` is in
+``app/cli/innovations.py``).
 
 Each prints what the matching API route returns when given ``--json``.
 """
@@ -229,30 +230,6 @@ def check_command(profile: str, as_json: bool) -> None:
             f"{r['jurisdiction']}\t{r['parameter']}\tfact {r['fact']}\trequired {req}\t{ok}"
             + (f"\t({r['article']})" if r.get("article") else "")
         )
-
-
-@cli.command("innovations")
-@click.option("--category")
-@click.option("--promoted", is_flag=True, help="Only those promoted nationally")
-@json_option
-@handle_errors
-def innovations_command(category: str | None, promoted: bool, as_json: bool) -> None:
-    """The demonstration-zone innovations (all matching, no paging)."""
-    from app.registry.repository import list_innovations
-
-    out = list_innovations(db(), category=category, promoted=True if promoted else None)
-    if as_json:
-        emit_json(out)
-        return
-    rep = out["reported"]
-    if rep:
-        click.echo(
-            f"{out['total']} catalogued; {rep['total']} reported as of {rep['as_of']} "
-            f"({rep['promoted_nationally']} promoted nationally)"
-        )
-    for i in out["items"]:
-        flag = {True: "promoted", False: "not promoted", None: "promotion unknown"}[i["promoted_nationally"]]
-        click.echo(f"- {i['title']}  [{i['category']}, {i['year'] or 'year unknown'}, {flag}]")
 
 
 @cli.command("stats")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -397,6 +397,46 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
     return docs
 
 
+def parse_innovation_document(data: bytes, rel: str, slug: str, rule_ids: Container[str]) -> InnovationDocument:
+    """Validate one innovation document (a file, or a document sent to the write API). Raises CorpusError.
+
+    ``rel`` names the document in messages; ``rule_ids`` are the rule ids ``related_rules`` may name.
+    Every problem is reported at once (``<rel>:<line>: <field>: <reason>``).
+    """
+    meta, lines, body, _offset = frontmatter.split_document(data, rel)
+    try:
+        d = schemas.InnovationSchema().load(meta)
+    except MarshmallowError as err:
+        raise CorpusError(_problems_from(err, rel, lines)) from None
+    problems = [
+        Problem(
+            rel, f"related rule {r!r} is not a rule id in the corpus", lines.get(("related_rules",)), "related_rules"
+        )
+        for r in d["related_rules"] or []
+        if r not in rule_ids
+    ]
+    if problems:
+        raise CorpusError(problems)
+    return InnovationDocument(
+        slug=slug,
+        path=rel,
+        title=d["title"],
+        title_en=d["title_en"],
+        category=d["category"],
+        year=d["year"],
+        batch=d["batch"],
+        number=d["number"],
+        promoted_nationally=d["promoted_nationally"],
+        promotion_notice=d["promotion_notice"],
+        promotion_date=d["promotion_date"],
+        related_rules=list(d["related_rules"] or []),
+        source_url=d["source_url"],
+        verified=bool(d["verified"]),
+        summary=body.strip("\n"),
+        sha256=frontmatter.sha256(data),
+    )
+
+
 def read_innovations(
     root: Path, rule_ids: set[str], problems: list[Problem]
 ) -> tuple[list[InnovationDocument], list[ReportedCount]]:
@@ -417,45 +457,9 @@ def read_innovations(
             problems.append(Problem(rel, "innovation files go at innovations/<slug>.md with slug [a-z0-9-]{1,80}"))
             continue
         try:
-            data = path.read_bytes()
-            meta, lines, body, _offset = frontmatter.split_document(data, rel)
-            d = schemas.InnovationSchema().load(meta)
+            items.append(parse_innovation_document(path.read_bytes(), rel, m[1], rule_ids))
         except CorpusError as err:
             problems.extend(err.problems)
-            continue
-        except MarshmallowError as err:
-            problems.extend(_problems_from(err, rel, lines))
-            continue
-        for r in d["related_rules"] or []:
-            if r not in rule_ids:
-                problems.append(
-                    Problem(
-                        rel,
-                        f"related rule {r!r} is not a rule id in the corpus",
-                        lines.get(("related_rules",)),
-                        "related_rules",
-                    )
-                )
-        items.append(
-            InnovationDocument(
-                slug=m[1],
-                path=rel,
-                title=d["title"],
-                title_en=d["title_en"],
-                category=d["category"],
-                year=d["year"],
-                batch=d["batch"],
-                number=d["number"],
-                promoted_nationally=d["promoted_nationally"],
-                promotion_notice=d["promotion_notice"],
-                promotion_date=d["promotion_date"],
-                related_rules=list(d["related_rules"] or []),
-                source_url=d["source_url"],
-                verified=bool(d["verified"]),
-                summary=body.strip("\n"),
-                sha256=frontmatter.sha256(data),
-            )
-        )
     counts.sort(key=lambda c: c.as_of)
     return items, counts
 

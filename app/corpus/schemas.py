@@ -154,7 +154,7 @@ class ReportedCountSchema(_Strict):
 
 
 class HardRuleSchema(_Strict):
-    id = Text(required=True, validate=validate.Regexp(SLUG_RE, error="must match [a-z0-9-]{1,80}"))
+    id = Text(required=True, validate=validate.Regexp(SLUG_RE, error="must match [a-z0-9-]{{1,80}}"))
     title = Text(required=True)
     parameter = Text(required=True)
     scope = Text(load_default=None, allow_none=True)

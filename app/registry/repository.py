@@ -210,6 +210,15 @@ def innovation_dict(i: Innovation) -> dict:
         "source_url": i.source_url,
         "verified": i.verified,
         "summary": i.summary,
+        "revision": i.revision,
+        "promotion_date": i.promotion_date.isoformat() if i.promotion_date else None,
+        # the national promotion list that named it (SPEC §8.5), null when neither notice nor date is known
+        "promotion_batch": {
+            "notice": i.promotion_notice,
+            "date": i.promotion_date.isoformat() if i.promotion_date else None,
+        }
+        if i.promotion_notice or i.promotion_date
+        else None,
     }
 
 

@@ -391,6 +391,14 @@ def _load_innovations(session: Session, corpus: Corpus, prune: bool, actor: str,
         if row.slug not in seen:
             counts["missing"] += 1
             if prune:
+                audit.append(
+                    session,
+                    actor=actor,
+                    action="innovation_pruned",
+                    target=f"innovation:{row.slug}",
+                    before=row.content_hash,
+                    detail={"revision": row.revision, "document": writer.render_innovation(_innovation_doc(row))},
+                )
                 session.delete(row)
                 _enqueue(session, "innovation", row.slug)
     report.innovations = counts

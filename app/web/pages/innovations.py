@@ -1,18 +1,25 @@
-"""The innovations browser (SPEC §7): filter by category and promotion, coverage stated plainly.
+"""The innovations browser (SPEC §7) and the register's forms (SPEC §8.5: new, edit, delete).
 
 The registry catalogues only innovations it found a public source for; the page states how many
 of the reported total (154) are catalogued and for how many of the reported promoted (57) the
-promotion is known, and never pads the list.
+promotion is known, and never pads the list. Signed-in admins and demonstration-zone editors
+add, correct and delete innovations through the same validated, audited services as the API
+(``registry.innovations``); every form carries a CSRF token.
 """
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, redirect, render_template, request, session, url_for
 
-from app.exceptions import ValidationError
-from app.extensions import db
+from app.accounts.services import active_user
+from app.corpus.innovation_table import document_cells, row_to_document
+from app.exceptions import Conflict, CorpusError, NotFound, RegistryError, ValidationError
+from app.extensions import apply_index_updates, db, engine
+from app.registry import innovations as register
 from app.registry import repository
+from app.registry.models import Innovation
 from app.web import bp
+from app.web.i18n import url_quote
 
 PROMOTED_VALUES = {"true": True, "false": False, "unknown": None}
 
@@ -51,4 +58,150 @@ def innovations():  # type: ignore[no-untyped-def]
         categories=sorted(categories.items()),
         known={"known": everything["promotion_known"], "promoted": everything["promoted_known"]},
         reported=everything["reported"],
+        can_edit=register.may_write(active_user(s, session.get("user"))),
     )
+
+
+# ---------------------------------------------------------------- the register's forms (SPEC §8.5)
+
+#: Form fields in SPEC §2 order: (name, 中文, English, input kind).
+FORM_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("title", "标题", "Title", "text"),
+    ("title_en", "英文标题", "English title", "text"),
+    ("category", "类别", "Category", "text"),
+    ("year", "年份", "Year", "number"),
+    ("batch", "批次", "Batch", "text"),
+    ("number", "序号（来源给出时）", "Number (where a source gives one)", "text"),
+    ("promoted_nationally", "全国推广", "Promoted nationally", "tristate"),
+    ("promotion_notice", "推广通知", "Promotion notice", "text"),
+    ("promotion_date", "推广日期", "Promotion date", "date"),
+    ("related_rules", "相关规则（规则编号，每行一个）", "Related rules (rule ids, one per line)", "lines"),
+    ("source_url", "来源网址", "Source URL", "url"),
+    (
+        "verified",
+        "已核实（标题与事实经公开来源核对）",
+        "Verified (title and facts checked against a public source)",
+        "checkbox",
+    ),
+    ("summary", "摘要（用自己的话）", "Summary (in our own words)", "textarea"),
+)
+
+
+def _register_user():  # type: ignore[no-untyped-def]
+    """The signed-in user allowed to write innovations; None when not signed in; 403 otherwise."""
+    user = active_user(db(), session.get("user"))
+    if user is None:
+        return None
+    if not register.may_write(user):
+        abort(
+            403,
+            description=f"{user.name} may not write innovations (admins and {register.DEMONSTRATION_ZONE} editors may)",
+        )
+    return user
+
+
+def _signin_redirect():  # type: ignore[no-untyped-def]
+    return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
+
+
+def _form_cells() -> dict[str, str]:
+    cells = {name: (request.form.get(name) or "").replace("\r\n", "\n") for name, *_ in FORM_FIELDS}
+    cells["verified"] = "true" if request.form.get("verified") else "false"
+    return cells
+
+
+def _field_errors(err: CorpusError) -> dict[str, list[str]]:
+    """Problems by form field; those of no field (or a field the form has not) under ``document``."""
+    names = {name for name, *_ in FORM_FIELDS} | {"slug"}
+    out: dict[str, list[str]] = {}
+    for p in err.problems:
+        out.setdefault(p.field if p.field in names else "document", []).append(p.reason)
+    return out
+
+
+def _render_form(mode: str, cells: dict, errors: dict, message: str | None, status: int, row=None, user=None):  # type: ignore[no-untyped-def]
+    return (
+        render_template(
+            "innovations/form.html",
+            mode=mode,
+            cells=cells,
+            errors=errors,
+            message=message,
+            row=row,
+            user=user,
+            fields=FORM_FIELDS,
+            if_match=request.form.get("if_match") if request.method == "POST" else (row.revision if row else None),
+        ),
+        status,
+    )
+
+
+def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
+    """Validate the posted form like an innovation file and write it; the form again on any problem."""
+    cells = _form_cells()
+    slug = (request.form.get("slug") or "").strip() or None
+    if mode == "new":
+        cells["slug"] = slug or ""
+    try:
+        _, document = row_to_document({k: v for k, v in cells.items() if k != "slug"}, "form")
+        if mode == "new":
+            written = register.add_innovation(engine(), user, document, slug)
+        else:
+            written = register.update_innovation(engine(), user, row.slug, document, request.form.get("if_match"))
+    except CorpusError as err:
+        return _render_form(mode, cells, _field_errors(err), err.message, 400, row, user)
+    except Conflict as err:
+        return _render_form(mode, cells, {}, err.message, 409, row, user)
+    except RegistryError as err:
+        return _render_form(mode, cells, {k: list(v) for k, v in err.fields.items()}, err.message, 400, row, user)
+    apply_index_updates()
+    return redirect(url_for("web.innovations") + "#" + url_quote(written.slug), code=303)
+
+
+@bp.route("/innovations/new", methods=["GET", "POST"])
+def innovation_new():  # type: ignore[no-untyped-def]
+    user = _register_user()
+    if user is None:
+        return _signin_redirect()
+    if request.method == "POST":
+        return _submit("new", user)
+    return _render_form("new", {"verified": "false"}, {}, None, 200, None, user)
+
+
+def _stored(slug: str) -> Innovation:
+    row = db().get(Innovation, slug)
+    if row is None:
+        raise NotFound(f"no innovation with id {slug!r}")
+    return row
+
+
+@bp.route("/innovations/<slug>/edit", methods=["GET", "POST"])
+def innovation_edit(slug: str):  # type: ignore[no-untyped-def]
+    user = _register_user()
+    if user is None:
+        return _signin_redirect()
+    row = _stored(slug)
+    if request.method == "POST":
+        return _submit("edit", user, row)
+    cells = document_cells(register.innovation_document(row))
+    cells["related_rules"] = "\n".join(row.related_rules or [])
+    return _render_form("edit", cells, {}, None, 200, row, user)
+
+
+@bp.route("/innovations/<slug>/delete", methods=["GET", "POST"])
+def innovation_delete(slug: str):  # type: ignore[no-untyped-def]
+    user = _register_user()
+    if user is None:
+        return _signin_redirect()
+    row = _stored(slug)
+    message, status = None, 200
+    if request.method == "POST":
+        try:
+            register.delete_innovation(engine(), user, row.slug, request.form.get("if_match"))
+        except Conflict as err:
+            message, status = err.message, 409
+        else:
+            apply_index_updates()
+            return redirect(url_for("web.innovations"), code=303)
+    if_match = request.form.get("if_match") if request.method == "POST" else row.revision
+    return render_template("innovations/delete.html", row=row, user=user, message=message, if_match=if_match), status

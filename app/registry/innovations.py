@@ -1,0 +1,307 @@
+"""Use cases of the innovation register (SPEC §8.5): add, correct, delete and bulk-import innovations.
+
+The demonstration zone's staff record the innovations the public record lacks, audited like rules:
+every write is validated exactly like an ``innovations/<slug>.md`` corpus file
+(``corpus.loader.parse_innovation_document``: same schema, ``related_rules`` must be rule ids
+in the registry), is all or nothing, appends one audit row per innovation changed in the same
+transaction, and records its search-index update in the outbox. ``revision`` starts at 1 and
+is bumped on each correction; a correction or deletion names the revision it read
+(``If-Match``), and a stale one is a conflict. No Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.corpus import writer
+from app.corpus.documents import INNOVATION_FIELDS, InnovationDocument
+from app.corpus.innovation_table import COLUMNS, TableRow, document_cells, row_to_document
+from app.corpus.loader import parse_innovation_document
+from app.corpus.schemas import SLUG_RE
+from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
+from app.registry import audit
+from app.registry.db import write_session
+from app.registry.models import IndexOutbox, Innovation, Rule, User
+from app.registry.services import can_write
+
+#: Innovations belong to the demonstration zone: who may write its rules may write its innovations.
+DEMONSTRATION_ZONE = "YRD-DZ"
+TARGET_PREFIX = "innovation:"  # audit targets, as ``registry load`` writes them
+
+
+def may_write(user: User | None) -> bool:
+    """Admins, and editors whose jurisdictions include YRD-DZ (SPEC §8.5)."""
+    return user is not None and can_write(user, DEMONSTRATION_ZONE)
+
+
+def check_may_write(user: User) -> None:
+    if not may_write(user):
+        raise PermissionDenied(
+            f"user {user.name} may not write innovations: only admins and editors of {DEMONSTRATION_ZONE} may"
+        )
+
+
+class _RuleIds:
+    """``related_rules`` checks against the rules in the database, one lookup per id named."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def __contains__(self, rule_id: object) -> bool:
+        return isinstance(rule_id, str) and self._session.get(Rule, rule_id) is not None
+
+
+def _parse(session: Session, document: object, rel: str, slug: str) -> InnovationDocument:
+    if not isinstance(document, str) or not document.strip():
+        raise CorpusError(Problem(rel, "document is empty: send the innovation file text", None, "document"))
+    return parse_innovation_document(document.encode("utf-8"), rel, slug, _RuleIds(session))
+
+
+def parse_if_match(if_match: str | None) -> str | None:
+    """The revision an ``If-Match`` header names: ``3``, ``"3"`` and ``W/"3"`` all name 3; blank is None."""
+    if if_match is None:
+        return None
+    value = if_match.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    return value.strip('"').strip() or None
+
+
+def _check_if_match(row: Innovation, if_match: str | None) -> None:
+    sent = parse_if_match(if_match)
+    if sent is None:
+        raise Conflict(
+            f"If-Match: <revision> is required to change innovation {row.slug} (its current revision is "
+            f"{row.revision}); read it first so a concurrent change is never overwritten",
+            code="if_match_required",
+        )
+    if sent != str(row.revision):
+        raise Conflict(f"stale If-Match {sent!r}: innovation {row.slug} is at revision {row.revision}")
+
+
+def _get(session: Session, slug: str) -> Innovation:
+    row = session.get(Innovation, slug) if SLUG_RE.match(slug or "") else None
+    if row is None:
+        raise NotFound(f"no innovation with id {slug!r}")
+    return row
+
+
+def _fill(row: Innovation, doc: InnovationDocument) -> str:
+    for name in (*INNOVATION_FIELDS, "summary"):
+        setattr(row, name, getattr(doc, name))
+    row.related_rules = list(doc.related_rules)
+    row.content_hash = writer.content_hash(writer.render_innovation(doc))
+    return row.content_hash
+
+
+def innovation_document(row: Innovation) -> InnovationDocument:
+    """The stored innovation as a corpus document (for export, forms and the audit log)."""
+    return InnovationDocument(
+        slug=row.slug,
+        path=f"innovations/{row.slug}.md",
+        title=row.title,
+        title_en=row.title_en,
+        category=row.category,
+        source_url=row.source_url,
+        summary=row.summary,
+        year=row.year,
+        batch=row.batch,
+        number=row.number,
+        promoted_nationally=row.promoted_nationally,
+        promotion_notice=row.promotion_notice,
+        promotion_date=row.promotion_date,
+        related_rules=list(row.related_rules or []),
+        verified=row.verified,
+    )
+
+
+def render(row: Innovation) -> str:
+    """The stored innovation as the text of its corpus file."""
+    return writer.render_innovation(innovation_document(row))
+
+
+def _enqueue(session: Session, slug: str) -> None:
+    session.add(IndexOutbox(kind="innovation", target=slug, created_at=audit.utcnow()))
+
+
+def _derive_slug(session: Session, doc: InnovationDocument, taken: Container[str] = ()) -> str:
+    from app.corpus.officialtext import make_slug
+
+    return make_slug(doc.title, doc.title_en, None, lambda s: s in taken or session.get(Innovation, s) is not None)
+
+
+def _insert(session: Session, actor: str, doc: InnovationDocument, detail: dict | None = None) -> Innovation:
+    row = Innovation(slug=doc.slug, revision=1)
+    after = _fill(row, doc)
+    session.add(row)
+    audit.append(
+        session,
+        actor=actor,
+        action="innovation_added",
+        target=TARGET_PREFIX + doc.slug,
+        after=after,
+        detail={"revision": 1, **(detail or {})},
+    )
+    _enqueue(session, doc.slug)
+    return row
+
+
+def _correct(
+    session: Session, actor: str, row: Innovation, doc: InnovationDocument, detail: dict | None = None
+) -> bool:
+    """Apply a validated document to a stored innovation; False (nothing written) when it is unchanged."""
+    new_hash = writer.content_hash(writer.render_innovation(doc))
+    if new_hash == row.content_hash:
+        return False
+    before = row.content_hash
+    _fill(row, doc)
+    row.revision += 1
+    audit.append(
+        session,
+        actor=actor,
+        action="innovation_corrected",
+        target=TARGET_PREFIX + row.slug,
+        before=before,
+        after=new_hash,
+        detail={"revision": row.revision, **(detail or {})},
+    )
+    _enqueue(session, row.slug)
+    return True
+
+
+def add_innovation(engine: Engine, user: User, document: str, slug: str | None = None) -> Innovation:
+    """POST /innovations: a new innovation; ``slug`` given, or derived from title_en or the title's pinyin."""
+    check_may_write(user)
+    if slug is not None and not SLUG_RE.match(slug):
+        raise ValidationError("slug must match [a-z0-9-]{1,80}", fields={"slug": ["must match [a-z0-9-]{1,80}"]})
+    with write_session(engine) as session:
+        audit.lock(session)
+        doc = _parse(session, document, f"innovations/{slug}.md" if slug else "document", slug or "")
+        if slug is None:
+            doc.slug = _derive_slug(session, doc)
+        elif session.get(Innovation, slug) is not None:
+            raise Conflict(f"innovation {slug} exists; correct it with PUT and If-Match: <revision>")
+        doc.path = f"innovations/{doc.slug}.md"
+        return _insert(session, user.name, doc)
+
+
+def update_innovation(engine: Engine, user: User, slug: str, document: str, if_match: str | None) -> Innovation:
+    """PUT /innovations/<id>: correct an innovation at the revision named by ``If-Match``.
+
+    A document equal to the stored one changes nothing (no audit row, same revision).
+    """
+    check_may_write(user)
+    with write_session(engine) as session:
+        audit.lock(session)
+        row = _get(session, slug)
+        doc = _parse(session, document, f"innovations/{slug}.md", slug)
+        _check_if_match(row, if_match)
+        _correct(session, user.name, row, doc)
+        return row
+
+
+def delete_innovation(engine: Engine, user: User, slug: str, if_match: str | None) -> str:
+    """DELETE /innovations/<id>: remove it; the audit row keeps its hash and its whole document.
+
+    Returns the content hash of what was deleted.
+    """
+    check_may_write(user)
+    with write_session(engine) as session:
+        audit.lock(session)
+        row = _get(session, slug)
+        _check_if_match(row, if_match)
+        before = row.content_hash
+        audit.append(
+            session,
+            actor=user.name,
+            action="innovation_deleted",
+            target=TARGET_PREFIX + slug,
+            before=before,
+            detail={"revision": row.revision, "document": render(row)},
+        )
+        session.delete(row)
+        _enqueue(session, slug)
+        return before
+
+
+@dataclass
+class ImportReport:
+    """What ``registry innovations import`` did, by innovation id."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def import_innovations(engine: Engine, rows: Iterable[TableRow], actor: str, source: str) -> ImportReport:
+    """Add or update many innovations from table rows, all or nothing (SPEC §8.5).
+
+    A row with a ``slug`` adds that innovation or corrects it (revision bump, audited); a row
+    without one corrects the innovation of exactly the same title if there is one, else adds a
+    new one with a slug derived like POST's. When correcting, a column the table does not have
+    keeps the stored value (an empty cell of a column it has clears the field). Every problem of every row is reported with its row
+    and column, and then nothing is written.
+    """
+    report = ImportReport()
+    problems: list[Problem] = []
+    with write_session(engine) as session:
+        audit.lock(session)
+        assigned: set[str] = set()
+        for r in rows:
+            try:
+                doc = _parse(session, r.document, r.where, r.slug or "")
+            except CorpusError as err:
+                problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+                continue
+            row = session.get(Innovation, r.slug) if r.slug else _by_title(session, doc.title)
+            if row is not None and row.slug in assigned:
+                problems.append(Problem(r.where, f"updates innovation {row.slug} a second time", None, "slug"))
+                continue
+            if row is None:
+                doc.slug = r.slug or _derive_slug(session, doc, assigned)
+                doc.path = f"innovations/{doc.slug}.md"
+                _insert(session, actor, doc, {"source": source})
+                report.added.append(doc.slug)
+            else:
+                if set(COLUMNS) - set(r.cells):  # columns the table lacks keep their stored values
+                    merged = {**document_cells(innovation_document(row)), **r.cells}
+                    try:
+                        doc = _parse(session, row_to_document(merged, r.where)[1], r.where, row.slug)
+                    except CorpusError as err:
+                        problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+                        continue
+                doc.slug, doc.path = row.slug, f"innovations/{row.slug}.md"
+                changed = _correct(session, actor, row, doc, {"source": source})
+                (report.updated if changed else report.unchanged).append(row.slug)
+            assigned.add(doc.slug)
+            session.flush()
+        if problems:
+            raise CorpusError(problems)
+    return report
+
+
+def _by_title(session: Session, title: str) -> Innovation | None:
+    found = list(session.scalars(select(Innovation).where(Innovation.title == title).limit(2)))
+    return found[0] if len(found) == 1 else None
+
+
+__all__ = [
+    "DEMONSTRATION_ZONE",
+    "ImportReport",
+    "add_innovation",
+    "check_may_write",
+    "delete_innovation",
+    "import_innovations",
+    "innovation_document",
+    "may_write",
+    "parse_if_match",
+    "render",
+    "update_innovation",
+]
