@@ -34,6 +34,7 @@ test: install
 
 test-unit: install
 	$(PYTEST) $(UNIT_TESTS)
+	$(PYTEST) --doctest-modules app --ignore=app/registry/migrations
 
 test-integration: install
 	$(PYTEST) $(INTEGRATION_TESTS)

@@ -23,6 +23,8 @@ existing() { for p in "$@"; do [ -e "$p" ] && printf '%s ' "$p"; done; }
 
 stage lint .venv/bin/ruff check app bench tests
 stage unit $PYTEST $(existing $UNIT)
+# every docstring example in the package runs (the migrations are Alembic scripts, not importable modules)
+stage doctest $PYTEST --doctest-modules app --ignore=app/registry/migrations
 stage integration-sqlite $PYTEST -n 2 $(existing $INTEGRATION)
 
 pg_url="${TEST_DATABASE_URL:-}"

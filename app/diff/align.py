@@ -479,8 +479,8 @@ def align_articles(a: list[str] | AlignSide, b: list[str] | AlignSide) -> Alignm
 def longest_increasing(seq: list[int]) -> set[int]:
     """Positions (into ``seq``) of one longest strictly increasing subsequence, O(n log n).
 
-    >>> sorted(longest_increasing([0, 2, 1, 3]))
-    [0, 1, 3]
+    >>> sorted(longest_increasing([0, 2, 1, 3]))  # the values 0, 1, 3
+    [0, 2, 3]
     """
     tails: list[int] = []  # seq values
     tails_pos: list[int] = []

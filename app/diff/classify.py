@@ -23,7 +23,10 @@ whatever its type: ``十五个工作日`` → ``十个工作日`` is a ``deadlin
 
 Example::
 
-    >>> classify_change("处一万元以上五万元以下罚款", "处一万元以上十万元以下罚款", change)
+    >>> from app.diff.inline import group_changes, inline_ops
+    >>> a, b = "处一万元以上五万元以下罚款", "处一万元以上十万元以下罚款"
+    >>> [change] = group_changes(inline_ops(a, b))
+    >>> classify_change(a, b, change)
     {'type': 'penalty', 'a_text': '五万元', 'b_text': '十万元', 'a_value': 50000, 'b_value': 100000, 'unit': '元'}
 """
 

@@ -8,7 +8,12 @@ insert them as they are, without double escaping.
 
 Example::
 
-    >>> a_html, b_html = render_ops(pair["ops"], pair["differences"])
+    >>> from app.diff.classify import classify_change
+    >>> from app.diff.inline import group_changes, inline_ops
+    >>> a, b = "排放浓度不得超过50mg/L", "排放浓度不得超过30mg/L"
+    >>> ops = inline_ops(a, b)
+    >>> differences = [classify_change(a, b, c) for c in group_changes(ops)]
+    >>> a_html, b_html = render_ops([{"op": o.op, "a_text": o.a_text, "b_text": o.b_text} for o in ops], differences)
     >>> str(b_html)
     '排放浓度不得超过<mark class="diff diff-number"><ins>30mg/L</ins></mark>'
 """

@@ -5,7 +5,7 @@ else is escaped. Matches are found in the normalised text and cut from the
 original one (the two have the same length, see :func:`app.search.analyzer.normalize`):
 
 >>> make_snippet("大气污染物排放限值<b>", "大气污染物排放限值<b>", ["污染物排放"], context=2)
-'…大气<mark>污染物排放</mark>限值…'
+'大气<mark>污染物排放</mark>限值&lt;b…'
 """
 
 from __future__ import annotations
