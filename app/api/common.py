@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
 
-from flask import request
+from flask import g, request
 
 from app.exceptions import ValidationError
 from app.extensions import db
@@ -21,6 +24,20 @@ def writer_user() -> User:
     from app.accounts.services import authenticate
 
     return authenticate(db(), request.headers.get("Authorization"))
+
+
+def authenticated(fn: Callable) -> Callable:
+    """Authenticate (401) before the body is parsed or validated (SPEC §4); the user is ``g.writer``.
+
+    Put it above ``@blp.arguments`` so that a write without a valid token never reaches validation.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.writer = writer_user()
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def json_body() -> dict:

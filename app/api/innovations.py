@@ -10,7 +10,7 @@ from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import writer_user
+from app.api.common import authenticated
 from app.api.schemas import (
     InnovationCreateSchema,
     InnovationDocumentSchema,
@@ -36,11 +36,10 @@ IF_MATCH = {
 def innovation_writer(fn: Callable) -> Callable:
     """Authenticate (401) and check the role (403) before the body is parsed or validated (SPEC §4)."""
 
+    @authenticated
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        user = writer_user()
-        register.check_may_write(user)
-        g.writer = user
+        register.check_may_write(g.writer)
         return fn(*args, **kwargs)
 
     return wrapper

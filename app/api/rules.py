@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import json_body, on, writer_user
-from app.api.schemas import AsOfArgsSchema, RuleDetailSchema, RuleListSchema, RulesQueryArgsSchema, parse_date
-from app.exceptions import ValidationError
+from app.api.common import authenticated, on
+from app.api.schemas import (
+    AsOfArgsSchema,
+    RepealSchema,
+    RuleCreateSchema,
+    RuleDetailSchema,
+    RuleDocumentSchema,
+    RuleListSchema,
+    RulesQueryArgsSchema,
+    RuleWrittenSchema,
+)
 from app.extensions import apply_index_updates, db, engine
 from app.registry import repository, services
 
 blp = Blueprint("rules", __name__, description="Rules and their versions, point in time")
 
 
-def _document(body: dict) -> str:
-    document = body.get("document")
-    if not isinstance(document, str):
-        raise ValidationError("document must be the corpus file text", fields={"document": ["required"]})
-    return document
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the rule's current version id (stale: 409)",
+}
 
 
 @blp.route("/rules")
@@ -40,48 +50,40 @@ class Rules(MethodView):
         )
 
     @blp.doc(security=[{"bearer": []}])
-    def post(self):
+    @authenticated
+    @blp.arguments(RuleCreateSchema)
+    @blp.alt_response(201, schema=RuleWrittenSchema, description="added")
+    def post(self, body):
         """Add a rule: body {document, slug?} → 201 {id, version}."""
-        user = writer_user()
-        body = json_body()
-        document = _document(body)
-        slug = body.get("slug")
-        if slug is not None and not isinstance(slug, str):
-            raise ValidationError("slug must be text", fields={"slug": ["must be text"]})
-        v = services.add_rule(engine(), user, document, slug)
+        v = services.add_rule(engine(), g.writer, body["document"], body["slug"])
         return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
 @blp.route("/rules/<path:rule_id>/versions")
 class RuleVersions(MethodView):
-    @blp.doc(security=[{"bearer": []}])
-    def post(self, rule_id):
+    @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
+    @authenticated
+    @blp.arguments(RuleDocumentSchema)
+    @blp.alt_response(201, schema=RuleWrittenSchema, description="version added")
+    def post(self, body, rule_id):
         """Add a version: body {document}, If-Match: <current version id> → 201 {id, version}."""
-        user = writer_user()
-        document = _document(json_body())
         rid, _ = repository.split_id(rule_id)
-        v = services.add_version(engine(), user, rid, document, request.headers.get("If-Match"))
+        v = services.add_version(engine(), g.writer, rid, body["document"], request.headers.get("If-Match"))
         return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
 @blp.route("/rules/<path:rule_id>/repeal")
 class RuleRepeal(MethodView):
-    @blp.doc(security=[{"bearer": []}])
-    def post(self, rule_id):
+    @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
+    @authenticated
+    @blp.arguments(RepealSchema)
+    @blp.response(200, RuleWrittenSchema)
+    def post(self, body, rule_id):
         """Repeal a rule: body {repealed: D}, If-Match → 200 {id, version, repealed}."""
-        user = writer_user()
-        body = json_body()
-        if "repealed" not in body:
-            raise ValidationError("repealed date is required", fields={"repealed": ["required"]})
-        try:
-            d = parse_date(body["repealed"], "repealed")
-        except Exception:
-            raise ValidationError(
-                "repealed must be a date YYYY-MM-DD", fields={"repealed": ["not a real date"]}
-            ) from None
         rid, _ = repository.split_id(rule_id)
-        v = services.repeal_rule(engine(), user, rid, d, request.headers.get("If-Match"))
-        return jsonify({"id": v.rule_id, "version": v.id, "repealed": d.isoformat(), "indexed": apply_index_updates()})
+        d = body["repealed"]
+        v = services.repeal_rule(engine(), g.writer, rid, d, request.headers.get("If-Match"))
+        return {"id": v.rule_id, "version": v.id, "repealed": d.isoformat(), "indexed": apply_index_updates()}
 
 
 @blp.route("/rules/<path:rule_id>")

@@ -248,3 +248,46 @@ class InnovationWrittenSchema(Schema):
     id = fields.String()
     revision = fields.Integer()
     indexed = fields.Boolean(metadata={"description": "false when the search index was busy (update kept queued)"})
+
+
+class RuleDocumentSchema(Schema):
+    """Body of POST /rules/<id>/versions: the rule file text (SPEC §2); unknown fields are refused."""
+
+    class Meta:
+        unknown = "raise"
+
+    document = fields.String(
+        required=True,
+        validate=validate.Length(min=1, error="must not be empty"),
+        metadata={"description": "front matter + Markdown body, as a rules/<j>/<topic>/<slug>.md file"},
+    )
+
+
+class RuleCreateSchema(RuleDocumentSchema):
+    """Body of POST /rules: the document, and optionally the slug of the new rule id."""
+
+    slug = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[a-z0-9-]{1,80}\Z", error="must match [a-z0-9-]{{1,80}}"),
+        metadata={"description": "the rule id's last part; default: from title_en, else the title's pinyin"},
+    )
+
+
+class RepealSchema(Schema):
+    """Body of POST /rules/<id>/repeal."""
+
+    class Meta:
+        unknown = "raise"
+
+    repealed = fields.Date(
+        required=True,
+        error_messages={"invalid": "not a real date (YYYY-MM-DD)"},
+        metadata={"description": "the date the rule stops being in force"},
+    )
+
+
+class RuleWrittenSchema(Schema):
+    id = fields.String()
+    version = fields.String()
+    repealed = fields.String(metadata={"description": "repeal only: the date written"})
+    indexed = fields.Boolean(metadata={"description": "false when the search index was busy (update kept queued)"})

@@ -237,3 +237,29 @@ def test_write_commits_and_reports_indexed_false_when_the_index_is_locked(client
     assert runner.invoke(cli, ["index"]).exit_code == 0  # the outbox still holds the update
     hits = json.loads(runner.invoke(cli, ["search", "公共数据开放", "--as-of", "2024-06-01", "--json"]).stdout)
     assert "cn-sh/data/pending-one" in [h["id"] for h in hits["hits"]]
+
+
+def test_rule_write_bodies_are_declared_and_unknown_fields_refused(client, tokens, count_rows):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, method, props in [
+        ("/api/v1/rules", "post", {"document", "slug"}),
+        ("/api/v1/rules/{rule_id}/versions", "post", {"document"}),
+        ("/api/v1/rules/{rule_id}/repeal", "post", {"repealed"}),
+    ]:
+        op = spec["paths"][path][method]
+        ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert set(spec["components"]["schemas"][ref]["properties"]) == props, path
+    h = auth(tokens["ed-sh"])
+    before = count_rows("rule_versions")
+    r = client.post("/api/v1/rules", json={"document": DOC, "slug": "x", "id": "cn-sh/data/mine"}, headers=h)
+    assert r.status_code == 400
+    assert r.get_json()["error"]["fields"] == {"id": ["Unknown field."]}
+    r = client.post("/api/v1/rules", json={"document": DOC, "slug": "Bad Slug"}, headers=h)
+    assert r.status_code == 400
+    assert "slug" in r.get_json()["error"]["fields"]
+    r = client.post("/api/v1/rules/cn-sh/data/x/repeal", json={"repealed": "2023-02-30"}, headers=h)
+    assert r.status_code == 400
+    assert r.get_json()["error"]["fields"] == {"repealed": ["not a real date (YYYY-MM-DD)"]}
+    # without a token: 401 before the body is looked at, even when the body is wrong
+    assert client.post("/api/v1/rules", json={"nonsense": 1}).status_code == 401
+    assert count_rows("rule_versions") == before
