@@ -495,7 +495,7 @@ def test_no_rule_cites_a_bare_home_page(corpus):
         if r.topic != "environment" or Path(r.path).name.startswith("dz-"):
             continue
         rest = r.source_url.split("://", 1)[1]
-        host, _, path = rest.partition("/")
+        _host, _, path = rest.partition("/")
         assert path.strip("/"), (r.path, r.source_url)
 
 

@@ -62,7 +62,7 @@ def test_bundled_corpus_report_and_compliance(bundled):
 def test_compliance_example_cod_and_ammonia_in_shanghai_zhejiang_and_anhui(bundled):
     """COD 45 mg/L and NH3-N 5 mg/L, operating in Shanghai and Zhejiang, expanding to Anhui: every
     province gets classed limits with their source (national GB 18918 binds Anhui too)."""
-    params, records, hard_rules = bundled
+    params, records, _hard_rules = bundled
     cod, nh3n = "env.water.cod.max_concentration", "env.water.nh3n.max_concentration"
     facts = {cod: 45.0, nh3n: 5.0}
     on = dt.date(2025, 6, 30)
@@ -73,7 +73,10 @@ def test_compliance_example_cod_and_ammonia_in_shanghai_zhejiang_and_anhui(bundl
     for r in out["results"]:
         assert r["required"] is not None and r["rule_id"] == "cn/environment/gb18918-2002", r
         assert r["version"].startswith(r["rule_id"] + "@")
-    assert {(r["parameter"], r["required"], r["compliant"]) for r in out["results"]} == {(cod, 50.0, True), (nh3n, 5.0, True)}
+    assert {(r["parameter"], r["required"], r["compliant"]) for r in out["results"]} == {
+        (cod, 50.0, True),
+        (nh3n, 5.0, True),
+    }
     for e in out["expansion"]:
         assert e["required"] is not None and e["rule_id"] == "cn/environment/gb18918-2002", e
     # the provinces' own standards state COD and NH3-N limits under their own classes
