@@ -57,4 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web import register_web
 
     register_web(app)
+
+    from app.cli import cli as registry_cli
+
+    for name, command in registry_cli.commands.items():  # `flask --app wsgi <command>` = `registry <command>`
+        app.cli.add_command(command, name)
     return app

@@ -6,7 +6,7 @@ jurisdiction, topic, kind, year, doc number) loaded once from the stored
 fields, and reloads only new segments when the index changes on disk (checked
 on every search; a directory listing).
 
-One search runs in four steps (DECISIONS.md, "Whoosh speed"):
+One search runs in four steps (docs/decisions.md, "Search: the Whoosh design"):
 
 1. **Candidates.** Each query word gives the posting lists of its rarest
    character bigrams (one-character words: their unigram list), intersected
