@@ -40,7 +40,7 @@ The two real collections (``../shared/lawtexts``, SPEC §8.1) are read too:
 - the LawRefBook format: ``# title``, header lines, ``<!-- INFO END -->``.
 
 Conversion leftovers are cleaned before the structure is read: a leading
-``> `` (quote marker), a trailing ``\`` (hard break), whitespace-only lines,
+``> `` (quote marker), a trailing ``\\`` (hard break), whitespace-only lines,
 page footers (``— 24 —``, ``─ 6 ─``), an article label alone on its line (joined
 to its text), the title repeated under the title heading (also when broken
 over several lines), an adoption parenthesis broken over paragraphs, and a 目录
@@ -290,11 +290,11 @@ def _clean(line: str) -> str:
 
 
 def clean_leftovers(lines: list[str]) -> list[str]:
-    """Drop conversion leftovers line by line (SPEC §8.1).
+    r"""Drop conversion leftovers line by line (SPEC §8.1).
 
-    A leading ``> `` quote marker (nested too), a trailing ``\\`` hard break and
-    Markdown bold markers (``**``) are removed; page footers such as ``— 24 —`` become blank lines (which also
-    turns whitespace-only lines blank, as they already are to the paragraph split).
+    A leading ``> `` quote marker (nested too), a trailing ``\`` hard break and
+    Markdown bold markers (``**``) are removed; page footers such as ``— 24 —``
+    and whitespace-only lines become blank lines.
 
     >>> clean_leftovers(["> 第五章 机动车船\\", ">", "— 24 —", "  ", "第一条 文字"])
     ['第五章 机动车船', '', '', '', '第一条 文字']
@@ -305,7 +305,7 @@ def clean_leftovers(lines: list[str]) -> list[str]:
         stripped = line.rstrip(_SPACE)
         if stripped.endswith("\\"):
             line = stripped[:-1]
-        if _FOOTER_RE.match(_clean(line)):
+        if not _clean(line) or _FOOTER_RE.match(_clean(line)):
             line = ""
         if "**" in line:
             line = line.replace("**", "")  # Markdown bold around a number (**四、**) is conversion markup

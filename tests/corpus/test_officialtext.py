@@ -308,7 +308,8 @@ REFUSALS = [
     ("binary without NUL", "a.txt", bytes(range(1, 32)) * 50 + "第一条 甲".encode(), "does not look like text"),
     ("UTF-16", "a.txt", PLAIN.encode("utf-16"), "UTF-16"),
     ("not GB18030 either", "a.txt", b"\x81\x30\xff\xff" * 10, "neither UTF-8 nor GB18030"),
-    ("no articles", "a.txt", "关于某事的决定\n\n一、甲。\n\n二、乙。\n", "no articles found"),
+    ("no articles", "a.txt", "关于某事的通知\n\n请各单位执行。\n\n特此通知。\n", "no articles found"),
+    ("decision numbered from 二", "a.txt", "关于某事的决定\n\n二、甲。\n\n三、乙。\n", "no articles found"),
     ("title only", "a.md", "# 条例\n", "no articles found"),
     ("bad docx", "a.docx", b"PK\x03\x04 not really", "not a readable .docx"),
     ("empty docx", "a.docx", b"", "empty"),
@@ -328,7 +329,7 @@ def test_refused(tmp_path, name, fname, data, message):
 
 def test_no_articles_message_is_exact(tmp_path):
     with pytest.raises(OfficialTextError, match=r"^no articles found$"):
-        read_official_text(write(tmp_path, "a.txt", "决定\n\n一、甲。\n"))
+        read_official_text(write(tmp_path, "a.txt", "通知\n\n请执行。\n"))
 
 
 def test_unreadable_label_is_a_warning_not_an_article(tmp_path):
