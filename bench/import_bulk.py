@@ -72,7 +72,9 @@ def scratch_corpus(corpus: Path) -> None:
         if name:
             jur += f"- code: {code}\n  name_zh: {name}\n  level: province\n  parent: CN\n"
     (corpus / "jurisdictions.yaml").write_text(jur, encoding="utf-8")
-    topics = (bundled / "topics.yaml").read_text(encoding="utf-8") + "- code: other\n  name_zh: 其他\n  name_en: Other\n"
+    topics = (bundled / "topics.yaml").read_text(
+        encoding="utf-8"
+    ) + "- code: other\n  name_zh: 其他\n  name_en: Other\n"
     (corpus / "topics.yaml").write_text(topics, encoding="utf-8")
     shutil.copy(bundled / "parameters.yaml", corpus / "parameters.yaml")
 

@@ -34,7 +34,9 @@ _DIGITS = "一二三四五六七八九"
 def _small_numeral(n: int) -> str:
     """1..99 as written in a decision's numbering (一, 十, 十一, 二十一)."""
     tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (_DIGITS[ones - 1] if ones else "")
+    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (
+        _DIGITS[ones - 1] if ones else ""
+    )
 
 
 def article_paragraphs(raw: str) -> int:

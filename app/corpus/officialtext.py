@@ -80,11 +80,11 @@ __all__ = [
     "HeaderDate",
     "OfficialText",
     "OfficialTextError",
+    "clean_leftovers",
     "decode_text",
     "make_slug",
     "parse_official_text",
     "read_official_text",
-    "clean_leftovers",
     "split_flk_front_matter",
     "split_paragraphs",
 ]
@@ -498,9 +498,13 @@ def _structure(paragraphs: list[str], decision: bool) -> tuple[list[str], list[s
             if chapter is not None and (not toc or _squash(chapter) != toc[0]):
                 toc.append(_squash(chapter))
                 continue
-            if chapter is None and len(paragraph) <= 30 and not re.search(r"[。；，：]", paragraph):
-                if _article_start(paragraph, expected) is None:
-                    continue  # an unnumbered TOC line such as 附　　则
+            if (
+                chapter is None
+                and len(paragraph) <= 30
+                and not re.search(r"[。；，：]", paragraph)
+                and _article_start(paragraph, expected) is None
+            ):
+                continue  # an unnumbered TOC line such as 附　　则
             toc = None
         if _TOC_RE.match(paragraph) and not in_articles:
             toc = []
@@ -650,7 +654,7 @@ def split_flk_front_matter(text: str) -> tuple[FlkMeta | None, list[str]]:
         raise OfficialTextError(f"front matter: malformed YAML{where}: {reason}") from None
     if not isinstance(data, dict):
         raise OfficialTextError("front matter: must be a mapping of fields (title: …, office: …)")
-    if _CORPUS_KEYS <= set(data):
+    if set(data) >= _CORPUS_KEYS:
         raise OfficialTextError(
             "this is a corpus document (front matter with jurisdiction, topic, kind, provenance), not an official "
             "text; put it in the corpus and run registry load"

@@ -193,6 +193,15 @@ def _parse_date(value: str) -> dt.date:
 
 def _yaml_rows(text: str, file: str) -> list[tuple[int | None, dict[str, str]]]:
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise CorpusError(
+                    Problem(
+                        file,
+                        "YAML anchors and aliases are not allowed; write each value out",
+                        event.start_mark.line + 1,
+                    )
+                )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -229,7 +229,9 @@ def test_import_fixed_sample_of_100_official_texts(app, runner, cli, corpus_dir,
     for path in sample:
         m = FILE_DATE.search(path.name)
         rel = path.relative_to(LAWTEXTS).as_posix()
-        lines.append(f"{rel},{FOLDER_CODES[path.parent.name]},other,local_regulation,{m[1] if m else '2000-01-01'},https://flk.npc.gov.cn/")
+        lines.append(
+            f"{rel},{FOLDER_CODES[path.parent.name]},other,local_regulation,{m[1] if m else '2000-01-01'},https://flk.npc.gov.cn/"
+        )
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # a sample of files given by name is matched by their names, so copy the tree's relative paths
     root = tmp_path / "texts"

@@ -249,7 +249,11 @@ def test_a_later_version_becomes_a_dated_file_and_the_plain_one_is_renamed(loade
     assert "三千吨标准煤" in shown["articles"][2]["text"]
     assert _show(runner, cli, f"{rid}@2020-03-01")["version"] == f"{rid}@2020-03-01"  # ids unchanged
     reload = json.loads(runner.invoke(cli, ["load", "--no-index", "--json"]).stdout)
-    assert reload["versions_added"] == 0 and reload["versions_corrected"] == 0 and reload["versions_missing_from_corpus"] == []
+    assert (
+        reload["versions_added"] == 0
+        and reload["versions_corrected"] == 0
+        and reload["versions_missing_from_corpus"] == []
+    )
     # the old text again is unchanged; the same date with another text is refused, never overwritten
     _, again = _run(runner, cli, v1.parent, "--effective", "2020-03-01", *common)
     assert [u["version"] for u in again["unchanged"]] == [f"{rid}@2020-03-01"]
@@ -286,12 +290,19 @@ VERSION = f"{RULE}@2021-06-30"
 
 
 def _attach_manifest(tmp_path, **extra):
-    entry = {"rule": RULE, "version": "2021-06-30", "path": "wwtp.txt", "source_url": "https://example.org/official-wwtp"}
+    entry = {
+        "rule": RULE,
+        "version": "2021-06-30",
+        "path": "wwtp.txt",
+        "source_url": "https://example.org/official-wwtp",
+    }
     entry.update(extra)
     return _write(tmp_path, "official.yaml", yaml.safe_dump([entry], allow_unicode=True))
 
 
-def test_attach_replaces_the_summary_and_verifies_every_parameter(loaded, runner, cli, corpus_dir, tmp_path, count_rows):
+def test_attach_replaces_the_summary_and_verifies_every_parameter(
+    loaded, runner, cli, corpus_dir, tmp_path, count_rows
+):
     texts = tmp_path / "texts"
     _write(texts, "wwtp.txt", WWTP_OFFICIAL)
     audit_before = count_rows("audit_log")
@@ -317,6 +328,16 @@ def test_attach_replaces_the_summary_and_verifies_every_parameter(loaded, runner
     assert count_rows("audit_log") == audit_before + 1
     verify = runner.invoke(cli, ["audit", "verify"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_attach_a_single_file_with_the_rule_flag(loaded, runner, cli, corpus_dir, tmp_path):
+    src = _write(tmp_path, "wwtp.txt", WWTP_OFFICIAL)
+    result = runner.invoke(
+        cli, ["import", str(src), "--rule", VERSION, "--source-url", "https://example.org/o", "--no-index", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["status"] == "attached" and out["version"] == VERSION and out["parameters_verified"] == 1
 
 
 def test_attach_sha256_must_match(loaded, runner, cli, corpus_dir, tmp_path):
@@ -365,6 +386,7 @@ def test_attach_to_an_unknown_rule_or_version_is_refused(loaded, runner, cli, tm
         ("m.yaml", "- topic: environment\n", "needs a path"),
         ("m.yaml", "- path: a.md\n  jurisdiction: CN-XX\n", "unknown jurisdiction code 'CN-XX'"),
         ("m.yaml", "- path: a.md\n- path: a.md\n", "given twice"),
+        ("m.yaml", "- &e\n  path: a.md\n- *e\n", "anchors and aliases are not allowed"),
         ("m.csv", "path,topic\na.md,environment,extra\n", "3 cells but the header names 2 columns"),
         ("m.csv", "path,sha256\na.md,xyz\n", "sha256: must be 64 lower-case hex digits"),
     ],
@@ -398,7 +420,10 @@ FLK_HEAD = (
         (FLK_HEAD.replace("2020-03-01 00:00:00", "2020-02-30 00:00:00"), "front matter: effective_date"),
         (FLK_HEAD.replace('status: "有效"', 'status: "作废"'), "front matter: status: '作废' is not one of"),
         (FLK_HEAD.replace('title: "上海市示例节能条例"', 'title: ""'), "front matter: title: missing or empty"),
-        (FLK_HEAD.replace('office: "上海市人民代表大会常务委员会"', 'office: "a: b: c"\n  - x'), "front matter: malformed YAML"),
+        (
+            FLK_HEAD.replace('office: "上海市人民代表大会常务委员会"', 'office: "a: b: c"\n  - x'),
+            "front matter: malformed YAML",
+        ),
         (FLK_HEAD.replace("https://flk.npc.gov.cn/detail2.html?example", "flk page"), "front matter: url"),
     ],
 )

@@ -40,7 +40,9 @@ _DIGITS = "一二三四五六七八九"
 
 def _numeral(n: int) -> str:
     tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (_DIGITS[ones - 1] if ones else "")
+    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (
+        _DIGITS[ones - 1] if ones else ""
+    )
 
 
 def _lines(raw: str) -> list[str]:
@@ -94,7 +96,9 @@ def test_every_text_parses_with_its_article_count():
             continue
         body, _ = parse_body(ot.body_markdown)
         if not (ot.article_count == expected == len(body.articles)) or ot.decision != decision:
-            mismatches.append(f"{name(path)}: read {ot.article_count}, parsed back {len(body.articles)}, want {expected}")
+            mismatches.append(
+                f"{name(path)}: read {ot.article_count}, parsed back {len(body.articles)}, want {expected}"
+            )
         assert ot.title, name(path)
         assert "INFO END" not in ot.body_markdown and "\n> " not in ot.body_markdown, name(path)
         assert all(a.text for a in body.articles), name(path)
