@@ -156,7 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     loaded = json.loads(reload.stdout) if reload.returncode == 0 else None
 
     print(f"texts:      {entries} (manifest entries)")
-    print(f"imported:   {len(result['imported'])} ({articles} articles)")
+    rules = len({item["id"] for item in result["imported"]})
+    print(
+        f"imported:   {len(result['imported'])} versions of {rules} rules "
+        f"({len(result['imported']) - rules} later/earlier versions of a rule by title), {articles} articles"
+    )
     print(f"unchanged:  {len(result['unchanged'])}")
     print(f"refused:    {len(result['refused'])} (exit {proc.returncode})")
     for reason, n in sorted(reasons.items(), key=lambda x: -x[1]):
