@@ -160,6 +160,7 @@ def import_command(
 
     One FILE without --manifest prints {id, version, path, articles} and exits 1 on a refusal;
     otherwise prints {imported, attached, unchanged, refused} and exits 1 when anything was refused.
+    With --manifest, texts found in folders that no entry names are skipped.
     """
     from app.registry.imports import ImportOptions, collect_files, import_document, import_texts, read_manifest
     from app.registry.services import references
@@ -231,9 +232,13 @@ def import_command(
             click.echo(f"unchanged {item['version']} ({item['path']})")
         for item in report.refused:
             click.echo(f"refused {item['path']}: {item['reason']}", err=True)
+        for entry in report.unmatched:
+            named = entry.get("path") or entry.get("title")
+            click.echo(f"{manifest}:{entry['line']}: no text found for {named}", err=True)
         click.echo(
             f"{len(report.imported)} imported, {len(report.attached)} attached, {len(report.unchanged)} unchanged, "
             f"{len(report.refused)} refused"
+            + (f", {len(report.skipped)} skipped (not in the manifest)" if report.skipped else "")
         )
     if report.refused:
         sys.exit(1)

@@ -145,6 +145,7 @@ class Manifest:
     entries: list[ManifestEntry]
 
     def __post_init__(self) -> None:
+        self.matched: set[int] = set()  # id() of the entries that matched a text
         self._by_path = {e.path: e for e in self.entries if e.path}
         self._by_title: dict[str, list[ManifestEntry]] = {}
         for e in self.entries:
@@ -156,6 +157,23 @@ class Manifest:
 
         Raises :class:`Refused` when several entries share the title and no ``date`` tells them apart.
         """
+        entry = self._find(rel, title, dates)
+        if entry is not None:
+            self.matched.add(id(entry))
+        return entry
+
+    def names_path(self, rel: str) -> bool:
+        return rel in self._by_path
+
+    def unmatched(self) -> list[dict]:
+        """The entries no text matched: ``{line, path}`` or ``{line, title}``."""
+        return [
+            {"line": e.line, **({"path": e.path} if e.path else {"title": e.title})}
+            for e in self.entries
+            if id(e) not in self.matched
+        ]
+
+    def _find(self, rel: str, title: str, dates: set[dt.date]) -> ManifestEntry | None:
         entry = self._by_path.get(rel)
         if entry is not None:
             if entry.title and _squash(entry.title) != _squash(title):
@@ -348,26 +366,32 @@ class ImportReport:
     attached: list[dict] = field(default_factory=list)
     unchanged: list[dict] = field(default_factory=list)
     refused: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # texts in a folder that the manifest does not name
+    unmatched: list[dict] = field(default_factory=list)  # manifest entries that named no text found
 
     def as_dict(self) -> dict:
-        return {
+        out: dict = {
             "imported": self.imported,
             "attached": self.attached,
             "unchanged": self.unchanged,
             "refused": self.refused,
         }
+        if self.skipped or self.unmatched:
+            out["skipped"] = self.skipped
+            out["unmatched"] = self.unmatched
+        return out
 
 
 # ---------------------------------------------------------------- files
 
 
-def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """``(file, path relative to the PATH given)`` for every official text under ``paths``.
+def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str, bool]]:
+    """``(file, path relative to the PATH given, given by name)`` for every official text under ``paths``.
 
     Folders are read recursively in sorted order; hidden files and folders and
     ``README.md`` files are skipped there (a file given by name is always taken).
     """
-    out: list[tuple[Path, str]] = []
+    out: list[tuple[Path, str, bool]] = []
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
@@ -387,7 +411,7 @@ def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
             key = f.resolve()
             if key not in seen:
                 seen.add(key)
-                out.append((f, rel))
+                out.append((f, rel, not given.is_dir()))
     return out
 
 
@@ -539,20 +563,28 @@ class Importer:
 
     # ------------------------------------------------------------ per file
 
-    def import_file(self, file: Path, rel: str) -> tuple[str, dict]:
+    def import_file(self, file: Path, rel: str, named: bool = True) -> tuple[str, dict]:
         """Import, attach or recognise one text; returns ``(outcome, entry)`` and records it in the report.
 
-        Never raises for a problem of the file: it is recorded as refused.
+        With a manifest, a text found in a folder (not ``named`` on the command line) that no entry
+        names is ``skipped``: the manifest lists the texts to take.  Never raises for a problem of
+        the file: it is recorded as refused.
         """
         try:
             ot = read_official_text(file)
             entry = self.manifest.find(rel, ot.title, _text_dates(ot, file)) if self.manifest else None
+            if self.manifest is not None and entry is None and not named:
+                self.report.skipped.append(str(file))
+                return "skipped", {"path": str(file)}
             rule = self.options.rule or (entry.rule if entry else None)
             if rule:
                 outcome, out = self._attach(file, ot, entry, rule)
             else:
                 outcome, out = self._import(file, ot, entry)
         except OfficialTextError as exc:
+            if self.manifest is not None and not named and not self.manifest.names_path(rel):
+                self.report.skipped.append(str(file))  # unreadable, but no entry asked for it either
+                return "skipped", {"path": str(file)}
             outcome, out = "refused", {"path": str(file), "reason": exc.message, "error": exc}
         except CorpusError as exc:
             outcome, out = "refused", {"path": str(file), "reason": _problems_text(exc), "error": exc}
@@ -918,7 +950,7 @@ ProgressCallback = Callable[[Path], None]
 
 def import_texts(
     engine: Engine,
-    files: list[tuple[Path, str]],
+    files: list[tuple[Path, str, bool]],
     corpus_root: Path,
     options: ImportOptions | None = None,
     manifest: Manifest | None = None,
@@ -926,10 +958,12 @@ def import_texts(
 ) -> ImportReport:
     """Import every file (see the module docstring); a bad file is refused and the others go on."""
     importer = Importer(engine, corpus_root, options, manifest)
-    for file, rel in files:
-        importer.import_file(file, rel)
+    for file, rel, named in files:
+        importer.import_file(file, rel, named)
         if progress is not None:
             progress(file)
+    if manifest is not None:
+        importer.report.unmatched = manifest.unmatched()
     return importer.report
 
 

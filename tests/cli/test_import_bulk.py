@@ -137,7 +137,11 @@ def test_all_18_flk_texts_import_with_metadata_read_from_the_file(loaded, runner
     )
     again, out2 = _run(runner, cli, FLK, "--manifest", manifest, "--topic", "environment", "--no-index")
     assert again.exit_code == 0, out2["refused"]
-    assert len(out2["imported"]) == 2 and len(out2["unchanged"]) == 16 and out2["refused"] == []
+    assert len(out2["imported"]) == 2 and out2["unchanged"] == [] and out2["refused"] == []
+    assert len(out2["skipped"]) == 16 and out2["unmatched"] == []  # the manifest lists the texts to take
+    # without a manifest, the same folder again changes nothing
+    _, out3 = _run(runner, cli, FLK, "--topic", "environment", "--no-index")
+    assert len(out3["unchanged"]) == 16 and out3["imported"] == []
 
     imported = {Path(i["source"]).relative_to(FLK).as_posix(): i for i in out["imported"] + out2["imported"]}
     for text in index:
@@ -209,6 +213,33 @@ def test_folder_with_a_manifest(loaded, runner, cli, corpus_dir, tmp_path, form)
     assert [c["heading"] for c in sh["chapters"]] == ["第一章　总则", "第二章　管理"]
     hits = json.loads(runner.invoke(cli, ["search", "重点用能单位", "--as-of", "2021-01-01", "--json"]).stdout)
     assert "cn-sh/environment/sh-energy-sample" in [h["id"] for h in hits["hits"]]
+
+
+def test_with_a_manifest_unlisted_texts_are_skipped_and_missing_texts_reported(loaded, runner, cli, tmp_path):
+    texts = tmp_path / "texts"
+    _write(texts, "listed.md", LAW_V1)
+    _write(texts, "unlisted.md", DECISION)
+    _write(texts, "unlisted-binary.txt", b"\x00\x01binary")
+    manifest = _write(
+        tmp_path,
+        "m.yaml",
+        "- path: listed.md\n  topic: environment\n  kind: local_regulation\n  effective: 2020-03-01\n"
+        "  source_url: https://example.org/l\n- path: gone.md\n  topic: environment\n",
+    )
+    result, out = _run(runner, cli, texts, "--manifest", manifest, "--no-index")
+    assert result.exit_code == 0, out
+    assert len(out["imported"]) == 1 and out["refused"] == []
+    assert sorted(Path(p).name for p in out["skipped"]) == ["unlisted-binary.txt", "unlisted.md"]
+    assert out["unmatched"] == [{"line": 6, "path": "gone.md"}]
+    plain = runner.invoke(cli, ["import", str(texts), "--manifest", str(manifest), "--no-index"])
+    assert f"{manifest}:6: no text found for gone.md" in plain.stderr and "2 skipped" in plain.stdout
+    # a file named on the command line is always taken, entry or not
+    named = runner.invoke(
+        cli,
+        ["import", str(texts / "unlisted.md"), "--manifest", str(manifest), "-t", "environment", "-k",
+         "local_regulation", "--effective", "2020-10-01", "--source-url", "https://e.org/d", "--json", "--no-index"],
+    )  # fmt: skip
+    assert named.exit_code == 0 and len(json.loads(named.stdout)["imported"]) == 1
 
 
 def test_progress_bar_goes_to_stderr_and_json_alone_to_stdout(loaded, runner, cli, tmp_path):
@@ -455,7 +486,8 @@ def test_a_bad_file_among_good_ones(loaded, runner, cli, corpus_dir, tmp_path, c
     manifest = _write(
         tmp_path,
         "m.csv",
-        "path,effective\n1-good.md,2020-03-01\n2-binary.txt,2020-01-01\n3-no-articles.txt,2020-01-01\n4-good.md,2020-10-01\n",
+        "path,effective\n1-good.md,2020-03-01\n2-binary.txt,2020-01-01\n3-no-articles.txt,2020-01-01\n"
+        "4-good.md,2020-10-01\n5-no-effective.md,\n",
     )
     rules = count_rows("rules")
     before = set(_tree(corpus_dir))
