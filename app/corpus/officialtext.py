@@ -451,17 +451,22 @@ def _drop_repeated_title(title: str, paragraphs: list[str]) -> list[str]:
 
 def _join_open_parenthesis(paragraphs: list[str]) -> list[str]:
     """Join a header paragraph whose （ is closed only in a following paragraph (an adoption line broken in two)."""
+
+    def body_starts(p: str) -> bool:
+        p = p.lstrip("#").lstrip(_SPACE)
+        return _article_start(p, None) is not None or _chapter_line(p) is not None or p.startswith("一、")
+
     out: list[str] = []
     k = 0
     while k < len(paragraphs):
         paragraph = paragraphs[k]
-        if _article_start(paragraph, None) is not None or _chapter_line(paragraph) is not None:
+        if body_starts(paragraph):
             out.extend(paragraphs[k:])
             break
         j = k
         while paragraph.count("（") > paragraph.count("）") and j + 1 < len(paragraphs) and j - k < 3:
             nxt = paragraphs[j + 1]
-            if _article_start(nxt, None) is not None or _chapter_line(nxt) is not None or len(nxt) > 200:
+            if body_starts(nxt) or len(nxt) > 200:
                 break
             paragraph += nxt
             j += 1
