@@ -762,7 +762,11 @@ class Importer:
         start = probe.start
         same = next((v for v in rule.versions if v.start == start), None)
         if same is not None:
-            if writer.content_hash(writer.render_rule(probe)) == same.content_hash:
+            # the same text again (also after it was attached to a bundled version): nothing to do
+            if (
+                writer.content_hash(writer.render_rule(probe)) == same.content_hash
+                or self._body(same.id) == probe.body_text
+            ):
                 return "unchanged", {"id": rule.id, "version": same.id, "path": str(file)}
             raise Refused(
                 f"version {same.id} exists with a different text; import never overwrites (to attach this official "
@@ -833,6 +837,10 @@ class Importer:
             "articles": len(doc.body.articles),
             "source": str(file),
         }
+
+    def _body(self, version_id: str) -> str | None:
+        with session_factory(self.engine)() as session:
+            return session.scalar(select(RuleVersion.body).where(RuleVersion.id == version_id))
 
     # ------------------------------------------------------------ attach (SPEC §8.2)
 

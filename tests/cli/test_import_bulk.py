@@ -359,6 +359,14 @@ def test_attach_replaces_the_summary_and_verifies_every_parameter(
     assert count_rows("audit_log") == audit_before + 1
     verify = runner.invoke(cli, ["audit", "verify"])
     assert verify.exit_code == 0, verify.output
+    # the same official text imported without the manifest is recognised as the attached version's text
+    plain = runner.invoke(
+        cli,
+        ["import", str(texts / "wwtp.txt"), "-j", "CN-JS", "-t", "environment", "-k", "local_standard",
+         "--effective", "2021-06-30", "--source-url", "https://example.org/x", "--json", "--no-index"],
+    )  # fmt: skip
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["status"] == "unchanged" and count_rows("audit_log") == audit_before + 1
 
 
 def test_attach_a_single_file_with_the_rule_flag(loaded, runner, cli, corpus_dir, tmp_path):
