@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LAWTEXTS
+from tests.lawtexts import expected_articles
 
 TEXT = """上海市示例数据条例
 
@@ -206,8 +207,6 @@ def _sample() -> list[Path]:
 @pytest.mark.lawtexts
 @pytest.mark.skipif(not LAWTEXTS.is_dir(), reason="../shared/lawtexts is absent")
 def test_import_fixed_sample_of_100_official_texts(app, runner, cli, corpus_dir, tmp_path):
-    from tests.corpus.test_lawtexts_sample import expected_articles
-
     corpus = tmp_path / "realtexts"
     corpus.mkdir()
     shutil.copy(corpus_dir / "parameters.yaml", corpus / "parameters.yaml")

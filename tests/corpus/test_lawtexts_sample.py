@@ -16,6 +16,7 @@ import pytest
 
 from app.corpus.officialtext import OfficialTextError, read_official_text
 from app.corpus.structure import parse_body
+from tests.lawtexts import expected_articles, text_lines
 
 LAWTEXTS = Path(__file__).resolve().parents[3] / "shared" / "lawtexts"
 
@@ -31,41 +32,6 @@ EXPECTED_REFUSALS = {
     "chongqing/重庆市实施《母婴保健法》办法(2018-07-26).md",
     "guangdong/汕头经济特区突发公共卫生事件应急条例(2022-05-30).md",
 }
-
-# Counted independently of the module under test.
-_ARTICLE_PARAGRAPH = re.compile(r"^第[零〇一二三四五六七八九十百千两]+条")
-_DECISION_ITEM = re.compile(r"^([一二三四五六七八九十]+)、")
-_DIGITS = "一二三四五六七八九"
-
-
-def _numeral(n: int) -> str:
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (
-        _DIGITS[ones - 1] if ones else ""
-    )
-
-
-def _lines(raw: str) -> list[str]:
-    if raw.startswith("---\n"):
-        raw = raw.split("\n---\n", 1)[1]
-    out = []
-    for line in raw.split("\n"):
-        line = line.strip(" \t\u3000").removeprefix(">").replace("**", "").strip(" \t\u3000")
-        out.append(line.lstrip("#").strip(" \t\u3000"))
-    return out
-
-
-def expected_articles(raw: str) -> tuple[int, bool]:
-    """``(count, decision)``: paragraphs starting with 第…条, else a decision's 一、二、… in sequence."""
-    lines = _lines(raw)
-    n = sum(1 for line in lines if _ARTICLE_PARAGRAPH.match(line))
-    if n:
-        return n, False
-    for line in lines:
-        m = _DECISION_ITEM.match(line)
-        if m and m[1] == _numeral(n + 1):
-            n += 1
-    return n, True
 
 
 def all_texts() -> list[Path]:
@@ -112,7 +78,7 @@ def test_every_text_parses_with_its_article_count():
 
 def test_the_refused_texts_truly_hold_no_article():
     for rel in EXPECTED_REFUSALS:
-        lines = [line for line in _lines((LAWTEXTS / rel).read_text(encoding="utf-8")) if line]
+        lines = [line for line in text_lines((LAWTEXTS / rel).read_text(encoding="utf-8")) if line]
         # title, header lines (dates), the INFO END marker: no paragraph of text at all
         assert all(len(line) < 120 and ("年" in line or "INFO END" in line or line == lines[0]) for line in lines), rel
 
