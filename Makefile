@@ -50,6 +50,7 @@ test-browser: install browser-deps
 
 bench: install
 	$(BIN)/python bench/import_sweep.py
+	$(BIN)/python bench/import_bulk.py
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/harmonization.py
 	$(BIN)/python bench/search.py

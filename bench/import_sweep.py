@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/import_sweep.py [--root DIR] [--verbose]
 
-Each text is read with ``read_official_text``; its article count is checked
-against an independent count of the paragraphs that start with 第<numeral>条 in
-the raw file, and the body is parsed back with ``parse_body``.  Prints the files
+Each text (both formats: LawRefBook Markdown and flk with YAML front matter) is
+read with ``read_official_text``; its article count is checked against an
+independent count of the paragraphs that start with 第<numeral>条 in the raw file
+(or, in a decision without any, of its numbered paragraphs 一、二、… in sequence),
+and the body is parsed back with ``parse_body``.  Prints the files
 parsed and refused (by reason), the articles, the mismatches and the time.
 Exits 1 on any mismatch, 2 when the folder is absent.
 """
@@ -25,11 +27,35 @@ from app.corpus.officialtext import OfficialTextError, read_official_text  # noq
 from app.corpus.structure import parse_body  # noqa: E402
 
 _ARTICLE_PARAGRAPH = re.compile(r"^第[零〇一二三四五六七八九十百千两]+条")
+_DECISION_ITEM = re.compile(r"^([一二三四五六七八九十]+)、")
+_DIGITS = "一二三四五六七八九"
+
+
+def _small_numeral(n: int) -> str:
+    """1..99 as written in a decision's numbering (一, 十, 十一, 二十一)."""
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (
+        _DIGITS[ones - 1] if ones else ""
+    )
 
 
 def article_paragraphs(raw: str) -> int:
-    lines = [line.strip() for block in re.split(r"\n[ \t]*\n", raw) for line in block.split("\n")]
-    return sum(1 for line in lines if _ARTICLE_PARAGRAPH.match(line))
+    """Paragraphs starting with 第…条; in a text without any, the numbered paragraphs 一、二、… in sequence."""
+    if raw.startswith("---\n"):
+        raw = raw.split("\n---\n", 1)[1]  # the flk front matter
+    lines = [
+        line.strip(" \t\u3000").removeprefix(">").strip(" \t\u3000").replace("**", "").strip(" \t\u3000")
+        for block in re.split(r"\n[ \t]*\n", raw)
+        for line in block.split("\n")
+    ]
+    n = sum(1 for line in lines if _ARTICLE_PARAGRAPH.match(line))
+    if n:
+        return n
+    for line in lines:
+        m = _DECISION_ITEM.match(line.lstrip("#").strip(" \t\u3000"))
+        if m and m[1] == _small_numeral(n + 1):
+            n += 1
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.root} is absent", file=sys.stderr)
         return 2
 
-    files = sorted(args.root.glob("*/*.md"))
+    files = sorted(p for p in args.root.rglob("*.md") if p.name != "README.md")
     parsed = articles = chapters = with_warnings = 0
     refused: collections.Counter[str] = collections.Counter()
     mismatches: list[str] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +12,6 @@ from flask import current_app
 
 from app.cli import DATE, cli, emit_json, handle_errors, json_option
 from app.corpus.loader import read_corpus
-from app.exceptions import ValidationError
 from app.extensions import engine
 
 
@@ -122,51 +123,85 @@ def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--jurisdiction", "-j", required=True)
-@click.option("--topic", "-t", required=True)
-@click.option("--kind", "-k", required=True)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="YAML list or CSV: metadata per text")
+@click.option("--jurisdiction", "-j")
+@click.option("--topic", "-t")
+@click.option("--kind", "-k")
 @click.option("--title")
 @click.option("--title-en")
 @click.option("--slug")
 @click.option("--effective", type=DATE)
+@click.option("--repealed", type=DATE)
 @click.option("--source-url")
+@click.option("--rule", "rule_id", help="Attach the text to this rule (or version id rule@date)")
 @click.option("--corpus", "corpus_opt", type=click.Path(file_okay=False))
 @click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
 @json_option
 @handle_errors
 def import_command(
-    file: str,
-    jurisdiction: str,
-    topic: str,
-    kind: str,
+    paths: tuple[str, ...],
+    manifest: str | None,
+    jurisdiction: str | None,
+    topic: str | None,
+    kind: str | None,
     title: str | None,
     title_en: str | None,
     slug: str | None,
     effective,
+    repealed,
     source_url: str | None,
+    rule_id: str | None,
     corpus_opt: str | None,
     no_index: bool,
     as_json: bool,
 ) -> None:
-    """Turn an official text into a corpus document and load it."""
-    from app.registry.services import import_document
+    """Turn official texts (files or folders) into corpus documents and load them (SPEC §3, §8.1, §8.2).
+
+    One FILE without --manifest prints {id, version, path, articles} and exits 1 on a refusal;
+    otherwise prints {imported, attached, unchanged, refused} and exits 1 when anything was refused.
+    With --manifest, texts found in folders that no entry names are skipped.
+    """
+    from app.registry.imports import ImportOptions, collect_files, import_document, import_texts, read_manifest
+    from app.registry.services import references
 
     root = corpus_dir(corpus_opt)
-    if effective is None:
-        raise ValidationError(
-            "--effective is required: the 施行 article of an amended text names the original date, so it cannot be trusted",
-            fields={"effective": ["required"]},
+    files = collect_files(Path(p) for p in paths)
+    single = len(paths) == 1 and Path(paths[0]).is_file() and manifest is None
+    if len(files) > 1:
+        for flag, value in (("--slug", slug), ("--title", title), ("--title-en", title_en), ("--rule", rule_id)):
+            if value:
+                raise click.UsageError(f"{flag} names one text; for several, give it per text in a --manifest")
+    if single:
+        result = import_document(
+            engine(),
+            Path(paths[0]),
+            root,
+            jurisdiction=jurisdiction,
+            topic=topic,
+            kind=kind,
+            title=title,
+            title_en=title_en,
+            slug=slug,
+            effective=effective,
+            repealed=repealed,
+            source_url=source_url,
+            rule=rule_id,
         )
-    if not source_url:
-        raise ValidationError(
-            "--source-url is required: every record carries the public location of its text",
-            fields={"source_url": ["required"]},
-        )
-    result = import_document(
-        engine(),
-        Path(file),
-        root,
+        if not no_index:
+            bring_index_up_to_date(quiet=True)
+        if as_json:
+            emit_json(result)
+        else:
+            click.echo(result["version"] if result["status"] != "imported" else result["id"])
+            if result["status"] != "imported":
+                click.echo(f"{result['status']}: {result['version']}", err=True)
+        return
+
+    from app.extensions import db
+
+    manifest_doc = read_manifest(Path(manifest), references(db())) if manifest else None
+    options = ImportOptions(
         jurisdiction=jurisdiction,
         topic=topic,
         kind=kind,
@@ -174,14 +209,39 @@ def import_command(
         title_en=title_en,
         slug=slug,
         effective=effective,
+        repealed=repealed,
         source_url=source_url,
+        rule=rule_id,
     )
-    if not no_index:
-        bring_index_up_to_date(quiet=True)
+    show_bar = not as_json or sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="importing", file=sys.stderr if show_bar else io.StringIO()) as bar:
+        report = import_texts(engine(), files, root, options, manifest_doc, progress=lambda _f: bar.update(1))
+    if not no_index and (report.imported or report.attached):
+        bring_index_up_to_date(quiet=as_json)
     if as_json:
-        emit_json(result)
+        emit_json(report.as_dict())
     else:
-        click.echo(result["id"])
+        for item in report.imported:
+            click.echo(f"imported {item['version']} ({item['articles']} articles) from {item['source']}")
+        for item in report.attached:
+            click.echo(
+                f"attached {item['source']} to {item['version']} ({item['articles']} articles, "
+                f"{item['parameters_verified']} parameters verified, sha256 {item['sha256']})"
+            )
+        for item in report.unchanged:
+            click.echo(f"unchanged {item['version']} ({item['path']})")
+        for item in report.refused:
+            click.echo(f"refused {item['path']}: {item['reason']}", err=True)
+        for entry in report.unmatched:
+            named = entry.get("path") or entry.get("title")
+            click.echo(f"{manifest}:{entry['line']}: no text found for {named}", err=True)
+        click.echo(
+            f"{len(report.imported)} imported, {len(report.attached)} attached, {len(report.unchanged)} unchanged, "
+            f"{len(report.refused)} refused"
+            + (f", {len(report.skipped)} skipped (not in the manifest)" if report.skipped else "")
+        )
+    if report.refused:
+        sys.exit(1)
 
 
 @cli.command("serve")

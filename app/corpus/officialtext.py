@@ -31,12 +31,36 @@ reported in ``OfficialText.warnings``.
 
 :func:`make_slug` derives the rule slug from ``--title-en`` or the pinyin of the title.
 
+The two real collections (``../shared/lawtexts``, SPEC §8.1) are read too:
+
+- the flk format: YAML front matter (``title``, ``office``, ``publish``,
+  ``effective_date``, ``type``, ``status``, ``url``, …) before the text; it is
+  returned as :class:`FlkMeta` in ``OfficialText.meta`` (a malformed one is
+  refused naming the field);
+- the LawRefBook format: ``# title``, header lines, ``<!-- INFO END -->``.
+
+Conversion leftovers are cleaned before the structure is read: a leading
+``> `` (quote marker), a trailing ``\\`` (hard break), whitespace-only lines,
+page footers (``— 24 —``, ``─ 6 ─``), an article label alone on its line (joined
+to its text), the title repeated under the title heading (also when broken
+over several lines), an adoption parenthesis broken over paragraphs, and a 目录
+(table of contents), whose chapter lines are skipped and never read as chapters.
+
+A decision or resolution (决定, 决议) without any 第…条 paragraph is read by its
+numbered paragraphs 一、二、… (in sequence from 一): each is an article written
+``## 一、`` (number "1", label ``一、``).
+
+``OfficialText.sha256`` is the sha256 of the UTF-8 corpus-format body
+(``body_markdown``): the "body after normalisation" that a manifest's
+``sha256`` names (SPEC §8.2).
+
 Pure: stdlib, python-docx, beautifulsoup4, pypinyin (lazily imported).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -46,18 +70,22 @@ from pathlib import Path
 
 from app.corpus.documents import Body
 from app.corpus.numerals import NUMERAL_CHARS, label_numbers, parse_chinese_numeral
-from app.corpus.structure import match_chapter, parse_body
+from app.corpus.structure import match_chapter, match_decision_label, parse_body
 from app.exceptions import ValidationError
 
 __all__ = [
+    "FLK_STATUSES",
     "SUFFIXES",
+    "FlkMeta",
     "HeaderDate",
     "OfficialText",
     "OfficialTextError",
+    "clean_leftovers",
     "decode_text",
     "make_slug",
     "parse_official_text",
     "read_official_text",
+    "split_flk_front_matter",
     "split_paragraphs",
 ]
 
@@ -85,6 +113,23 @@ class HeaderDate:
     line: str
 
 
+#: The ``status`` values of the flk format: in force, amended (a later version exists), repealed, not yet in force.
+FLK_STATUSES = ("有效", "已修改", "已废止", "尚未生效")
+
+
+@dataclass(frozen=True)
+class FlkMeta:
+    """The YAML front matter of a text in the flk format (flk.npc.gov.cn as synced by whthomas/china-laws)."""
+
+    title: str
+    office: str | None = None
+    publish: dt.date | None = None
+    effective: dt.date | None = None  # flk's effective_date
+    type: str | None = None  # 地方性法规 …
+    status: str | None = None  # one of FLK_STATUSES
+    url: str | None = None
+
+
 @dataclass(frozen=True)
 class OfficialText:
     title: str  # "" when the text starts with a chapter or an article
@@ -95,7 +140,14 @@ class OfficialText:
     dates: list[HeaderDate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
-    source_format: str = "txt"  # txt | md | docx | html
+    source_format: str = "txt"  # txt | md | docx | html | flk
+    meta: FlkMeta | None = None  # the flk front matter, when the file has one
+    decision: bool = False  # articles are the numbered paragraphs 一、二、… of a decision
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the UTF-8 corpus-format body: what a manifest's ``sha256`` must equal."""
+        return hashlib.sha256(self.body_markdown.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- bytes -> text
@@ -216,7 +268,15 @@ _ARTICLE_START_RE = re.compile(
 )
 # a label whose numeral is not one (第三十－条); reported, never an article
 _ARTICLE_LOOKALIKE_RE = re.compile(rf"^第[^{_SPACE}条第，。]{{1,8}}条[{_SPACE}]")
-_ITEM_OR_STRUCTURE_RE = re.compile(rf"^(#|第[{NUMERAL_CHARS}]+[条章节编]|[（(][{NUMERAL_CHARS}]+[）)])")
+_ITEM_OR_STRUCTURE_RE = re.compile(
+    rf"^(#|第[{NUMERAL_CHARS}]+[条章节编]|[（(][{NUMERAL_CHARS}]+[）)]|[{NUMERAL_CHARS}]+、|目[{_SPACE}]*录$)"
+)
+# an article label alone on its line (its text follows on the next line)
+_LABEL_ALONE_RE = re.compile(rf"^第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?$")
+_TOC_RE = re.compile(rf"^目[{_SPACE}]*录$")
+# page footers of converted PDFs/Word files: — 24 —, ─ 6 ─, - 3 -
+_FOOTER_RE = re.compile(r"^[—─－\-–]{1,3}[ \t\u3000]*\d{1,4}[ \t\u3000]*[—─－\-–]{1,3}$")
+_QUOTE_RE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _COMMENT_RE = re.compile(r"^<!--.*-->$")
 _DATE_RE = re.compile(
     r"(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
@@ -227,6 +287,30 @@ _EVENTS = ("通过", "批准", "修正", "修订", "公布", "施行")
 
 def _clean(line: str) -> str:
     return line.strip(_SPACE + _INVISIBLE + "\n\r\f\v")
+
+
+def clean_leftovers(lines: list[str]) -> list[str]:
+    r"""Drop conversion leftovers line by line (SPEC §8.1).
+
+    A leading ``> `` quote marker (nested too), a trailing ``\`` hard break and
+    Markdown bold markers (``**``) are removed; page footers such as ``— 24 —``
+    and whitespace-only lines become blank lines.
+
+    >>> clean_leftovers(["> 第五章 机动车船\\", ">", "— 24 —", "  ", "第一条 文字"])
+    ['第五章 机动车船', '', '', '', '第一条 文字']
+    """
+    out: list[str] = []
+    for line in lines:
+        line = _QUOTE_RE.sub("", line, count=1) if line.lstrip(" \t").startswith(">") else line
+        stripped = line.rstrip(_SPACE)
+        if stripped.endswith("\\"):
+            line = stripped[:-1]
+        if not _clean(line) or _FOOTER_RE.match(_clean(line)):
+            line = ""
+        if "**" in line:
+            line = line.replace("**", "")  # Markdown bold around a number (**四、**) is conversion markup
+        out.append(line)
+    return out
 
 
 def split_paragraphs(lines: list[str]) -> list[str]:
@@ -250,6 +334,12 @@ def split_paragraphs(lines: list[str]) -> list[str]:
         blocks.append(current)
     paragraphs: list[str] = []
     for block in blocks:
+        # 第一条 alone on its line, its text on the next: one paragraph "第一条 …"
+        k = 0
+        while k < len(block) - 1:
+            if _LABEL_ALONE_RE.match(block[k]) and not _ITEM_OR_STRUCTURE_RE.match(block[k + 1]):
+                block[k : k + 2] = [f"{block[k]} {block[k + 1]}"]
+            k += 1
         if len(block) > 1 and any(_ITEM_OR_STRUCTURE_RE.match(line) for line in block[1:]):
             paragraphs.extend(block)
         elif len(block) > 1 and all(line.isascii() for line in block):
@@ -326,9 +416,160 @@ def _header_dates(lines: list[str]) -> list[HeaderDate]:
     return found
 
 
-def parse_official_text(lines: list[str], *, encoding: str = "utf-8", source_format: str = "txt") -> OfficialText:
+def _squash(text: str) -> str:
+    return re.sub(rf"[{_SPACE}]+", "", text)
+
+
+def _drop_repeated_title(title: str, paragraphs: list[str]) -> list[str]:
+    """Remove the title repeated under the title heading (whole, or broken over several paragraphs).
+
+    When the title runs into the adoption line ("安徽省节约能源条例（2006年…通过）"), only the title is cut.
+    """
+    want = _squash(title)
+    if not want:
+        return paragraphs
+    got = ""
+    for k, paragraph in enumerate(paragraphs[:6]):
+        part = _squash(paragraph.lstrip("#"))
+        if (got + part) == want:
+            return paragraphs[k + 1 :]
+        if want.startswith(got + part):
+            got += part
+            continue
+        if (got + part).startswith(want):
+            rest = paragraph.lstrip("#").strip(_SPACE)
+            # the paragraph ends the title (spaces aside) and goes on: keep what follows it
+            need, n = len(want) - len(got), 0
+            for i, ch in enumerate(rest):
+                if ch not in _SPACE:
+                    n += 1
+                if n == need:
+                    return [rest[i + 1 :].lstrip(_SPACE), *paragraphs[k + 1 :]]
+        break
+    return paragraphs
+
+
+def _join_open_parenthesis(paragraphs: list[str]) -> list[str]:
+    """Join a header paragraph whose （ is closed only in a following paragraph (an adoption line broken in two)."""
+
+    def body_starts(p: str) -> bool:
+        p = p.lstrip("#").lstrip(_SPACE)
+        return _article_start(p, None) is not None or _chapter_line(p) is not None or p.startswith("一、")
+
+    out: list[str] = []
+    k = 0
+    while k < len(paragraphs):
+        paragraph = paragraphs[k]
+        if body_starts(paragraph):
+            out.extend(paragraphs[k:])
+            break
+        j = k
+        while paragraph.count("（") > paragraph.count("）") and j + 1 < len(paragraphs) and j - k < 3:
+            nxt = paragraphs[j + 1]
+            if body_starts(nxt) or len(nxt) > 200:
+                break
+            paragraph += nxt
+            j += 1
+        out.append(paragraph)
+        k = j + 1
+    return out
+
+
+def _decision_start(paragraph: str, expected: int) -> tuple[str, str, str] | None:
+    """``(number, label, rest)`` when ``paragraph`` is the decision's next numbered paragraph (一、 after none)."""
+    found = match_decision_label(paragraph)
+    if found is None or int(found[0]) != expected + 1:
+        return None
+    return found
+
+
+def _structure(paragraphs: list[str], decision: bool) -> tuple[list[str], list[str], list[str], int]:
+    """``(markdown blocks, header lines, warnings, article count)`` of the paragraphs after the title."""
+    header_lines: list[str] = []
+    out: list[str] = []  # Markdown blocks of the body after the title
+    warnings: list[str] = []
+    expected: tuple[int, int | None] | None = None
+    decision_expected = 0
+    count = 0
+    in_articles = False
+    pending_chapter: int | None = None  # index in ``out`` of a bare 第X章 heading awaiting its name
+    toc: list[str] | None = None  # chapter lines of a 目录 being skipped
+
+    for paragraph in paragraphs:
+        chapter = _chapter_line(paragraph)
+        if toc is not None:
+            # inside a 目录: its lines are skipped until the body starts again (its first chapter
+            # repeated, or an article, or a sentence)
+            if chapter is not None and (not toc or _squash(chapter) != toc[0]):
+                toc.append(_squash(chapter))
+                continue
+            if (
+                chapter is None
+                and len(paragraph) <= 30
+                and not re.search(r"[。；，：]", paragraph)
+                and _article_start(paragraph, expected) is None
+            ):
+                continue  # an unnumbered TOC line such as 附　　则
+            toc = None
+        if _TOC_RE.match(paragraph) and not in_articles:
+            toc = []
+            continue
+        if chapter is not None:
+            out.append(f"# {chapter}")
+            pending_chapter = len(out) - 1 if match_chapter(chapter) and _bare(chapter) else None
+            in_articles = True
+            continue
+        if decision:
+            start = _decision_start(paragraph.lstrip("#").lstrip(_SPACE), decision_expected)
+            if start is not None:
+                number, label, rest = start
+                decision_expected = int(number)
+                count += 1
+                rest = rest.strip(_SPACE)
+                if paragraph.startswith("#") and rest:
+                    out.append(f"## {label}{rest}")  # a heading in the source (## 一、加强…): stays the heading
+                else:
+                    out.append(f"## {label}")
+                    if rest:
+                        out.append(_escape(rest))
+                in_articles = True
+                pending_chapter = None
+                continue
+        else:
+            start = _article_start(paragraph.lstrip("#").lstrip(_SPACE), expected)
+            if start is not None:
+                number, label, rest = start
+                main, _, sub = number.partition("-")
+                expected = (int(main), int(sub) if sub else None)
+                count += 1
+                out.append(f"## {label}")
+                if rest:
+                    out.append(_escape(rest))
+                in_articles = True
+                pending_chapter = None
+                continue
+        if pending_chapter is not None and len(paragraph) <= 20 and not re.search(r"[。；，：]", paragraph):
+            # "第二章" then "监督管理" on its own line: one heading
+            out[pending_chapter] += f" {paragraph}"
+            pending_chapter = None
+            continue
+        pending_chapter = None
+        if not decision and _ARTICLE_LOOKALIKE_RE.match(paragraph):
+            warnings.append(
+                f"{paragraph[:12]}…: looks like an article label but its number cannot be read; "
+                "kept as a paragraph of the article before"
+            )
+        if not in_articles:
+            header_lines.append(paragraph)
+        out.append(_escape(paragraph))
+    return out, header_lines, warnings, count
+
+
+def parse_official_text(
+    lines: list[str], *, encoding: str = "utf-8", source_format: str = "txt", meta: FlkMeta | None = None
+) -> OfficialText:
     """Build an :class:`OfficialText` from the lines of a decoded official text."""
-    paragraphs = [p for p in split_paragraphs(lines) if not _COMMENT_RE.match(p)]
+    paragraphs = [p for p in split_paragraphs(clean_leftovers(lines)) if not _COMMENT_RE.match(p)]
     if not paragraphs:
         raise OfficialTextError("the file is empty")
 
@@ -337,49 +578,19 @@ def parse_official_text(lines: list[str], *, encoding: str = "utf-8", source_for
     if _chapter_line(first) is None and _article_start(first.lstrip("#").strip(_SPACE), None) is None:
         title = first.lstrip("#").strip(_SPACE)
         paragraphs = paragraphs[1:]
+    if meta is not None and meta.title:
+        if title and _squash(title) != _squash(meta.title):
+            paragraphs = [title, *paragraphs]  # not the title heading after all: keep it as text
+        title = meta.title.strip(_SPACE)
+    if title:
+        paragraphs = _drop_repeated_title(title, paragraphs)
+    paragraphs = _join_open_parenthesis([p for p in paragraphs if p])
 
-    header_lines: list[str] = []
-    out: list[str] = []  # Markdown blocks of the body after the title
-    warnings: list[str] = []
-    expected: tuple[int, int | None] | None = None
-    count = 0
-    in_articles = False
-    pending_chapter: int | None = None  # index in ``out`` of a bare 第X章 heading awaiting its name
-
-    for paragraph in paragraphs:
-        chapter = _chapter_line(paragraph)
-        if chapter is not None:
-            out.append(f"# {chapter}")
-            pending_chapter = len(out) - 1 if match_chapter(chapter) and _bare(chapter) else None
-            in_articles = True
-            continue
-        start = _article_start(paragraph.lstrip("#").lstrip(_SPACE), expected)
-        if start is not None:
-            number, label, rest = start
-            main, _, sub = number.partition("-")
-            expected = (int(main), int(sub) if sub else None)
-            count += 1
-            out.append(f"## {label}")
-            if rest:
-                out.append(_escape(rest))
-            in_articles = True
-            pending_chapter = None
-            continue
-        if pending_chapter is not None and len(paragraph) <= 20 and not re.search(r"[。；，：]", paragraph):
-            # "第二章" then "监督管理" on its own line: one heading
-            out[pending_chapter] += f" {paragraph}"
-            pending_chapter = None
-            continue
-        pending_chapter = None
-        if _ARTICLE_LOOKALIKE_RE.match(paragraph):
-            warnings.append(
-                f"{paragraph[:12]}…: looks like an article label but its number cannot be read; "
-                "kept as a paragraph of the article before"
-            )
-        if not in_articles:
-            header_lines.append(paragraph)
-        out.append(_escape(paragraph))
-
+    decision = False
+    out, header_lines, warnings, count = _structure(paragraphs, decision=False)
+    if count == 0:
+        out, header_lines, warnings, count = _structure(paragraphs, decision=True)
+        decision = count > 0
     if count == 0:
         raise OfficialTextError("no articles found")
 
@@ -399,11 +610,82 @@ def parse_official_text(lines: list[str], *, encoding: str = "utf-8", source_for
         warnings=warnings,
         encoding=encoding,
         source_format=source_format,
+        meta=meta,
+        decision=decision,
     )
 
 
 def _bare(chapter: str) -> bool:
     return re.fullmatch(rf"第[{NUMERAL_CHARS}]+[编章节]", chapter) is not None
+
+
+_FLK_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+_CORPUS_KEYS = {"jurisdiction", "topic", "provenance", "kind"}
+
+
+def _flk_date(value: object, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    m = _FLK_DATE_RE.match(str(value).strip())
+    if m is None:
+        raise OfficialTextError(f"front matter: {name}: {value!r} is not a date (YYYY-MM-DD or 'YYYY-MM-DD 00:00:00')")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise OfficialTextError(f"front matter: {name}: {value!r} is not a real date") from None
+
+
+def split_flk_front_matter(text: str) -> tuple[FlkMeta | None, list[str]]:
+    """``(meta, lines of the text after it)``; ``meta`` is None when the text has no YAML front matter.
+
+    Raises :class:`OfficialTextError` naming the line or field on a malformed front matter
+    (unclosed, invalid YAML, not a mapping, no title, a bad date or status).
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, lines
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise OfficialTextError("front matter: the opening --- on line 1 is never closed by a --- line") from None
+    import yaml
+
+    try:
+        data = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)  # every value a string; no tags, no objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" on line {mark.line + 2}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise OfficialTextError(f"front matter: malformed YAML{where}: {reason}") from None
+    if not isinstance(data, dict):
+        raise OfficialTextError("front matter: must be a mapping of fields (title: …, office: …)")
+    if set(data) >= _CORPUS_KEYS:
+        raise OfficialTextError(
+            "this is a corpus document (front matter with jurisdiction, topic, kind, provenance), not an official "
+            "text; put it in the corpus and run registry load"
+        )
+    for name in ("title", "office", "type", "status", "url", "publish", "effective_date"):
+        if name in data and not isinstance(data[name], str):
+            raise OfficialTextError(f"front matter: {name}: must be text")
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise OfficialTextError("front matter: title: missing or empty")
+    status = (data.get("status") or "").strip() or None
+    if status is not None and status not in FLK_STATUSES:
+        raise OfficialTextError(f"front matter: status: {status!r} is not one of {', '.join(FLK_STATUSES)}")
+    url = (data.get("url") or "").strip() or None
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise OfficialTextError(f"front matter: url: {url!r} is not an http(s) address")
+    meta = FlkMeta(
+        title=title,
+        office=(data.get("office") or "").strip() or None,
+        publish=_flk_date(data.get("publish"), "publish"),
+        effective=_flk_date(data.get("effective_date"), "effective_date"),
+        type=(data.get("type") or "").strip() or None,
+        status=status,
+        url=url,
+    )
+    return meta, lines[end + 1 :]
 
 
 def read_official_text(path: Path) -> OfficialText:
@@ -432,7 +714,9 @@ def read_official_text(path: Path) -> OfficialText:
     text, encoding = decode_text(data)
     if suffix in (".html", ".htm"):
         return parse_official_text(_html_paragraphs(text), encoding=encoding, source_format="html")
-    return parse_official_text(text.split("\n"), encoding=encoding, source_format=suffix[1:])
+    meta, lines = split_flk_front_matter(text)
+    fmt = "flk" if meta is not None else suffix[1:]
+    return parse_official_text(lines, encoding=encoding, source_format=fmt, meta=meta)
 
 
 # ------------------------------------------------------------------ slugs

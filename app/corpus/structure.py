@@ -21,6 +21,11 @@ is the title; text before the first article is the preamble; ``###`` and
 deeper headings stay inside their article's text (they are not 款).  Text that
 follows a group heading once articles have begun, before the next article,
 belongs to no article.
+
+Decisions and resolutions (决定, 决议) that number their paragraphs 一、二、… instead
+of 第X条 (SPEC §8.1): in a body without any ``## 第…条`` / ``## Article N``
+heading, ``##`` headings that start with ``一、`` are the articles — number "1",
+label ``一、``, id ``#art-1``.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = [
     "article_id",
     "match_article_label",
     "match_chapter",
+    "match_decision_label",
     "paragraph_address",
     "parse_body",
 ]
@@ -57,6 +63,30 @@ _ARTICLE_LOOKALIKE_RE = re.compile(r"^第(?P<main>[^\s条第]{1,12})条")
 ITEM_RE = re.compile(rf"^[（(][{NUMERAL_CHARS}]+[）)]")
 
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
+
+#: A decision's numbered paragraph: 一、 (a Chinese numeral and the enumeration comma).
+_DECISION_RE = re.compile(rf"^(?P<num>[{NUMERAL_CHARS}]+)、")
+_ARTICLE_HEADING_RE = re.compile(rf"^##[ \t]+(第[{NUMERAL_CHARS}]+条|Article[ \t]+\d)", re.IGNORECASE | re.MULTILINE)
+
+
+def match_decision_label(text: str) -> tuple[str, str, str] | None:
+    """``(number, label, rest)`` when ``text`` starts with a decision's 一、-style number, else None.
+
+    >>> match_decision_label("十二、本决定自公布之日起施行。")
+    ('12', '十二、', '本决定自公布之日起施行。')
+    >>> match_decision_label("第一条") is None
+    True
+    """
+    m = _DECISION_RE.match(text)
+    if m is None:
+        return None
+    try:
+        n = parse_chinese_numeral(m.group("num"))
+    except ValueError:
+        return None
+    if n < 1:
+        return None
+    return str(n), m.group(0), text[m.end() :]
 
 
 def article_anchor(number: str) -> str:
@@ -226,6 +256,8 @@ def parse_body(text: str, *, file: str = "", line_offset: int = 0) -> tuple[Body
         art_lines = []
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # a decision numbered 一、二、… has no 第…条 heading at all; then its ## 一、 headings are its articles
+    decision = _ARTICLE_HEADING_RE.search(text) is None
     for idx, raw in enumerate(text.split("\n"), start=1):
         lineno = idx + line_offset
         if _FENCE_RE.match(raw):
@@ -263,6 +295,8 @@ def parse_body(text: str, *, file: str = "", line_offset: int = 0) -> tuple[Body
                 except ValueError as exc:
                     problems.append(Problem(file, f"{exc}; write it like 第十条 or 第十条之一", lineno, "body"))
                     found = None
+                if found is None and decision:
+                    found = match_decision_label(htext)
                 if found is not None:
                     close_article()
                     number, label, rest = found

@@ -8,7 +8,6 @@ outbox (DECISIONS "Index updates"). No Flask, no search imports.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from app.corpus.quantities import stated_in
 from app.corpus.schemas import SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
 from app.registry import audit, temporal
-from app.registry.db import session_factory, write_session
+from app.registry.db import write_session
 from app.registry.models import (
     Article,
     Chapter,
@@ -657,136 +656,4 @@ __all__ = [
 ]
 
 
-# ---------------------------------------------------------------- registry import
-
-
-def build_import_document(
-    text_title: str,
-    body_markdown: str,
-    *,
-    jurisdiction: str,
-    topic: str,
-    kind: str,
-    title: str | None,
-    title_en: str | None,
-    effective: dt.date,
-    source_url: str,
-    header_dates: list[tuple[str, dt.date]] | None = None,
-) -> str:
-    """The corpus file text for an imported official text (provenance full_text)."""
-    adopted = None
-    for event, d in header_dates or []:
-        if event == "通过" and d <= effective:
-            adopted = d if adopted is None else min(adopted, d)
-    doc = RuleDocument(
-        path="",
-        rule_id="",
-        title=title or text_title,
-        title_en=title_en,
-        jurisdiction=jurisdiction.upper(),
-        topic=topic,
-        kind=kind,
-        source_url=source_url,
-        body_text=body_markdown,
-        body=Body(None, "", (), ()),
-        adopted=adopted,
-        effective=effective,
-        provenance="full_text",
-    )
-    return writer.render_rule(doc)
-
-
-def import_document(
-    engine: Engine,
-    file: Path,
-    corpus_root: Path,
-    *,
-    jurisdiction: str,
-    topic: str,
-    kind: str,
-    title: str | None,
-    title_en: str | None,
-    slug: str | None,
-    effective: dt.date,
-    source_url: str,
-) -> dict:
-    """``registry import``: official text → new corpus file → loaded version. Never overwrites.
-
-    The document is validated before anything is written; if the database
-    write fails, the new file is removed again (all or nothing).
-    """
-    from app.corpus.officialtext import make_slug, read_official_text
-
-    official = read_official_text(Path(file))
-    if not (title or official.title):
-        raise ValidationError("the text has no title line; pass --title", fields={"title": ["required"]})
-    jurisdiction = jurisdiction.upper()
-    with session_factory(engine)() as session:
-        refs = references(session)
-        existing = set(session.scalars(select(Rule.id)))
-    if jurisdiction not in refs.jurisdictions:
-        raise ValidationError(
-            f"unknown jurisdiction code {jurisdiction!r} (add it to jurisdictions.yaml and run registry load)",
-            fields={"jurisdiction": ["unknown code"]},
-        )
-    if topic not in refs.topics:
-        raise ValidationError(
-            f"unknown topic code {topic!r} (add it to topics.yaml and run registry load)",
-            fields={"topic": ["unknown code"]},
-        )
-    folder = Path(corpus_root) / "rules" / jurisdiction.lower() / topic
-
-    def taken(s: str) -> bool:
-        rid = f"{jurisdiction.lower()}/{topic}/{s}"
-        return rid in existing or (folder / f"{s}.md").exists() or any(folder.glob(f"{s}@*.md"))
-
-    if slug is not None:
-        if not SLUG_RE.match(slug):
-            raise ValidationError("--slug must match [a-z0-9-]{1,80}", fields={"slug": ["bad slug"]})
-        if taken(slug):
-            raise Conflict(f"slug {slug!r} is taken in {jurisdiction.lower()}/{topic}; import never overwrites")
-    else:
-        slug = make_slug(title or official.title, title_en, effective.year, taken)
-    rule_id = f"{jurisdiction.lower()}/{topic}/{slug}"
-    rel = f"rules/{rule_id}.md"
-    text = build_import_document(
-        official.title,
-        official.body_markdown,
-        jurisdiction=jurisdiction,
-        topic=topic,
-        kind=kind,
-        title=title,
-        title_en=title_en,
-        effective=effective,
-        source_url=source_url,
-        header_dates=[(d.event, d.date) for d in official.dates],
-    )
-    data = text.encode("utf-8")
-    doc = parse_rule_document(data, rel, refs, rule_id=rule_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = Path(corpus_root) / rel
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    try:
-        with write_session(engine) as session:
-            audit.lock(session)
-            if session.get(Rule, rule_id) is not None:
-                raise Conflict(f"rule {rule_id} exists; import never merges into an existing rule")
-            session.add(Rule(id=rule_id, jurisdiction=doc.jurisdiction, topic=doc.topic))
-            v = RuleVersion(id=doc.version_id, rule_id=rule_id, created_at=audit.utcnow())
-            _fill_version(session, v, doc, refs)
-            session.add(v)
-            audit.append(
-                session,
-                actor="registry import",
-                action="version_added",
-                target=v.id,
-                after=v.content_hash,
-                detail={"path": rel, "source_file": Path(file).name},
-            )
-            _enqueue(session, "rule", rule_id)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return {"id": rule_id, "version": doc.version_id, "path": str(target), "articles": len(doc.body.articles)}
+# ``registry import`` (official texts → corpus documents) lives in app/registry/imports.py.

@@ -308,7 +308,8 @@ REFUSALS = [
     ("binary without NUL", "a.txt", bytes(range(1, 32)) * 50 + "第一条 甲".encode(), "does not look like text"),
     ("UTF-16", "a.txt", PLAIN.encode("utf-16"), "UTF-16"),
     ("not GB18030 either", "a.txt", b"\x81\x30\xff\xff" * 10, "neither UTF-8 nor GB18030"),
-    ("no articles", "a.txt", "关于某事的决定\n\n一、甲。\n\n二、乙。\n", "no articles found"),
+    ("no articles", "a.txt", "关于某事的通知\n\n请各单位执行。\n\n特此通知。\n", "no articles found"),
+    ("decision numbered from 二", "a.txt", "关于某事的决定\n\n二、甲。\n\n三、乙。\n", "no articles found"),
     ("title only", "a.md", "# 条例\n", "no articles found"),
     ("bad docx", "a.docx", b"PK\x03\x04 not really", "not a readable .docx"),
     ("empty docx", "a.docx", b"", "empty"),
@@ -328,7 +329,7 @@ def test_refused(tmp_path, name, fname, data, message):
 
 def test_no_articles_message_is_exact(tmp_path):
     with pytest.raises(OfficialTextError, match=r"^no articles found$"):
-        read_official_text(write(tmp_path, "a.txt", "决定\n\n一、甲。\n"))
+        read_official_text(write(tmp_path, "a.txt", "通知\n\n请执行。\n"))
 
 
 def test_unreadable_label_is_a_warning_not_an_article(tmp_path):
@@ -395,3 +396,106 @@ def test_long_slugs_are_cut_at_a_word_and_stay_unique():
 
 def test_doctests():
     assert doctest.testmod(officialtext).failed == 0
+
+
+# ---------------------------------------------------------------- SPEC §8.1: the two real formats
+
+FLK_TEXT = """---
+id: "abc"
+title: "示例省示例条例"
+office: "示例省人民代表大会常务委员会"
+publish: "2020-07-02 00:00:00"
+effective_date: "2020-09-01 00:00:00"
+type: "地方性法规"
+status: "有效"
+url: "https://flk.npc.gov.cn/detail2.html?abc"
+---
+
+# 示例省示例条例
+
+示例省
+
+示例条例
+（2006年4月21日示例省第十届人民代表大会
+
+常务委员会第二十三次会议通过  2020年7月1日示例省第十三届人民代表大会常务委员会第十九次会议修订）
+目    录
+
+第一章  总    则
+
+> 第二章  管理\\
+> 第三章  附则
+>
+
+第一章  总    则
+
+第一条
+为了示例，制定本条例。
+
+— 2 —
+
+第二条  本条例适用于本省。\\
+\u3000 \t
+第二章  管理
+
+第三条  **重点**用能单位应当报告。
+
+第三章  附则
+
+第四条  本条例自2020年9月1日起施行。
+"""
+
+
+def test_flk_format_front_matter_toc_and_leftovers(tmp_path):
+    ot = read_official_text(write(tmp_path, "a.md", FLK_TEXT))
+    assert ot.source_format == "flk" and ot.title == "示例省示例条例"
+    meta = ot.meta
+    assert (meta.office, meta.publish, meta.effective, meta.status, meta.type) == (
+        "示例省人民代表大会常务委员会",
+        dt.date(2020, 7, 2),
+        dt.date(2020, 9, 1),
+        "有效",
+        "地方性法规",
+    )
+    # the title repeated over two lines is dropped; the broken adoption parenthesis is one header line
+    assert len(ot.header_lines) == 1 and ot.header_lines[0].startswith("（2006年4月21日")
+    assert [(d.event, d.date) for d in ot.dates] == [("通过", dt.date(2006, 4, 21)), ("修订", dt.date(2020, 7, 1))]
+    # the 目录 is not read as chapters
+    assert [c.heading for c in ot.body.chapters] == ["第一章  总    则", "第二章  管理", "第三章  附则"]
+    assert [a.number for a in ot.body.articles] == ["1", "2", "3", "4"]
+    assert ot.body.articles[0].text == "为了示例，制定本条例。"  # label alone on its line, joined
+    assert ot.body.articles[1].text == "本条例适用于本省。"  # trailing backslash, footer, blank-ish lines gone
+    assert ot.body.articles[2].text == "重点用能单位应当报告。"  # bold markers
+    assert "目" not in ot.body_markdown.replace("项目", "") and "—" not in ot.body_markdown
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ('---\ntitle: "x"\n', "never closed"),
+        ("---\ntitle: [x\n---\n", "malformed YAML on line"),
+        ("---\n- a\n---\n", "must be a mapping"),
+        ('---\ntitle: "x"\neffective_date: "2020-13-01"\n---\n', "effective_date: '2020-13-01' is not a real date"),
+        ('---\ntitle: "x"\npublish: "soon"\n---\n', "publish: 'soon' is not a date"),
+        ('---\ntitle: "x"\nstatus: "失效"\n---\n', "status: '失效' is not one of"),
+        ('---\noffice: "x"\n---\n', "title: missing or empty"),
+        ("---\ntitle: x\njurisdiction: CN-SH\ntopic: data\nkind: law\nprovenance: summary\n---\n", "corpus document"),
+    ],
+)
+def test_malformed_flk_front_matter_is_refused_naming_the_problem(tmp_path, front, message):
+    with pytest.raises(OfficialTextError, match=r"front matter|corpus document") as info:
+        read_official_text(write(tmp_path, "a.md", front + "\n第一条 甲。\n"))
+    assert message in str(info.value)
+
+
+def test_a_decision_reads_its_numbered_paragraphs_in_sequence(tmp_path):
+    text = "关于示例的决定\n\n为了示例，作如下决定：\n\n一、甲。\n\n（一）细目；\n\n二、乙。\n\n一、这一项编号错了，属于第二项。\n\n三、丙。\n"
+    ot = read_official_text(write(tmp_path, "a.txt", text))
+    assert ot.decision
+    assert [(a.number, a.label) for a in ot.body.articles] == [("1", "一、"), ("2", "二、"), ("3", "三、")]
+    assert ot.body.articles[1].text == "乙。\n\n一、这一项编号错了，属于第二项。"
+    assert ot.body.articles[0].paragraphs[0].items[0].text == "（一）细目；"
+    assert "## 一、\n\n甲。" in ot.body_markdown
+    # a text with 第…条 is never read as a decision, whatever 一、 paragraphs it holds
+    law = read_official_text(write(tmp_path, "b.txt", "条例\n\n第一条 甲：\n\n一、乙；\n\n二、丙。\n"))
+    assert not law.decision and [a.number for a in law.body.articles] == ["1"]

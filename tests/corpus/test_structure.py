@@ -312,3 +312,17 @@ def test_match_article_label():
 
 def test_doctests():
     assert doctest.testmod(structure).failed == 0
+
+
+def test_decision_headings_are_articles_only_without_any_article_heading():
+    body, problems = parse_body("# 决定\n\n前言：\n\n## 一、\n\n甲。\n\n## 二、统一规划\n\n乙。\n\n## 十二、\n\n丙。\n")
+    assert problems == []
+    assert [(a.number, a.label, a.heading) for a in body.articles] == [
+        ("1", "一、", ""),
+        ("2", "二、", "统一规划"),
+        ("12", "十二、", ""),
+    ]
+    assert body.article("2").text == "乙。" and body.preamble == "前言："
+    mixed, _ = parse_body("# 条例\n\n## 第一条 目的\n\n甲。\n\n## 一、说明\n\n乙。\n")
+    assert [a.number for a in mixed.articles] == ["1"]
+    assert "## 一、说明" in mixed.articles[0].text  # a ## 一、 heading inside an article of a law stays its text
