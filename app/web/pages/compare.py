@@ -60,8 +60,6 @@ def unmatched_label(status: str, same_rule: bool, other_is_summary: bool) -> str
     base = status_label(status) if same_rule else t("only_in_side").format(side=side)
     if not other_is_summary:
         return base
-    if same_rule:
-        return f"{t('not_in_summary')} ({other})"
     return f"{base} · {other}: {t('not_in_summary')}"
 
 
