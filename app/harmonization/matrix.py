@@ -118,8 +118,11 @@ def _row(
     cells: Mapping[str, Binding | None],
     cols: Sequence[str],
     targets: Sequence[HardRuleDef],
-    covered: Mapping[str, bool],
+    covered: Mapping[str, bool] | None = None,
 ) -> dict:
+    """One matrix row; ``covered`` says per column whether the registry holds official text of the
+    parameter's topic binding it (missing vs unknown); none given: no column is covered."""
+    covered = covered or {}
     present = {j: b for j, b in cells.items() if b is not None}
     values = [b.value for b in present.values()]
     ref = strictness.prevailing(values, p.stricter)
@@ -136,7 +139,7 @@ def _row(
                     "rule_id": None,
                     "version": None,
                     "article": None,
-                    "alignment": cov.gap_status(covered[j]),
+                    "alignment": cov.gap_status(covered.get(j, False)),
                 }
                 if applicable
                 else None
