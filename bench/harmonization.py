@@ -36,8 +36,8 @@ from app.harmonization import (
     scoreboard,
     strictness,
 )
-from app.harmonization.hard_rules import statuses_naive
 from app.harmonization.coverage import Coverage
+from app.harmonization.hard_rules import statuses_naive
 from app.harmonization.matrix import _row, column_coverage, matrix_naive
 from app.harmonization.scoreboard import year_before
 from app.harmonization.values import choose_binding

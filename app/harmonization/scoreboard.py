@@ -127,6 +127,10 @@ def scoreboard(
     return {
         "as_of": as_of.isoformat(),
         "year_before": before.isoformat(),
-        "thresholds": {GREEN: GREEN_MAX_DEFICIT, AMBER: AMBER_MAX_DEFICIT, INCOMPLETE: float(INCOMPLETE_MIN_UNKNOWN_SHARE)},
+        "thresholds": {
+            GREEN: GREEN_MAX_DEFICIT,
+            AMBER: AMBER_MAX_DEFICIT,
+            INCOMPLETE: float(INCOMPLETE_MIN_UNKNOWN_SHARE),
+        },
         "jurisdictions": out,
     }

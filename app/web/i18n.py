@@ -214,7 +214,10 @@ STRINGS.update(
         "not_verified_in": ("未在{art}原文中找到", "not found in {art}"),
         "article_not_stated": ("条文未注明", "article not stated"),
         "summary_coverage": ("摘要：收录 {n} / {total} 条", "Summary: {n} of {total} articles"),
-        "summary_coverage_open": ("摘要：收录 {n} 条（官方文本条数未注明）", "Summary: {n} articles (official count not stated)"),
+        "summary_coverage_open": (
+            "摘要：收录 {n} 条（官方文本条数未注明）",
+            "Summary: {n} articles (official count not stated)",
+        ),
         "only_in_side": ("仅见于 {side}", "only in {side}"),
         "not_in_summary": ("摘要未收录", "not in the summary"),
         "government_parameters_note": (

@@ -12,6 +12,7 @@ import pytest
 
 from tests.gaps_corpus import COD, GOV, HR, write_gaps
 
+
 @pytest.fixture
 def add_gaps(corpus_dir, runner, cli):
     def add() -> None:
@@ -101,9 +102,7 @@ def test_scoreboard_counts_and_incomplete_rating(client, add_gaps):
 
 def test_compliance_refuses_a_government_parameter_naming_it(gaps_client, count_rows):
     audit = count_rows("audit_log")
-    resp = gaps_client.post(
-        "/api/v1/compliance-check", json={"jurisdictions": ["CN-ZJ"], "facts": {GOV: 80, COD: 30}}
-    )
+    resp = gaps_client.post("/api/v1/compliance-check", json={"jurisdictions": ["CN-ZJ"], "facts": {GOV: 80, COD: 30}})
     assert resp.status_code == 400
     err = resp.get_json()["error"]
     assert GOV in err["message"] and "government" in err["message"]

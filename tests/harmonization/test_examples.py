@@ -119,7 +119,9 @@ def test_matrix_cells_rows_and_citations():
 def test_matrix_missing_cell_on_a_targeted_row_carries_alignment():
     # SPEC §8.3: with no value, "missing" needs the official text of the topic; without it "unknown"
     hr = HardRuleDef("eia-all", "环评互认", EIA.key, None, True, ["CN-JS"], None, None, None, None)
-    official = [HeldVersion("cn-js/t/x", "cn-js/t/x@2020-01-01", "environment", "CN-JS", ["CN-JS"], "full_text", D(2020, 1, 1))]
+    official = [
+        HeldVersion("cn-js/t/x", "cn-js/t/x@2020-01-01", "environment", "CN-JS", ["CN-JS"], "full_text", D(2020, 1, 1))
+    ]
     for held, alignment in (([], "unknown"), (official, "missing")):
         doc = matrix("environment", PARAMS, RECORDS, [hr], as_of=D(2024, 1, 1), coverage=held)
         assert row(doc, EIA.key)["values"]["CN-JS"] == {

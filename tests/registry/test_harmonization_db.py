@@ -140,7 +140,9 @@ def test_matrix_and_hard_rules_from_the_database_equal_the_oracle(history, hard_
                 assert progress[h.id]["status"][j]["status"] == want
                 counts.setdefault(j, dict.fromkeys(("aligned", "divergent", "missing", "unknown"), 0))[want] += 1
             timeline = hs.hard_rule(db(), h.id, on)["timeline"]
-            assert [pt["date"] for pt in timeline] == [d.isoformat() for d in H.oracle_timeline_dates(records, held, h, on)]
+            assert [pt["date"] for pt in timeline] == [
+                d.isoformat() for d in H.oracle_timeline_dates(records, held, h, on)
+            ]
         board = hs.score(db(), on)["jurisdictions"]
         for j, c in counts.items():
             assert {k: board[j][k] for k in c} == c
