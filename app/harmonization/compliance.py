@@ -81,18 +81,24 @@ def compliance_check(
         raise ValidationError("facts: give at least one {parameter_key: value}", fields={"facts": "required"})
     pmap = params_by_key(params)
     unknown = [k for k in facts if k not in pmap]
-    if unknown:
+    government = [k for k in facts if k in pmap and pmap[k].addressee != "enterprise"]
+    if unknown or government:
+        problems = []
+        if unknown:
+            problems.append(f"unknown parameter key(s): {', '.join(map(str, unknown))}")
+        if government:
+            problems.append(
+                f"not an enterprise parameter: {', '.join(map(str, government))} "
+                "(a target or duty of a government; the compliance check takes only enterprise parameters)"
+            )
         raise ValidationError(
-            f"unknown parameter key(s): {', '.join(map(str, unknown))}",
-            fields={f"facts.{k}": "unknown parameter" for k in unknown},
-        )
-    government = [k for k in facts if pmap[k].addressee != "enterprise"]
-    if government:
-        raise ValidationError(
-            f"not an enterprise parameter: {', '.join(map(str, government))} "
-            "(a target or duty of a government; the compliance check takes only enterprise parameters)",
+            "; ".join(problems),
             fields={
-                f"facts.{k}": "a government parameter (addressee: government) binds no enterprise" for k in government
+                **{f"facts.{k}": "unknown parameter" for k in unknown},
+                **{
+                    f"facts.{k}": "a government parameter (addressee: government) binds no enterprise"
+                    for k in government
+                },
             },
         )
     given = [j for j in (jurisdictions or ()) if str(j).strip()]

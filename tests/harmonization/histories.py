@@ -102,7 +102,7 @@ def histories(draw, max_rules=8):
 def hard_rules_for(draw):
     out = []
     for i, key in enumerate(
-        draw(st.lists(st.sampled_from(["p.lower", "p.higher", "p.equal", "p.true"]), min_size=1, max_size=4))
+        draw(st.lists(st.sampled_from(["p.lower", "p.higher", "p.equal", "p.true", "p.other"]), min_size=1, max_size=4))
     ):
         target = draw(value_for(key))
         js = draw(st.lists(st.sampled_from(PROVINCES), min_size=1, max_size=4, unique=True))
