@@ -97,8 +97,8 @@ def progress_chart_svg(
 
 def deficit_bars_svg(board: Mapping, *, title: str = "一致性缺口 Alignment deficit", width: int = 560) -> str:
     """Horizontal bars of each jurisdiction's deficit (0..1), coloured by rating, from a
-    ``scoreboard()`` document; the share of unknown statuses (未收录 / not recorded) follows as a
-    hatched grey segment; the year-before deficit is drawn as a tick. An ``incomplete`` rating is
+    ``scoreboard()`` document — the divergent part solid, the missing part lighter — and the share
+    of unknown statuses (未收录 / not recorded) follows as a hatched grey segment; the year-before deficit is drawn as a tick. An ``incomplete`` rating is
     written beside the bar."""
     rows = list(board.get("jurisdictions", {}).items())
     left, right, top, bar_h, gap = 80, 60, 32, 18, 8
@@ -127,6 +127,13 @@ def deficit_bars_svg(board: Mapping, *, title: str = "一致性缺口 Alignment 
                 f'<rect x="{left}" y="{by}" width="{_f(plot_w * deficit)}" height="{bar_h}" '
                 f'fill="{colour}"><title>{escape(f"{code}: {label}")}</title></rect>'
             )
+            missing_share = (row.get("missing") or 0) / n if n else 0.0
+            if missing_share:  # the missing part of the deficit, lighter (official text held, no value)
+                out.append(
+                    f'<rect class="missing" x="{_f(left + plot_w * (deficit - missing_share))}" y="{by}" '
+                    f'width="{_f(plot_w * missing_share)}" height="{bar_h}" fill="#ffffff" fill-opacity="0.45">'
+                    f"<title>{escape(f'{code}: 缺失 missing {missing_share * 100:.0f}%')}</title></rect>"
+                )
             if unknown_share:
                 unknown_label = f"{unknown_share * 100:.0f}%"
                 out.append(

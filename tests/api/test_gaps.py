@@ -177,3 +177,13 @@ def test_stats_coverage_per_jurisdiction_and_topic(gaps_client):
     assert stats["coverage"]["CN-SH"]["environment"]["rules"] == 1
     assert stats["coverage"]["CN-SH"]["environment"]["full_text"] == 0
     assert stats["coverage"]["CN-AH"]["data"] == {"rules": 0, "full_text": 0, "articles": 0}
+
+
+def test_registry_stats_json_prints_the_same_coverage(gaps_client, runner, cli):
+    import json
+
+    result = runner.invoke(cli, ["stats", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["coverage"] == _ok(gaps_client.get("/api/v1/stats"))["coverage"]
+    human = runner.invoke(cli, ["stats"])
+    assert human.exit_code == 0 and "CN-ZJ: environment 1/1/3" in human.output

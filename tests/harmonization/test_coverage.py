@@ -117,3 +117,23 @@ def test_compliance_coverage_verified_and_government_refusal():
         compliance_check(["CN-SH"], {"nope": 1, "goal": 70}, PARAMS, recs, D(2024, 1, 1))
     assert set(err.value.fields) == {"facts.nope", "facts.goal"}
     assert "nope" in err.value.message and "goal" in err.value.message
+
+
+def test_deficit_chart_draws_missing_lighter_and_unknown_hatched():
+    from app.harmonization.charts import deficit_bars_svg
+
+    board = {
+        "jurisdictions": {
+            "CN-SH": {
+                "applicable": 4,
+                "divergent": 1,
+                "missing": 1,
+                "unknown": 2,
+                "deficit": 0.5,
+                "rating": "incomplete",
+            }
+        }
+    }
+    svg = deficit_bars_svg(board)
+    assert 'class="missing"' in svg and 'class="unknown"' in svg and "url(#unknown-hatch)" in svg
+    assert "未收录 not recorded 50%" in svg and "不完整 incomplete" in svg
