@@ -16,6 +16,7 @@ topic so every question scans only its topic's versions. Pure Python: no Flask, 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,22 +70,53 @@ class HeldVersion:
 
 
 class Coverage:
-    """Held versions grouped once by topic."""
+    """Held versions grouped once by topic; official coverage of each (topic, jurisdiction) is
+    merged once into disjoint spans, so ``official`` is a binary search."""
 
     def __init__(self, versions: Iterable[HeldVersion] = ()):
         by_topic: dict[str, list[HeldVersion]] = defaultdict(list)
         for v in versions:
             by_topic[v.topic].append(v)
         self._by_topic = dict(by_topic)
+        self._spans: dict[tuple[str, str], tuple[list[dt.date], list[dt.date | None]]] = {}
 
     def versions(self, topic: str) -> list[HeldVersion]:
         return list(self._by_topic.get(topic, ()))
 
+    def spans(self, jurisdiction: str, topic: str) -> list[tuple[dt.date, dt.date | None]]:
+        """The disjoint, sorted periods ``[start, end)`` (end None = open) in which ``jurisdiction``
+        has official coverage of ``topic``: the union of its full_text versions' validity."""
+        starts, ends = self._merged(jurisdiction, topic)
+        return list(zip(starts, ends, strict=True))
+
+    def _merged(self, jurisdiction: str, topic: str) -> tuple[list[dt.date], list[dt.date | None]]:
+        key = (topic, jurisdiction)
+        if key not in self._spans:
+            intervals = sorted(
+                (
+                    (v.valid_from, v.valid_to)
+                    for v in self._by_topic.get(topic, ())
+                    if v.official and v.binds_jurisdiction(jurisdiction)
+                ),
+                key=lambda iv: iv[0],
+            )
+            starts: list[dt.date] = []
+            ends: list[dt.date | None] = []
+            for start, end in intervals:
+                if ends and (ends[-1] is None or start <= ends[-1]):  # overlaps or touches: extend
+                    last = ends[-1]
+                    ends[-1] = None if last is None or end is None else max(last, end)
+                else:
+                    starts.append(start)
+                    ends.append(end)
+            self._spans[key] = (starts, ends)
+        return self._spans[key]
+
     def official(self, jurisdiction: str, topic: str, on: dt.date) -> bool:
         """True when a full_text version of ``topic`` binding ``jurisdiction`` is in force on ``on``."""
-        return any(
-            v.official and v.in_force(on) and v.binds_jurisdiction(jurisdiction) for v in self._by_topic.get(topic, ())
-        )
+        starts, ends = self._merged(jurisdiction, topic)
+        i = bisect_right(starts, on) - 1
+        return i >= 0 and (ends[i] is None or on < ends[i])  # type: ignore[operator]
 
     def held(self, jurisdiction: str, topic: str, on: dt.date) -> dict[str, int]:
         """``{full_text, summary, unspecified}``: how many rules of ``topic`` binding ``jurisdiction``
@@ -95,16 +127,15 @@ class Coverage:
                 out[v.held_kind] += 1
         return out
 
-    def change_dates(self, topic: str, jurisdictions: Sequence[str]) -> list[dt.date]:
-        """Dates on which a full_text version of ``topic`` binding one of ``jurisdictions`` took
-        effect or stopped being in force (sorted): the only dates official coverage can change."""
-        dates: set[dt.date] = set()
-        for v in self._by_topic.get(topic, ()):
-            if v.official and (v.jurisdiction_of_rule == NATIONAL or any(j in v.binds for j in jurisdictions)):
-                dates.add(v.valid_from)
-                if v.valid_to is not None:
-                    dates.add(v.valid_to)
-        return sorted(dates)
+    def changes(self, jurisdiction: str, topic: str) -> list[dt.date]:
+        """The dates on which ``jurisdiction``'s official coverage of ``topic`` starts or ends (sorted);
+        on each of them coverage really differs from the day before."""
+        out: list[dt.date] = []
+        for start, end in self.spans(jurisdiction, topic):
+            out.append(start)
+            if end is not None:
+                out.append(end)
+        return out
 
 
 def as_coverage(coverage: Coverage | Iterable[HeldVersion] | None) -> Coverage:

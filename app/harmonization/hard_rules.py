@@ -87,17 +87,17 @@ def statuses_on(
 def status_dates(hr: HardRuleDef, p: ParameterDef, index: ValueIndex, coverage: Coverage, until: dt.date) -> list:
     """The timeline's dates up to ``until``: every date on which a version holding the hard rule's
     ``(parameter, scope)`` for a listed jurisdiction (or a CN version) took effect or stopped, plus
-    every date on which official coverage of the parameter's topic changed for a listed
-    jurisdiction *and* that changed some listed jurisdiction's status (missing ↔ unknown)."""
+    every date on which a listed jurisdiction's official coverage of the parameter's topic started or
+    ended *and* that changed its status (missing ↔ unknown: only when it has no binding value then;
+    its binding cannot change on a date that is not already a value date)."""
     js = list(hr.jurisdictions)
     dates = {d for d in index.change_dates(hr.parameter, hr.scope, js) if d <= until}
-    for d in coverage.change_dates(p.topic, js):
-        if d > until or d in dates:
-            continue
-        now = statuses_on(hr, p, index, coverage, d)
-        before = statuses_on(hr, p, index, coverage, d - dt.timedelta(days=1))
-        if any(now[j][0] != before[j][0] for j in js):
-            dates.add(d)
+    for j in js:
+        for d in coverage.changes(j, p.topic):
+            if d > until:
+                break
+            if d not in dates and index.bindings(hr.parameter, hr.scope, [j], d, p.stricter)[j] is None:
+                dates.add(d)
     return sorted(dates)
 
 

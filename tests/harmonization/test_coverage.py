@@ -51,7 +51,8 @@ def test_coverage_is_by_topic_binding_and_date_and_counts_provenance():
     assert cov.official("CN-ZJ", "data", D(2021, 1, 1)) is False
     assert cov.held("CN-SH", "environment", D(2021, 1, 1)) == {"full_text": 1, "summary": 1, "unspecified": 0}
     assert cov.held("CN-AH", "environment", D(2014, 1, 1)) == {"full_text": 0, "summary": 0, "unspecified": 1}
-    assert cov.change_dates("environment", ["CN-AH"]) == [D(2010, 1, 1), D(2012, 1, 1), D(2015, 1, 1)]
+    assert cov.changes("CN-AH", "environment") == [D(2010, 1, 1), D(2012, 1, 1), D(2015, 1, 1)]
+    assert cov.spans("CN-ZJ", "energy") == [(D(2020, 1, 1), None)]
 
 
 def test_matrix_alignment_unknown_then_missing_and_column_coverage():
@@ -137,3 +138,23 @@ def test_deficit_chart_draws_missing_lighter_and_unknown_hatched():
     svg = deficit_bars_svg(board)
     assert 'class="missing"' in svg and 'class="unknown"' in svg and "url(#unknown-hatch)" in svg
     assert "未收录 not recorded 50%" in svg and "不完整 incomplete" in svg
+
+
+def test_official_spans_merge_touching_and_overlapping_versions():
+    cov = Coverage(
+        [
+            held("a", "environment", "CN-SH", D(2018, 1, 1), D(2020, 1, 1)),
+            held("a2", "environment", "CN-SH", D(2020, 1, 1), D(2021, 1, 1)),  # touches: one span
+            held("b", "environment", "CN-SH", D(2019, 6, 1), D(2019, 7, 1)),  # inside
+            held("c", "environment", "CN-SH", D(2022, 1, 1)),
+            held("d", "environment", "CN-SH", D(2023, 1, 1), D(2024, 1, 1)),  # inside an open span
+            held("s", "environment", "CN-SH", D(2021, 1, 1), provenance="summary"),  # not official
+        ]
+    )
+    assert cov.spans("CN-SH", "environment") == [(D(2018, 1, 1), D(2021, 1, 1)), (D(2022, 1, 1), None)]
+    assert [cov.official("CN-SH", "environment", d) for d in (D(2017, 12, 31), D(2020, 12, 31), D(2021, 6, 1))] == [
+        False,
+        True,
+        False,
+    ]
+    assert cov.official("CN-SH", "environment", D(2030, 1, 1)) is True
