@@ -14,7 +14,15 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.corpus.structure import article_id
-from app.diff import RuleSide, SideArticle, SideParameter, compare_rules, diff_rules
+from app.diff import (
+    RuleSide,
+    SideArticle,
+    SideParameter,
+    compare_rules,
+    diff_rules,
+    with_compare_sides,
+    with_diff_sides,
+)
 from app.registry import temporal
 from app.registry.db import session_factory, write_session
 from app.registry.models import IndexOutbox, Innovation, Parameter, Rule, RuleVersion
@@ -199,11 +207,23 @@ def rule_side(session: Session, ident: str, as_of) -> RuleSide:  # type: ignore[
             )
             for p in v.parameter_values
         ],
+        provenance=v.provenance,
+        articles_total=v.articles_total,
     )
 
 
+def diff_sides(a: RuleSide, b: RuleSide) -> dict:
+    """``/diff`` of two sides, with whether they are versions of one rule and their provenance."""
+    return with_diff_sides(diff_rules(a, b), a, b)
+
+
+def compare_sides(baseline: RuleSide, others: list[RuleSide]) -> dict:
+    """``/compare`` of sides, with each side's provenance and whether it is a version of the baseline's rule."""
+    return with_compare_sides(compare_rules(baseline, others), baseline, others)
+
+
 def diff(session: Session, a: str, b: str, as_of) -> dict:  # type: ignore[no-untyped-def]
-    return diff_rules(rule_side(session, a, as_of), rule_side(session, b, as_of))
+    return diff_sides(rule_side(session, a, as_of), rule_side(session, b, as_of))
 
 
 def compare(session: Session, baseline: str, others: list[str], as_of) -> dict:  # type: ignore[no-untyped-def]
@@ -211,4 +231,4 @@ def compare(session: Session, baseline: str, others: list[str], as_of) -> dict: 
         from app.exceptions import ValidationError
 
         raise ValidationError("name at least one rule to compare with the baseline", fields={"rules": ["required"]})
-    return compare_rules(rule_side(session, baseline, as_of), [rule_side(session, o, as_of) for o in others])
+    return compare_sides(rule_side(session, baseline, as_of), [rule_side(session, o, as_of) for o in others])

@@ -36,8 +36,9 @@ from app.harmonization import (
     scoreboard,
     strictness,
 )
+from app.harmonization.coverage import Coverage
 from app.harmonization.hard_rules import statuses_naive
-from app.harmonization.matrix import _row, matrix_naive
+from app.harmonization.matrix import _row, column_coverage, matrix_naive
 from app.harmonization.scoreboard import year_before
 from app.harmonization.values import choose_binding
 
@@ -283,7 +284,13 @@ def sql_naive_matrix(session, params, hard_rules, cols, on):
         rows.extend(
             _row(p, scope, cells, cols, [h for h in hard_rules if h.row == (p.key, scope)]) for scope, cells in kept
         )
-    return {"topic": TOPIC, "as_of": on.isoformat(), "jurisdictions": cols, "rows": rows}
+    return {
+        "topic": TOPIC,
+        "as_of": on.isoformat(),
+        "jurisdictions": cols,
+        "rows": rows,
+        "coverage": column_coverage(Coverage(), TOPIC, cols, on),  # synthetic data: no official text
+    }
 
 
 def sql_naive_scoreboard(session, params, hard_rules, on):

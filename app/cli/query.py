@@ -204,7 +204,10 @@ def scoreboard_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped
         return
     for j, s in out["jurisdictions"].items():
         d = "—" if s["deficit"] is None else f"{s['deficit']:.0%}"
-        click.echo(f"{j}\tdeficit {d}\t{s['aligned']}/{s['applicable']} aligned\t{s['rating']}")
+        click.echo(
+            f"{j}\tdeficit {d}\t{s['aligned']}/{s['applicable']} aligned, {s['divergent']} divergent, "
+            f"{s['missing']} missing, {s['unknown']} not recorded\t{s['rating']}"
+        )
 
 
 @cli.command("check")
@@ -224,7 +227,9 @@ def check_command(profile: str, as_json: bool) -> None:
         emit_json(out)
         return
     for r in out["results"]:
-        ok = {True: "compliant", False: "NOT compliant", None: "no binding value"}[r["compliant"]]
+        ok = {True: "compliant", False: "NOT compliant", None: "no value recorded"}[r["compliant"]]
+        if r["compliant"] is None:
+            ok += " (official text held, states none)" if r.get("coverage") == "full_text" else " (not recorded)"
         req = "—" if r["required"] is None else r["required"]
         click.echo(
             f"{r['jurisdiction']}\t{r['parameter']}\tfact {r['fact']}\trequired {req}\t{ok}"
@@ -248,6 +253,11 @@ def stats_command(as_json: bool) -> None:
     click.echo("jurisdiction\t" + "\t".join(topics))
     for j, row in grid.items():
         click.echo(j + "\t" + "\t".join(str(row.get(t, 0)) for t in topics))
+    click.echo("\nheld (rules / of which full_text / articles):")
+    for j, row in out["coverage"].items():
+        cells = [f"{t} {c['rules']}/{c['full_text']}/{c['articles']}" for t, c in row.items() if c["rules"]]
+        if cells:
+            click.echo(f"  {j}: " + ", ".join(cells))
     c = out["province_topic_cells"]
     click.echo(f"\nprovince × topic cells filled: {c['filled']} of {c['of']}")
     for e in out["empty_cells"]:

@@ -16,7 +16,7 @@ types), ``engine`` (the documents), ``highlight`` (HTML).
 from app.diff.engine import compare_rules, diff_parameters, diff_rules
 from app.diff.highlight import SafeHTML, render_compare_rows, render_ops, render_side_by_side
 from app.diff.normalize import normalize_text
-from app.diff.sides import RuleSide, SideArticle, SideParameter
+from app.diff.sides import RuleSide, SideArticle, SideParameter, with_compare_sides, with_diff_sides
 
 __all__ = [
     "RuleSide",
@@ -30,4 +30,6 @@ __all__ = [
     "render_compare_rows",
     "render_ops",
     "render_side_by_side",
+    "with_compare_sides",
+    "with_diff_sides",
 ]

@@ -6,6 +6,8 @@ calls these functions.
 Modules
 -------
 ``strictness``   the ONE place that knows ``stricter: lower | higher | equal | true``
+``coverage``     the ONE place that knows official coverage (SPEC §8.3): ``HeldVersion``, ``Coverage``,
+                 and the four statuses aligned | divergent | missing | unknown
 ``values``       ``ValueRecord``, ``ParameterDef``, ``HardRuleDef``, ``Binding``; ``ValueIndex``
                  (records grouped once by ``(key, scope)``) and ``binding_values``;
                  ``records_from_documents`` / ``parameter_defs`` / ``hard_rule_defs`` build the
@@ -43,12 +45,21 @@ SPEC is silent
   present are equal and some columns have none).
 * **Missing cells** are ``null`` (SPEC shape ``{…}|null``), except on rows a hard rule targets for
   jurisdictions it lists, where the cell is ``{value: null, status: "missing", rule_id: null,
-  version: null, article: null, alignment: "missing"}`` so pages can colour it. ``alignment`` is
+  version: null, article: null, alignment: "missing"|"unknown"}`` so pages can colour it.
+* **Official coverage** (SPEC §8.3, ``coverage.py``): J has it for a topic on D when a ``full_text``
+  version of that topic binding J (``applies_to``; CN binds all) is in force on D — whether or not
+  that version states any value. No value + coverage = ``missing``; no value, no coverage =
+  ``unknown``. A version without ``provenance`` is not official text. The topic is the
+  *parameter's* topic, matched against the *rule's* topic. ``alignment`` is
   only on cells of jurisdictions a targeting hard rule lists; with several targeting hard rules a
   cell is ``divergent`` if below any target.
 * **Hard-rule timeline**: one point per date up to ``as_of`` on which a version that binds a listed
   jurisdiction (or a CN version) of the hard rule's ``(parameter, scope)`` took effect or stopped
-  being in force.
+  being in force, plus each date on which a full_text version of the parameter's topic binding a
+  listed jurisdiction took effect or stopped *and* some listed status differs from the day before
+  (missing ↔ unknown). The end of official coverage counts like its start.
+* **Scoreboard**: ``deficit`` = (divergent + missing) ÷ applicable; ``unknown`` is outside the
+  deficit; ``rating`` is ``incomplete`` when unknown > ¼ of applicable (checked before the colour).
 * **deadline_status**: ``met`` when every listed jurisdiction is aligned, else ``on_track`` up to
   and including the deadline day (or with no deadline), else ``overdue``.
 * Output dicts are JSON-ready: dates are ISO strings, codes upper case.

@@ -10,12 +10,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from app.harmonization.scoreboard import AMBER, GREEN, NOT_RATED, RED
+from app.harmonization.scoreboard import AMBER, GREEN, INCOMPLETE, NOT_RATED, RED
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: One colour per series, in order (colour-blind safe Okabe-Ito palette).
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-RATING_COLOURS = {GREEN: "#2e7d32", AMBER: "#f9a825", RED: "#c62828", NOT_RATED: "#9e9e9e"}
+RATING_COLOURS = {GREEN: "#2e7d32", AMBER: "#f9a825", RED: "#c62828", NOT_RATED: "#9e9e9e", INCOMPLETE: "#7e57c2"}
+#: The share of hard rules whose status is unknown (no official text held) is drawn hatched in this
+#: colour after the deficit: a gap in the registry, not in the jurisdiction's rules.
+UNKNOWN_COLOUR = "#9e9e9e"
 
 
 def _f(x: float) -> str:
@@ -94,15 +97,20 @@ def progress_chart_svg(
 
 def deficit_bars_svg(board: Mapping, *, title: str = "一致性缺口 Alignment deficit", width: int = 560) -> str:
     """Horizontal bars of each jurisdiction's deficit (0..1), coloured by rating, from a
-    ``scoreboard()`` document; the year-before deficit is drawn as a tick."""
+    ``scoreboard()`` document — the divergent part solid, the missing part lighter — and the share
+    of unknown statuses (未收录 / not recorded) follows as a hatched grey segment; the year-before deficit is drawn as a tick. An ``incomplete`` rating is
+    written beside the bar."""
     rows = list(board.get("jurisdictions", {}).items())
     left, right, top, bar_h, gap = 80, 60, 32, 18, 8
-    plot_w = width - left - right
+    plot_w = width - left - right - 140  # room for "25% · 未收录 not recorded 50% · incomplete"
     height = top + len(rows) * (bar_h + gap) + 24
     out = [
         f'<svg xmlns="{SVG_NS}" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label={quoteattr(title)} font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
+        '<defs><pattern id="unknown-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{UNKNOWN_COLOUR}" stroke-width="3"/></pattern></defs>',
         f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     for i, (code, row) in enumerate(rows):
@@ -112,11 +120,30 @@ def deficit_bars_svg(board: Mapping, *, title: str = "一致性缺口 Alignment 
         out.append(f'<text x="{left - 6}" y="{by + bar_h - 5}" text-anchor="end">{escape(str(code))}</text>')
         out.append(f'<rect x="{left}" y="{by}" width="{plot_w}" height="{bar_h}" fill="#f2f2f2"/>')
         label = "—" if deficit is None else f"{deficit * 100:.0f}%"
+        n = row.get("applicable") or 0
+        unknown_share = (row.get("unknown") or 0) / n if n else 0.0
         if deficit is not None:
             out.append(
                 f'<rect x="{left}" y="{by}" width="{_f(plot_w * deficit)}" height="{bar_h}" '
                 f'fill="{colour}"><title>{escape(f"{code}: {label}")}</title></rect>'
             )
+            missing_share = (row.get("missing") or 0) / n if n else 0.0
+            if missing_share:  # the missing part of the deficit, lighter (official text held, no value)
+                out.append(
+                    f'<rect class="missing" x="{_f(left + plot_w * (deficit - missing_share))}" y="{by}" '
+                    f'width="{_f(plot_w * missing_share)}" height="{bar_h}" fill="#ffffff" fill-opacity="0.45">'
+                    f"<title>{escape(f'{code}: 缺失 missing {missing_share * 100:.0f}%')}</title></rect>"
+                )
+            if unknown_share:
+                unknown_label = f"{unknown_share * 100:.0f}%"
+                out.append(
+                    f'<rect class="unknown" x="{_f(left + plot_w * deficit)}" y="{by}" '
+                    f'width="{_f(plot_w * unknown_share)}" height="{bar_h}" fill="url(#unknown-hatch)">'
+                    f"<title>{escape(f'{code}: 未收录 not recorded {unknown_label}')}</title></rect>"
+                )
+                label += f" · 未收录 not recorded {unknown_label}"
+            if row.get("rating") == INCOMPLETE:
+                label += " · 不完整 incomplete"
         before = row.get("deficit_year_before")
         if before is not None:
             tx = _f(left + plot_w * before)

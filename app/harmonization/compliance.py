@@ -1,7 +1,10 @@
-"""The compliance check (POST /compliance-check, SPEC §4).
+"""The compliance check (POST /compliance-check, SPEC §4, §8.4).
 
 An enterprise states facts (e.g. COD 45 mg/L) and the jurisdictions it operates in; each fact is
-compared with the binding value of every jurisdiction on ``as_of``.
+compared with the binding value of every jurisdiction on ``as_of``. Only parameters addressed to
+enterprises can be checked: a government target (``addressee: government``) binds no enterprise.
+An entry with no binding value says what that absence rests on (``coverage``): ``full_text`` (the
+official text on the parameter's topic is held and states no such value) or ``none`` (not recorded).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from collections.abc import Iterable, Mapping
 
 from app import units
 from app.exceptions import ValidationError
+from app.harmonization import coverage as cov
 from app.harmonization import strictness
+from app.harmonization.coverage import Coverage, HeldVersion, as_coverage
 from app.harmonization.values import (
     Binding,
     ParameterDef,
@@ -50,32 +55,51 @@ def compliance_check(
     *,
     scopes: Mapping[str, str | None] | None = None,
     expand_to: str | None = None,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> dict:
     """``{as_of, results:[…], strictest:{key:{value, jurisdictions}}, expansion?:[…]}``.
 
     * ``results``: one per (jurisdiction, fact) in input order: ``{jurisdiction, parameter, scope,
-      fact, required, stricter, rule_id, version, article, compliant}``; ``compliant`` is whether
-      the fact is at least as strict as the binding value; with no binding value ``required`` and
-      ``compliant`` are null.
+      fact, required, unit, stricter, rule_id, version, article, compliant}`` (plus
+      ``verified_in_text`` when the value comes from a full_text version);
+      ``compliant`` is whether the fact is at least as strict as the binding value; with no binding
+      value ``required`` and ``compliant`` are null and ``coverage`` is ``full_text`` or ``none``.
     * ``strictest``: per fact, the strictest binding value across the jurisdictions and which of
       them require it (for an ``equal`` parameter whose jurisdictions require different values:
       ``value`` null — no single value satisfies all — and ``jurisdictions`` empty).
     * ``expansion`` (only with ``expand_to``): per fact ``{parameter, scope, now, with_new, change,
-      jurisdiction, required, rule_id, version, article}`` — ``now`` is the strictest today,
+      jurisdiction, required, unit, rule_id, version, article}`` (and ``coverage``
+      when ``expand_to`` has no binding value) — ``now`` is the strictest today,
       ``with_new`` the strictest once ``expand_to`` is added, ``change`` is ``new`` (nothing was
       required), ``stricter`` (the new jurisdiction requires more than ``now`` satisfies) or
       ``same``.
 
-    Unknown parameter keys, wrongly typed facts and unconvertible units raise ValidationError.
+    Unknown parameter keys, government parameters, wrongly typed facts and unconvertible units
+    raise ValidationError naming the fact.
     """
     if not isinstance(facts, Mapping) or not facts:
         raise ValidationError("facts: give at least one {parameter_key: value}", fields={"facts": "required"})
     pmap = params_by_key(params)
     unknown = [k for k in facts if k not in pmap]
-    if unknown:
+    government = [k for k in facts if k in pmap and pmap[k].addressee != "enterprise"]
+    if unknown or government:
+        problems = []
+        if unknown:
+            problems.append(f"unknown parameter key(s): {', '.join(map(str, unknown))}")
+        if government:
+            problems.append(
+                f"not an enterprise parameter: {', '.join(map(str, government))} "
+                "(a target or duty of a government; the compliance check takes only enterprise parameters)"
+            )
         raise ValidationError(
-            f"unknown parameter key(s): {', '.join(map(str, unknown))}",
-            fields={f"facts.{k}": "unknown parameter" for k in unknown},
+            "; ".join(problems),
+            fields={
+                **{f"facts.{k}": "unknown parameter" for k in unknown},
+                **{
+                    f"facts.{k}": "a government parameter (addressee: government) binds no enterprise"
+                    for k in government
+                },
+            },
         )
     given = [j for j in (jurisdictions or ()) if str(j).strip()]
     if not given:
@@ -85,6 +109,10 @@ def compliance_check(
     values = {k: _fact_value(k, v, pmap[k]) for k, v in facts.items()}
     new_j = expand_to.strip().upper() if expand_to else None
     index = as_index(records)
+    coverage = as_coverage(coverage)
+
+    def gap(j: str, key: str) -> dict:
+        return {"coverage": cov.compliance_coverage(coverage.official(j, pmap[key].topic, as_of))}
 
     cols = js + ([new_j] if new_j and new_j not in js else [])
     bindings: dict[str, dict[str, Binding | None]] = {}
@@ -109,7 +137,9 @@ def compliance_check(
                     "rule_id": b.rule_id if b else None,
                     "version": b.version if b else None,
                     "article": b.article_id if b else None,
+                    **(b.verification() if b else {}),
                     "compliant": strictness.is_at_least_as_strict(fact, b.value, p.stricter) if b else None,
+                    **({} if b else gap(j, key)),
                 }
             )
 
@@ -134,9 +164,12 @@ def compliance_check(
                     "change": _change(bindings[key], js, nb, p.stricter),
                     "jurisdiction": new_j,
                     "required": nb.value if nb else None,
+                    "unit": p.unit,
                     "rule_id": nb.rule_id if nb else None,
                     "version": nb.version if nb else None,
                     "article": nb.article_id if nb else None,
+                    **(nb.verification() if nb else {}),
+                    **({} if nb else gap(new_j, key)),
                 }
             )
         out["expansion"] = expansion

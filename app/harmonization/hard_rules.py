@@ -1,8 +1,9 @@
 """Hard rules (harmonization targets): status per jurisdiction, deadline status and timeline.
 
-GET /hard-rules and /hard-rules/<id> (SPEC §4). A jurisdiction is aligned when its binding value
-for the hard rule's ``(parameter, scope)`` is at least as strict as the target, divergent when less
-strict, missing when it has none (SPEC §2). A hard rule without ``scope`` counts only values
+GET /hard-rules and /hard-rules/<id> (SPEC §4, §8.3). A jurisdiction is aligned when its binding
+value for the hard rule's ``(parameter, scope)`` is at least as strict as the target, divergent when
+less strict; with no value it is missing when the registry holds its official text on the
+parameter's topic, else unknown (``coverage``). A hard rule without ``scope`` counts only values
 without scope.
 """
 
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from app.exceptions import NotFound, ValidationError
+from app.harmonization import coverage as cov
 from app.harmonization import strictness
+from app.harmonization.coverage import Coverage, HeldVersion, as_coverage
 from app.harmonization.values import (
     Binding,
     HardRuleDef,
@@ -63,11 +66,39 @@ def _param(hr: HardRuleDef, pmap: Mapping[str, ParameterDef]) -> ParameterDef:
 
 
 def statuses_on(
-    hr: HardRuleDef, stricter: str, index: ValueIndex, on: dt.date
+    hr: HardRuleDef, p: ParameterDef, index: ValueIndex, coverage: Coverage, on: dt.date
 ) -> dict[str, tuple[str, Binding | None]]:
-    """``{J: (aligned|divergent|missing, binding)}`` for each listed jurisdiction on ``on``."""
-    cells = index.bindings(hr.parameter, hr.scope, list(hr.jurisdictions), on, stricter)
-    return {j: (strictness.alignment(b.value if b else None, hr.target, stricter), b) for j, b in cells.items()}
+    """``{J: (aligned|divergent|missing|unknown, binding)}`` for each listed jurisdiction on ``on``."""
+    cells = index.bindings(hr.parameter, hr.scope, list(hr.jurisdictions), on, p.stricter)
+    return {
+        j: (
+            cov.alignment(
+                b.value if b else None,
+                hr.target,
+                p.stricter,
+                b is not None or coverage.official(j, p.topic, on),
+            ),
+            b,
+        )
+        for j, b in cells.items()
+    }
+
+
+def status_dates(hr: HardRuleDef, p: ParameterDef, index: ValueIndex, coverage: Coverage, until: dt.date) -> list:
+    """The timeline's dates up to ``until``: every date on which a version holding the hard rule's
+    ``(parameter, scope)`` for a listed jurisdiction (or a CN version) took effect or stopped, plus
+    every date on which a listed jurisdiction's official coverage of the parameter's topic started or
+    ended *and* that changed its status (missing ↔ unknown: only when it has no binding value then;
+    its binding cannot change on a date that is not already a value date)."""
+    js = list(hr.jurisdictions)
+    dates = {d for d in index.change_dates(hr.parameter, hr.scope, js) if d <= until}
+    for j in js:
+        for d in coverage.changes(j, p.topic):
+            if d > until:
+                break
+            if d not in dates and index.bindings(hr.parameter, hr.scope, [j], d, p.stricter)[j] is None:
+                dates.add(d)
+    return sorted(dates)
 
 
 def aligned_share(statuses: Iterable[str], listed: int) -> float:
@@ -93,12 +124,19 @@ def hard_rule_status(
     as_of: dt.date,
     *,
     timeline: bool = False,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> dict:
-    """One item of GET /hard-rules (with ``timeline`` when asked, as GET /hard-rules/<id>)."""
+    """One item of GET /hard-rules (with ``timeline`` when asked, as GET /hard-rules/<id>).
+
+    Each status entry also carries ``verified_in_text`` (only when the cited value comes from a
+    full_text version) and ``held``: the rules of the parameter's topic binding J that the
+    registry holds in force on ``as_of``, by provenance (``{full_text, summary, unspecified}``), so
+    a page can say what an ``unknown`` rests on."""
     pmap = params_by_key(params)
     p = _param(hr, pmap)
     index = as_index(records)
-    st = statuses_on(hr, p.stricter, index, as_of)
+    coverage = as_coverage(coverage)
+    st = statuses_on(hr, p, index, coverage, as_of)
     status = {}
     for j, (s, b) in st.items():
         status[j] = {
@@ -107,6 +145,8 @@ def hard_rule_status(
             "rule_id": b.rule_id if b else None,
             "version": b.version if b else None,
             "article": b.article_id if b else None,
+            **(b.verification() if b else {}),
+            "held": coverage.held(j, p.topic, as_of),
         }
         if b is not None and b.conflict:
             status[j]["conflict"] = True
@@ -125,12 +165,13 @@ def hard_rule_status(
         "deliverable": hr.deliverable,
         "deadline": iso(hr.deadline),
         "source_url": hr.source_url,
+        "topic": p.topic,
         "deadline_status": deadline_status(all_aligned, hr.deadline, as_of),
         "status": status,
         "aligned_share": aligned_share((s for s, _ in st.values()), listed),
     }
     if timeline:
-        item["timeline"] = hard_rule_timeline(hr, p.stricter, index, as_of)
+        item["timeline"] = hard_rule_timeline(hr, p, index, as_of, coverage)
     return item
 
 
@@ -139,11 +180,16 @@ def hard_rules_status(
     params: Mapping[str, ParameterDef] | Iterable[ParameterDef],
     records: Iterable[ValueRecord] | ValueIndex,
     as_of: dt.date,
+    *,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> dict:
     """GET /hard-rules: ``{as_of, items:[…]}``, items ordered by hard rule id."""
     pmap = params_by_key(params)
     index = as_index(records)
-    items = [hard_rule_status(hr, pmap, index, as_of) for hr in sorted(hard_rules, key=lambda h: h.id)]
+    coverage = as_coverage(coverage)
+    items = [
+        hard_rule_status(hr, pmap, index, as_of, coverage=coverage) for hr in sorted(hard_rules, key=lambda h: h.id)
+    ]
     return {"as_of": as_of.isoformat(), "items": items}
 
 
@@ -153,24 +199,28 @@ def hard_rule_detail(
     params: Mapping[str, ParameterDef] | Iterable[ParameterDef],
     records: Iterable[ValueRecord] | ValueIndex,
     as_of: dt.date,
+    *,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> dict:
     """GET /hard-rules/<id>: the item plus ``timeline``; NotFound for an unknown id."""
     for hr in hard_rules:
         if hr.id == hard_rule_id:
-            return hard_rule_status(hr, params, records, as_of, timeline=True)
+            return hard_rule_status(hr, params, records, as_of, timeline=True, coverage=coverage)
     raise NotFound(f"no hard rule {hard_rule_id!r}", fields={"id": hard_rule_id})
 
 
-def hard_rule_timeline(hr: HardRuleDef, stricter: str, index: ValueIndex, until: dt.date) -> list[dict]:
+def hard_rule_timeline(
+    hr: HardRuleDef, p: ParameterDef, index: ValueIndex, until: dt.date, coverage: Coverage | None = None
+) -> list[dict]:
     """``[{date, status:{J: …}, aligned_share}]``: one point per date (up to and including
     ``until``) on which a version relevant to the listed jurisdictions took effect or stopped being
-    in force (the next version's start or the repeal date)."""
+    in force (the next version's start or the repeal date), and per date on which a change of
+    official coverage changed a status (``status_dates``)."""
     points = []
     js = list(hr.jurisdictions)
-    for d in index.change_dates(hr.parameter, hr.scope, js):
-        if d > until:
-            break
-        st = statuses_on(hr, stricter, index, d)
+    coverage = as_coverage(coverage)
+    for d in status_dates(hr, p, index, coverage, until):
+        st = statuses_on(hr, p, index, coverage, d)
         points.append(
             {
                 "date": d.isoformat(),
@@ -187,20 +237,23 @@ def alignment_changes(
     records: Iterable[ValueRecord] | ValueIndex,
     until: dt.date,
     since: dt.date | None = None,
+    *,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> list[AlignmentEvent]:
     """Every date in ``[since, until]`` on which a jurisdiction's alignment with a hard rule went
     from aligned to not aligned (``broken``) or back (``restored``), newest first. The status
-    before the first relevant version is ``missing``."""
+    before the first relevant date is ``missing`` or ``unknown`` as coverage then says."""
     pmap = params_by_key(params)
     index = as_index(records)
+    coverage = as_coverage(coverage)
     events: list[AlignmentEvent] = []
     for hr in hard_rules:
         p = _param(hr, pmap)
-        prev = {j: strictness.MISSING for j in hr.jurisdictions}
-        for d in index.change_dates(hr.parameter, hr.scope, list(hr.jurisdictions)):
-            if d > until:
-                break
-            st = statuses_on(hr, p.stricter, index, d)
+        dates = status_dates(hr, p, index, coverage, until)
+        first = statuses_on(hr, p, index, coverage, dates[0] - dt.timedelta(days=1)) if dates else {}
+        prev = {j: first[j][0] if j in first else strictness.MISSING for j in hr.jurisdictions}
+        for d in dates:
+            st = statuses_on(hr, p, index, coverage, d)
             for j, (s, b) in st.items():
                 was = prev[j]
                 prev[j] = s
@@ -247,14 +300,23 @@ def progress_series(
     for d in sorted(dates):
         aligned = 0
         for hr in hard_rules:
-            st = statuses_on(hr, _param(hr, pmap).stricter, index, d)
+            st = statuses_on(hr, _param(hr, pmap), index, Coverage(), d)  # coverage does not change "aligned"
             aligned += sum(1 for s, _ in st.values() if s == strictness.ALIGNED)
         out.append((d, float(Fraction(aligned, pairs)) if pairs else 0.0))
     return out
 
 
-def statuses_naive(hr: HardRuleDef, stricter: str, records: Sequence[ValueRecord], on: dt.date) -> dict[str, str]:
-    """Per-jurisdiction status scanning every record per cell (benchmark baseline / cross-check)."""
+def statuses_naive(
+    hr: HardRuleDef,
+    p: ParameterDef | str,
+    records: Sequence[ValueRecord],
+    on: dt.date,
+    held: Sequence[HeldVersion] = (),
+) -> dict[str, str]:
+    """Per-jurisdiction status scanning every record per cell (benchmark baseline / cross-check).
+    ``p`` may be a bare ``stricter`` (then no topic, so no coverage: a gap is ``unknown``)."""
+    stricter = p if isinstance(p, str) else p.stricter
+    topic = None if isinstance(p, str) else p.topic
     out = {}
     for j in hr.jurisdictions:
         cand = [
@@ -263,5 +325,6 @@ def statuses_naive(hr: HardRuleDef, stricter: str, records: Sequence[ValueRecord
             if r.key == hr.parameter and r.scope == hr.scope and r.in_force(on) and r.binds_jurisdiction(j)
         ]
         b = choose_binding(cand, j, stricter)
-        out[j] = strictness.alignment(b.value if b else None, hr.target, stricter)
+        covered = any(v.topic == topic and v.official and v.in_force(on) and v.binds_jurisdiction(j) for v in held)
+        out[j] = cov.alignment(b.value if b else None, hr.target, stricter, covered)
     return out

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+from app.harmonization import coverage as cov
 from app.harmonization import strictness
+from app.harmonization.coverage import Coverage, HeldVersion, as_coverage
 from app.harmonization.values import (
     Binding,
     HardRuleDef,
@@ -75,22 +77,39 @@ def matrix(
     *,
     jurisdictions: Iterable[str] | None = None,
     as_of: dt.date,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> dict:
-    """The /matrix document: ``{topic, as_of, jurisdictions, rows:[…]}`` (SPEC §4).
+    """The /matrix document: ``{topic, as_of, jurisdictions, rows:[…], coverage}`` (SPEC §4, §8.3).
 
     Each row: ``{key, scope, label_zh, label_en, unit, stricter, values:{J: cell|null}, status,
     strictest:{jurisdictions, value}, spread, hard_rules:[ids]}``; a cell is
-    ``{value, status, rule_id, version, article}`` plus ``conflict`` (``equal`` parameters only)
-    and ``alignment`` where a hard rule listing that jurisdiction targets the row.
+    ``{value, status, rule_id, version, article}`` plus ``verified_in_text`` (only when the value
+    comes from a full_text version), ``conflict`` (``equal`` parameters only) and ``alignment`` (aligned | divergent | missing | unknown) where a hard rule
+    listing that jurisdiction targets the row. ``coverage`` (additive) is, per column, whether the
+    registry holds official text of the topic binding it (``official``) and how many rules of the
+    topic it holds in force by provenance (``held``), so pages can word an empty cell honestly.
     """
     cols = jurisdiction_list(jurisdictions)
     index = as_index(records)
+    coverage = as_coverage(coverage)
     plist = list(params_by_key(params).values())
     hrs = list(hard_rules)
     rows = []
     for p, scope, cells in matrix_rows_for(topic, plist, index, hrs, cols, as_of):
-        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)]))
-    return {"topic": topic, "as_of": as_of.isoformat(), "jurisdictions": cols, "rows": rows}
+        covered = {j: coverage.official(j, p.topic, as_of) for j in cols}
+        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)], covered))
+    return {
+        "topic": topic,
+        "as_of": as_of.isoformat(),
+        "jurisdictions": cols,
+        "rows": rows,
+        "coverage": column_coverage(coverage, topic, cols, as_of),
+    }
+
+
+def column_coverage(coverage: Coverage, topic: str, cols: Sequence[str], on: dt.date) -> dict:
+    """``{J: {official, held:{full_text, summary, unspecified}}}`` for the matrix's columns."""
+    return {j: {"official": coverage.official(j, topic, on), "held": coverage.held(j, topic, on)} for j in cols}
 
 
 def _row(
@@ -99,7 +118,11 @@ def _row(
     cells: Mapping[str, Binding | None],
     cols: Sequence[str],
     targets: Sequence[HardRuleDef],
+    covered: Mapping[str, bool] | None = None,
 ) -> dict:
+    """One matrix row; ``covered`` says per column whether the registry holds official text of the
+    parameter's topic binding it (missing vs unknown); none given: no column is covered."""
+    covered = covered or {}
     present = {j: b for j, b in cells.items() if b is not None}
     values = [b.value for b in present.values()]
     ref = strictness.prevailing(values, p.stricter)
@@ -116,7 +139,7 @@ def _row(
                     "rule_id": None,
                     "version": None,
                     "article": None,
-                    "alignment": strictness.MISSING,
+                    "alignment": cov.gap_status(covered.get(j, False)),
                 }
                 if applicable
                 else None
@@ -144,12 +167,13 @@ def _row(
 
 
 def _cite(b: Binding) -> dict:
-    return {"rule_id": b.rule_id, "version": b.version, "article": b.article_id}
+    return {"rule_id": b.rule_id, "version": b.version, "article": b.article_id, **b.verification()}
 
 
 def _worst(statuses: Sequence[str]) -> str:
-    """One cell, several hard rules: divergent if below any target, else missing, else aligned."""
-    for s in (strictness.DIVERGENT, strictness.MISSING):
+    """One cell, several hard rules: divergent if below any target, else missing, else unknown,
+    else aligned."""
+    for s in (strictness.DIVERGENT, strictness.MISSING, cov.UNKNOWN):
         if s in statuses:
             return s
     return strictness.ALIGNED
@@ -163,11 +187,13 @@ def matrix_naive(
     *,
     jurisdictions: Iterable[str] | None = None,
     as_of: dt.date,
+    coverage: Iterable[HeldVersion] = (),
 ) -> dict:
     """The same document computed cell by cell, each cell scanning every record (the benchmark's
     baseline and a cross-check in the tests; do not use in production)."""
     from app.harmonization.values import choose_binding
 
+    held = list(coverage)
     cols = jurisdiction_list(jurisdictions)
     plist = list(params_by_key(params).values())
     hrs = list(hard_rules)
@@ -194,8 +220,18 @@ def matrix_naive(
                 if r.key == p.key and r.scope == scope and r.in_force(as_of) and r.binds_jurisdiction(j)
             ]
             cells[j] = choose_binding(cand, j, p.stricter)
-        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)]))
-    return {"topic": topic, "as_of": as_of.isoformat(), "jurisdictions": cols, "rows": rows}
+        covered = {
+            j: any(v.topic == p.topic and v.official and v.in_force(as_of) and v.binds_jurisdiction(j) for v in held)
+            for j in cols
+        }
+        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)], covered))
+    return {
+        "topic": topic,
+        "as_of": as_of.isoformat(),
+        "jurisdictions": cols,
+        "rows": rows,
+        "coverage": column_coverage(Coverage(held), topic, cols, as_of),
+    }
 
 
 def row_key(row: Mapping) -> RowKey:

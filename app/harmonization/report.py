@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping
 from html import escape
 
 from app.harmonization.charts import deficit_bars_svg, progress_chart_svg
+from app.harmonization.coverage import Coverage, HeldVersion
 from app.harmonization.feeds import ChangeEvent
 from app.harmonization.hard_rules import OVERDUE, alignment_changes, hard_rules_status, progress_series
 from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT, scoreboard
 from app.harmonization.values import HardRuleDef, ParameterDef, ValueIndex, ValueRecord, as_index
 
-_STATUS_ZH = {"aligned": "一致", "divergent": "不一致", "missing": "缺失"}
+_STATUS_ZH = {"aligned": "一致", "divergent": "不一致", "missing": "缺失", "unknown": "未收录"}
 _DEADLINE_ZH = {"met": "已达成", "on_track": "推进中", "overdue": "逾期"}
 _CHANGE_ZH = {"added": "新增版本", "corrected": "更正", "repealed": "废止"}
 
@@ -30,7 +31,8 @@ h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:4px 6px;
 text-align:left;vertical-align:top;font-size:.92em}th{background:#f3f3f3}
 .aligned{background:#e8f5e9}.divergent{background:#ffebee}.missing{background:#f5f5f5;color:#666}
-.green{color:#2e7d32}.amber{color:#b26a00}.red{color:#c62828}.none{color:#666}
+.unknown{background:#fff;color:#666;font-style:italic}
+.green{color:#2e7d32}.amber{color:#b26a00}.red{color:#c62828}.none{color:#666}.incomplete{color:#5e35b1}
 .cite{font-size:.8em;color:#555;word-break:break-all}.muted{color:#666}
 """
 
@@ -62,15 +64,17 @@ def annual_report(
     changes: Iterable[ChangeEvent] = (),
     jurisdictions: Iterable[str] | None = None,
     generated_on: dt.date | None = None,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> str:
     """The 年度体检 for ``year``: a complete HTML document (UTF-8, no scripts)."""
     year_end = dt.date(year, 12, 31)
     year_start = dt.date(year, 1, 1)
     hrs = sorted(hard_rules, key=lambda h: h.id)
     index = as_index(records)
-    status = hard_rules_status(hrs, params, index, year_end)["items"]
-    board = scoreboard(hrs, params, index, year_end, jurisdictions=jurisdictions)
-    align_events = alignment_changes(hrs, params, index, until=year_end, since=year_start)
+    cov = coverage if isinstance(coverage, Coverage) else Coverage(coverage or ())
+    status = hard_rules_status(hrs, params, index, year_end, coverage=cov)["items"]
+    board = scoreboard(hrs, params, index, year_end, jurisdictions=jurisdictions, coverage=cov)
+    align_events = alignment_changes(hrs, params, index, until=year_end, since=year_start, coverage=cov)
     year_changes = sorted(
         (c for c in changes if c.date.year == year), key=lambda c: (c.date, c.rule_id, c.version, c.kind)
     )
@@ -92,15 +96,18 @@ def annual_report(
     # 1. per-jurisdiction deficit
     h.append("<h2>一、各地一致性缺口 Deficit by jurisdiction</h2>")
     h.append(
-        f"<p class='muted'>缺口 = 适用硬规则中未达成一致的比例。评级：绿 ≤ {_pct(GREEN_MAX_DEFICIT)}，"
-        f"黄 ≤ {_pct(AMBER_MAX_DEFICIT)}，其余为红。</p>"
+        f"<p class='muted'>缺口 =（不一致 + 缺失）÷ 适用硬规则数；“未收录”指登记簿未收录该地区该领域的官方全文，"
+        f"不计入缺口，也不表示不合规。评级：绿 ≤ {_pct(GREEN_MAX_DEFICIT)}，"
+        f"黄 ≤ {_pct(AMBER_MAX_DEFICIT)}，其余为红；未收录超过四分之一时为“不完整”（incomplete）。</p>"
     )
     h.append(
-        "<table><tr><th>地区</th><th>适用</th><th>一致</th><th>缺口</th><th>上年末</th><th>变化</th><th>评级</th></tr>"
+        "<table><tr><th>地区</th><th>适用</th><th>一致</th><th>不一致</th><th>缺失</th><th>未收录</th>"
+        "<th>缺口</th><th>上年末</th><th>变化</th><th>评级</th></tr>"
     )
     for code, row in board["jurisdictions"].items():
         h.append(
             f"<tr><td>{_e(code)}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
+            f"<td>{row['divergent']}</td><td>{row['missing']}</td><td>{row['unknown']}</td>"
             f"<td>{_pct(row['deficit'])}</td><td>{_pct(row['deficit_year_before'])}</td>"
             f"<td>{_signed_pct(row['change'])}</td><td class='{escape(row['rating'])}'>{escape(row['rating'])}</td></tr>"
         )

@@ -24,6 +24,7 @@ from app.harmonization import (
     scoreboard,
     values,
 )
+from app.harmonization.coverage import Coverage, HeldVersion
 from app.harmonization.values import ValueIndex
 from app.registry import temporal
 from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
@@ -38,8 +39,8 @@ def hard_rule_defs(session: Session) -> list[HardRuleDef]:
     return values.hard_rule_defs(session.scalars(select(HardRule).order_by(HardRule.id)))
 
 
-def value_records(session: Session) -> list[ValueRecord]:
-    """Every parameter value of every version, with the version's validity interval."""
+def _versions(session: Session) -> tuple[dict[str, RuleVersion], dict[str, tuple[dt.date, dt.date | None]]]:
+    """Every version by id, and its validity interval (``registry.temporal``)."""
     versions: dict[str, list[RuleVersion]] = defaultdict(list)
     for v in session.scalars(select(RuleVersion).order_by(RuleVersion.rule_id, RuleVersion.start)):
         versions[v.rule_id].append(v)
@@ -49,6 +50,37 @@ def value_records(session: Session) -> list[ValueRecord]:
         for v, start, end in temporal.validity(vs):
             interval[v.id] = (start, end)
             meta[v.id] = v
+    return meta, interval
+
+
+Loaded = tuple[dict[str, RuleVersion], dict[str, tuple[dt.date, dt.date | None]]]
+
+
+def held_versions(session: Session, loaded: Loaded | None = None) -> list[HeldVersion]:
+    """Every stored version with its topic, provenance and validity (for official coverage)."""
+    meta, interval = loaded or _versions(session)
+    return [
+        HeldVersion(
+            rule_id=v.rule_id,
+            version=v.id,
+            topic=v.topic,
+            jurisdiction_of_rule=v.jurisdiction,
+            binds=v.binds,
+            provenance=v.provenance,
+            valid_from=interval[v.id][0],
+            valid_to=interval[v.id][1],
+        )
+        for v in meta.values()
+    ]
+
+
+def coverage(session: Session, loaded: Loaded | None = None) -> Coverage:
+    return Coverage(held_versions(session, loaded))
+
+
+def value_records(session: Session, loaded: Loaded | None = None) -> list[ValueRecord]:
+    """Every parameter value of every version, with the version's validity interval."""
+    meta, interval = loaded or _versions(session)
     out = []
     for p in session.scalars(select(ParameterValue).order_by(ParameterValue.version_id, ParameterValue.seq)):
         v = meta[p.version_id]
@@ -65,28 +97,35 @@ def value_records(session: Session) -> list[ValueRecord]:
                 article_id=article_id(v.rule_id, p.article),
                 valid_from=start,
                 valid_to=end,
+                verified_in_text=p.verified_in_text,
             )
         )
     return out
 
 
-def _inputs(session: Session) -> tuple[list[ParameterDef], ValueIndex, list[HardRuleDef]]:
-    return parameter_defs(session), ValueIndex(value_records(session)), hard_rule_defs(session)
+def _inputs(session: Session) -> tuple[list[ParameterDef], ValueIndex, list[HardRuleDef], Coverage]:
+    loaded = _versions(session)
+    return (
+        parameter_defs(session),
+        ValueIndex(value_records(session, loaded)),
+        hard_rule_defs(session),
+        coverage(session, loaded),
+    )
 
 
 def topic_matrix(session: Session, topic: str, jurisdictions: list[str] | None, as_of: dt.date) -> dict:
-    params, index, hrs = _inputs(session)
-    return matrix(topic, params, index, hrs, jurisdictions=jurisdictions or None, as_of=as_of)
+    params, index, hrs, cov = _inputs(session)
+    return matrix(topic, params, index, hrs, jurisdictions=jurisdictions or None, as_of=as_of, coverage=cov)
 
 
 def progress(session: Session, as_of: dt.date) -> dict:
-    params, index, hrs = _inputs(session)
-    return hard_rules_status(hrs, params, index, as_of)
+    params, index, hrs, cov = _inputs(session)
+    return hard_rules_status(hrs, params, index, as_of, coverage=cov)
 
 
 def hard_rule(session: Session, hard_rule_id: str, as_of: dt.date) -> dict:
-    params, index, hrs = _inputs(session)
-    out = hard_rule_detail(hard_rule_id, hrs, params, index, as_of)
+    params, index, hrs, cov = _inputs(session)
+    out = hard_rule_detail(hard_rule_id, hrs, params, index, as_of, coverage=cov)
     row = session.get(HardRule, hard_rule_id)
     if row is not None:
         out["revision"] = row.revision
@@ -94,22 +133,23 @@ def hard_rule(session: Session, hard_rule_id: str, as_of: dt.date) -> dict:
 
 
 def score(session: Session, as_of: dt.date) -> dict:
-    params, index, hrs = _inputs(session)
-    return scoreboard(hrs, params, index, as_of)
+    params, index, hrs, cov = _inputs(session)
+    return scoreboard(hrs, params, index, as_of, coverage=cov)
 
 
 def check(
     session: Session, jurisdictions: list[str], facts: dict, scopes: dict | None, as_of: dt.date, expand_to: str | None
 ) -> dict:
-    params, _index, _hrs = _inputs(session)
+    params, index, _hrs, cov = _inputs(session)
     return compliance_check(
         [j.upper() for j in jurisdictions],
         facts,
         params,
-        value_records(session),
+        index,
         as_of,
         scopes=scopes or None,
         expand_to=expand_to.upper() if expand_to else None,
+        coverage=cov,
     )
 
 
@@ -123,10 +163,10 @@ def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tu
     timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
     from app.harmonization.hard_rules import progress_series
 
-    params, index, hrs = _inputs(session)
+    params, index, hrs, cov = _inputs(session)
     out: dict[str, list[tuple[dt.date, float]]] = {"全部 All": progress_series(hrs, params, index, as_of)}
     for hr in hrs:
-        detail = hard_rule_detail(hr.id, hrs, params, index, as_of)
+        detail = hard_rule_detail(hr.id, hrs, params, index, as_of, coverage=cov)
         out[hr.id] = _timeline_points(detail["timeline"])
     return out
 
@@ -138,8 +178,8 @@ def _timeline_points(timeline: list[dict]) -> list[tuple[dt.date, float]]:
 def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
     """One hard rule's timeline as a chart series ``{id: [(date, aligned_share)]}``; NotFound for an
     unknown id."""
-    params, index, hrs = _inputs(session)
-    detail = hard_rule_detail(hard_rule_id, hrs, params, index, as_of)
+    params, index, hrs, cov = _inputs(session)
+    detail = hard_rule_detail(hard_rule_id, hrs, params, index, as_of, coverage=cov)
     return {hard_rule_id: _timeline_points(detail["timeline"])}
 
 
@@ -147,8 +187,8 @@ def alignment_events(session: Session, until: dt.date, since: dt.date | None = N
     """``hard_rules.alignment_changes`` over the stored hard rules and values (newest first)."""
     from app.harmonization.hard_rules import alignment_changes
 
-    params, index, hrs = _inputs(session)
-    return alignment_changes(hrs, params, index, until, since)
+    params, index, hrs, cov = _inputs(session)
+    return alignment_changes(hrs, params, index, until, since, coverage=cov)
 
 
 # ---------------------------------------------------------------- changes and the annual report
@@ -198,7 +238,7 @@ def annual_report(session: Session, year: int) -> str:
     """The 年度体检 for ``year`` as one self-contained HTML document."""
     from app.harmonization.report import annual_report as render
 
-    params, index, hrs = _inputs(session)
+    params, index, hrs, cov = _inputs(session)
     return render(
         year,
         hard_rules=hrs,
@@ -206,4 +246,5 @@ def annual_report(session: Session, year: int) -> str:
         records=index,
         changes=change_events(session),
         generated_on=temporal.today(),
+        coverage=cov,
     )

@@ -40,9 +40,11 @@ class ValueRecord:
     binds: Sequence[str]
     rule_id: str
     version: str
-    article_id: str
+    article_id: str | None  # None: a summary whose source does not state the article (SPEC §8.3)
     valid_from: dt.date
     valid_to: dt.date | None = None
+    #: full_text versions: the value was found in its article's text (SPEC §8.2); None otherwise
+    verified_in_text: bool | None = None
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
@@ -90,9 +92,15 @@ class Binding:
     value: float | bool
     rule_id: str
     version: str
-    article_id: str
+    article_id: str | None
     conflict: bool = False
     values: tuple = field(default=())
+    verified_in_text: bool | None = None
+
+    def verification(self) -> dict:
+        """``{"verified_in_text": bool}`` when the value comes from a full_text version (SPEC §8.2),
+        else ``{}``: summaries are not checked against a text, so the field is left out."""
+        return {} if self.verified_in_text is None else {"verified_in_text": self.verified_in_text}
 
     def cell(self) -> dict:
         """``{value, rule_id, version, article}`` (SPEC citation shape)."""
@@ -118,7 +126,7 @@ def _citation_order(record: ValueRecord, jurisdiction: str) -> tuple:
         -record.valid_from.toordinal(),
         record.rule_id,
         record.version,
-        record.article_id,
+        record.article_id or "",
     )
 
 
@@ -149,6 +157,7 @@ def choose_binding(candidates: Sequence[ValueRecord], jurisdiction: str, stricte
         article_id=chosen.article_id,
         conflict=conflict,
         values=distinct,
+        verified_in_text=chosen.verified_in_text,
     )
 
 
@@ -299,7 +308,15 @@ def records_from_documents(
 def parameter_defs(defs: Iterable) -> list[ParameterDef]:
     """``ParameterDef``s with the ``stricter`` spelling normalised (an unquoted YAML ``true`` → "true")."""
     return [
-        ParameterDef(d.key, d.label_zh, d.label_en, d.topic, d.unit, strictness.normalize_stricter(d.stricter))
+        ParameterDef(
+            d.key,
+            d.label_zh,
+            d.label_en,
+            d.topic,
+            d.unit,
+            strictness.normalize_stricter(d.stricter),
+            getattr(d, "addressee", None) or "enterprise",
+        )
         for d in defs
     ]
 

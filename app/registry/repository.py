@@ -346,4 +346,28 @@ def stats(session: Session) -> dict:
             "source_url": rep["source_url"] if rep else None,
         },
         "hard_rules": len(hard_rules(session)),
+        "coverage": coverage_by_jurisdiction_topic(session, rules, jur_codes, topic_codes),
     }
+
+
+def coverage_by_jurisdiction_topic(
+    session: Session, rules: list[Rule], jur_codes: list[str], topic_codes: list[str]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """SPEC §8.3 ``/stats`` addition: per jurisdiction × topic, ``rules`` (filed under it), of which
+    ``full_text`` (latest version is the official text) and ``articles`` held (in the latest
+    versions). Every listed jurisdiction and topic has a cell, zeros included."""
+    from app.registry.models import Article
+
+    latest = {r.id: r.versions[-1] for r in rules if r.versions}
+    stmt = select(Article.version_id, func.count()).group_by(Article.version_id)
+    counts: dict[str, int] = {vid: n for vid, n in session.execute(stmt)}
+    out = {j: {t: {"rules": 0, "full_text": 0, "articles": 0} for t in topic_codes} for j in jur_codes}
+    for r in rules:
+        v = latest.get(r.id)
+        if v is None:
+            continue
+        cell = out.setdefault(r.jurisdiction, {}).setdefault(r.topic, {"rules": 0, "full_text": 0, "articles": 0})
+        cell["rules"] += 1
+        cell["full_text"] += 1 if v.provenance == "full_text" else 0
+        cell["articles"] += counts.get(v.id, 0)
+    return out

@@ -128,7 +128,7 @@ STRINGS.update(
         "citation": ("出处", "Citation"),
         "yes": ("符合", "yes"),
         "no": ("不符合", "no"),
-        "unknown": ("无约束值", "no binding value"),
+        "unknown": ("未收录数值", "no value recorded"),
         "expansion": ("拓展后的变化", "What changes with the expansion"),
         "now": ("现在", "Now"),
         "with_new": ("拓展后", "With the new jurisdiction"),
@@ -199,6 +199,74 @@ STRINGS.update(
     }
 )
 
+# ---------------------------------------------------------------- honest coverage and addressee (SPEC §8.3, §8.4)
+STRINGS.update(
+    {
+        "st_unknown": ("未收录", "not recorded"),
+        "st_incomplete": ("不完整", "incomplete"),
+        "divergent_count": ("不一致", "Divergent"),
+        "missing_count": ("缺失", "Missing"),
+        "unknown_count": ("未收录", "Not recorded"),
+        "no_value_recorded": ("未收录数值", "no value recorded"),
+        "coverage_full_text": ("已收录官方全文，未载此值", "official text held; it states no such value"),
+        "coverage_none": ("未收录", "not recorded"),
+        "verified_in": ("核验于{art}原文", "verified in {art}"),
+        "not_verified_in": ("未在{art}原文中找到", "not found in {art}"),
+        "article_not_stated": ("条文未注明", "article not stated"),
+        "summary_coverage": ("摘要：收录 {n} / {total} 条", "Summary: {n} of {total} articles"),
+        "summary_coverage_open": (
+            "摘要：收录 {n} 条（官方文本条数未注明）",
+            "Summary: {n} articles (official count not stated)",
+        ),
+        "only_in_side": ("仅见于 {side}", "only in {side}"),
+        "not_in_summary": ("摘要未收录", "not in the summary"),
+        "government_parameters_note": (
+            "仅列出约束企业的指标；政府目标（如能耗强度下降目标）不约束企业，见议题矩阵与硬规则。",
+            "Only parameters that bind enterprises are listed; government targets (such as intensity-reduction "
+            "targets) bind no enterprise — see the topic matrix and the hard rules.",
+        ),
+    }
+)
+
+
+def held_phrase(held: dict | None) -> str:
+    """What the registry holds for a jurisdiction on a topic, from a ``held`` count
+    ``{full_text, summary, unspecified}`` (SPEC §8.3): 收录 2 部摘要，无官方全文 / 2 summaries held,
+    no official text."""
+    held = held or {}
+    full, summ, other = (int(held.get(k) or 0) for k in ("full_text", "summary", "unspecified"))
+    if lang() == "en":
+        parts = []
+        if full:
+            parts.append(f"{full} official text{'s' if full > 1 else ''} held")
+        if summ:
+            parts.append(f"{summ} summar{'ies' if summ > 1 else 'y'} held")
+        if other:
+            parts.append(f"{other} rule{'s' if other > 1 else ''} of unstated provenance held")
+        if not parts:
+            return "no rule on this topic held"
+        return ", ".join(parts) + ("" if full else ", no official text")
+    zh = []
+    if full:
+        zh.append(f"收录 {full} 部官方全文")
+    if summ:
+        zh.append(f"收录 {summ} 部摘要")
+    if other:
+        zh.append(f"收录 {other} 部来源类型未注明的规则")
+    if not zh:
+        return "未收录该议题的规则"
+    return "，".join(zh) + ("" if full else "，无官方全文")
+
+
+def verified_label(verified: bool | None, article: str | None) -> str:
+    """The verification mark of a value from a full_text version (SPEC §8.2): 核验于第N条原文 /
+    verified in art. N; "" for values not checked against a text (summaries)."""
+    if verified is None:
+        return ""
+    if article is None:
+        return t("article_not_stated")
+    return t("verified_in" if verified else "not_verified_in").format(art=article_label(article))
+
 
 def article_label(anchor: str | None) -> str:
     """``art-10-1`` (or a full article id) → 第十条之一 in Chinese, Art. 10-1 in English.
@@ -239,7 +307,7 @@ def init_app(app: Flask) -> None:
             resp.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
         return resp
 
-    app.jinja_env.globals.update(t=t, lang=lang)
+    app.jinja_env.globals.update(t=t, lang=lang, held_phrase=held_phrase, verified_label=verified_label)
     app.jinja_env.filters["urlq"] = url_quote
     app.jinja_env.filters["num"] = number
     app.jinja_env.filters["artlabel"] = article_label

@@ -25,7 +25,8 @@ def test_matrix_binding_values_and_citations(loaded, runner, cli):
     assert row["strictest"] == {"jurisdictions": ["CN-SH"], "value": 30.0}
     # the hard rule (target 40, SH/JS/ZJ) colours cells
     assert sh["alignment"] == "aligned" and js["alignment"] == "aligned"
-    assert row["values"]["CN-ZJ"]["alignment"] == "missing"
+    # Zhejiang has no value and the registry holds no official text of it on the topic (SPEC §8.3)
+    assert row["values"]["CN-ZJ"]["alignment"] == "unknown"
 
 
 def test_matrix_yes_no_row_from_joint_standard_applies_to(loaded, runner, cli):
@@ -60,7 +61,7 @@ def test_progress_and_scoreboard(loaded, runner, cli):
     assert {j: s["status"] for j, s in hr["status"].items()} == {
         "CN-SH": "aligned",
         "CN-JS": "aligned",
-        "CN-ZJ": "missing",
+        "CN-ZJ": "unknown",  # no value, and only summaries held for Zhejiang (SPEC §8.3)
     }
     assert abs(hr["aligned_share"] - 2 / 3) < 1e-9 and hr["deadline_status"] == "on_track"
     late = _json(runner.invoke(cli, ["progress", "--as-of", "2026-06-01", "--json"]))
@@ -68,7 +69,9 @@ def test_progress_and_scoreboard(loaded, runner, cli):
     early = _json(runner.invoke(cli, ["progress", "--as-of", "2021-01-01", "--json"]))
     assert early["items"][0]["status"]["CN-SH"]["status"] == "divergent"  # 50 mg/L against a target of 40
     board = _json(runner.invoke(cli, ["scoreboard", "--as-of", "2024-01-01", "--json"]))
-    assert board["jurisdictions"]["CN-ZJ"]["deficit"] == 1.0
+    # SPEC §8.3: unknown is not in the deficit; 1 unknown of 1 applicable > 1/4 -> incomplete
+    zj = board["jurisdictions"]["CN-ZJ"]
+    assert (zj["applicable"], zj["unknown"], zj["deficit"], zj["rating"]) == (1, 1, 0.0, "incomplete")
     assert board["jurisdictions"]["CN-SH"]["deficit"] == 0.0
     # a year earlier (2023-01-01) Shanghai's limit was still 50 mg/L: divergent
     assert board["jurisdictions"]["CN-SH"]["deficit_year_before"] == 1.0

@@ -136,6 +136,8 @@ def test_scoreboard_exports():
         ("CN-JS", "0", "green"),
         ("CN-SH", "1", "red"),
     ]
+    # the four statuses (SPEC §8.3) are columns too
+    assert [(r["divergent"], r["missing"], r["unknown"]) for r in rows] == [("0", "0", "0"), ("1", "0", "0")]
     wb = openpyxl.load_workbook(io.BytesIO(scoreboard_xlsx(BOARD, hard_rules_status(HR, P, R, ON))))
     assert wb.sheetnames == ["scoreboard", "hard rules"]
     hr_rows = [[c.value for c in row] for row in wb["hard rules"].iter_rows()]

@@ -19,6 +19,7 @@ from app.harmonization import (
     progress_series,
     scoreboard,
 )
+from app.harmonization.coverage import HeldVersion
 from app.harmonization.scoreboard import rating, year_before
 
 D = dt.date
@@ -116,16 +117,21 @@ def test_matrix_cells_rows_and_citations():
 
 
 def test_matrix_missing_cell_on_a_targeted_row_carries_alignment():
+    # SPEC §8.3: with no value, "missing" needs the official text of the topic; without it "unknown"
     hr = HardRuleDef("eia-all", "环评互认", EIA.key, None, True, ["CN-JS"], None, None, None, None)
-    cell = row(matrix("environment", PARAMS, RECORDS, [hr], as_of=D(2024, 1, 1)), EIA.key)["values"]["CN-JS"]
-    assert cell == {
-        "value": None,
-        "status": "missing",
-        "rule_id": None,
-        "version": None,
-        "article": None,
-        "alignment": "missing",
-    }
+    official = [
+        HeldVersion("cn-js/t/x", "cn-js/t/x@2020-01-01", "environment", "CN-JS", ["CN-JS"], "full_text", D(2020, 1, 1))
+    ]
+    for held, alignment in (([], "unknown"), (official, "missing")):
+        doc = matrix("environment", PARAMS, RECORDS, [hr], as_of=D(2024, 1, 1), coverage=held)
+        assert row(doc, EIA.key)["values"]["CN-JS"] == {
+            "value": None,
+            "status": "missing",
+            "rule_id": None,
+            "version": None,
+            "article": None,
+            "alignment": alignment,
+        }
 
 
 def test_matrix_repeal_takes_effect_on_its_date():
@@ -184,6 +190,7 @@ def test_hard_rules_status_and_deadline():
         "rule_id": "cn-zj/t/zj-eia",
         "version": "cn-zj/t/zj-eia@2021-01-01",
         "article": "cn-zj/t/zj-eia#art-4",
+        "held": {"full_text": 0, "summary": 0, "unspecified": 0},  # additive (SPEC §8.3 wording)
     }
     met = hard_rules_status(
         [HR_EIA], PARAMS, [*RECORDS[:6], rec(EIA.key, True, "CN-ZJ", D(2021, 1, 1), rule="x")], D(2024, 1, 1)
@@ -194,7 +201,7 @@ def test_hard_rules_status_and_deadline():
 def test_hard_rule_without_scope_ignores_scoped_values():
     only_scoped = [rec(COD.key, 20, "YRD-DZ", D(2022, 1, 1), binds=["CN-SH"], scope="A级")]
     item = hard_rules_status([HR], PARAMS, only_scoped, D(2024, 1, 1))["items"][0]
-    assert item["status"]["CN-SH"]["status"] == "missing"
+    assert item["status"]["CN-SH"]["status"] == "unknown"  # no official text held (SPEC §8.3)
     assert item["status"]["CN-SH"]["value"] is None
 
 
@@ -237,6 +244,9 @@ def test_scoreboard():
     assert sh == {
         "applicable": 2,
         "aligned": 1,
+        "divergent": 1,
+        "missing": 0,
+        "unknown": 0,
         "deficit": 0.5,
         "deficit_year_before": 0.0,
         "change": 0.5,
@@ -247,6 +257,9 @@ def test_scoreboard():
     assert ah == {
         "applicable": 0,
         "aligned": 0,
+        "divergent": 0,
+        "missing": 0,
+        "unknown": 0,
         "deficit": None,
         "deficit_year_before": None,
         "change": None,
@@ -305,6 +318,7 @@ def test_compliance_expansion_new_and_stricter_and_units():
         "change": "stricter",
         "jurisdiction": "CN-JS",
         "required": 40,
+        "unit": "mg/L",
         "rule_id": "cn-js/t/js-wwtp",
         "version": "cn-js/t/js-wwtp@2023-01-01",
         "article": "cn-js/t/js-wwtp#art-4",

@@ -1,5 +1,6 @@
-"""Property tests: random histories -> matrix cells and hard-rule statuses equal the brute-force
-oracle in histories.py, and the one-pass and per-cell computations agree."""
+"""Property tests: random histories -> matrix cells and hard-rule statuses (four values: aligned,
+divergent, missing, unknown — SPEC §8.3) equal the brute-force oracle in histories.py, and the
+one-pass and per-cell computations agree."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 @SETTINGS
-@given(records=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
-def test_matrix_cells_equal_the_oracle(records, hard_rules, on):
-    doc = matrix("environment", H.PARAMS, records, hard_rules, as_of=on)
+@given(history=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
+def test_matrix_cells_equal_the_oracle(history, hard_rules, on):
+    records, held = history
+    doc = matrix("environment", H.PARAMS, records, hard_rules, as_of=on, coverage=held)
     assert doc["jurisdictions"] == H.PROVINCES
     seen = set()
     for row in doc["rows"]:
@@ -68,9 +70,12 @@ def test_matrix_cells_equal_the_oracle(records, hard_rules, on):
                 assert cell is None or "alignment" not in cell
             else:
                 b = H.oracle_binding(records, p.key, row["scope"], j, on, p.stricter)
-                statuses = {H.oracle_alignment(b, h.target, p.stricter) for h in targeting}
+                covered = H.oracle_official(held, j, p.topic, on)
+                statuses = {H.oracle_alignment(b, h.target, p.stricter, covered) for h in targeting}
                 want = "divergent" if "divergent" in statuses else statuses.pop()
                 assert cell["alignment"] == want
+    for j in H.PROVINCES:
+        assert doc["coverage"][j]["official"] == H.oracle_official(held, j, "environment", on)
     # every (key, scope) with a value binding a province on D has a row; every topic parameter has one
     for r in records:
         if H.PMAP[r.key].topic != "environment":
@@ -85,34 +90,36 @@ def test_matrix_cells_equal_the_oracle(records, hard_rules, on):
 
 @SETTINGS
 @given(
-    records=H.histories(),
+    history=H.histories(),
     hard_rules=H.hard_rules_for(),
     on=H.dates,
     cols=st.lists(st.sampled_from(H.ISSUERS), min_size=1, max_size=4, unique=True),
 )
-def test_one_pass_matrix_equals_per_cell_matrix(records, hard_rules, on, cols):
+def test_one_pass_matrix_equals_per_cell_matrix(history, hard_rules, on, cols):
+    records, held = history
     for topic in ("environment", "energy"):
-        fast = matrix(topic, H.PARAMS, records, hard_rules, jurisdictions=cols, as_of=on)
-        slow = matrix_naive(topic, H.PARAMS, records, hard_rules, jurisdictions=cols, as_of=on)
+        fast = matrix(topic, H.PARAMS, records, hard_rules, jurisdictions=cols, as_of=on, coverage=held)
+        slow = matrix_naive(topic, H.PARAMS, records, hard_rules, jurisdictions=cols, as_of=on, coverage=held)
         assert fast == slow
 
 
 @SETTINGS
-@given(records=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
-def test_hard_rule_statuses_equal_the_oracle(records, hard_rules, on):
+@given(history=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
+def test_hard_rule_statuses_equal_the_oracle(history, hard_rules, on):
+    records, held = history
     for hr in hard_rules:
         p = H.PMAP[hr.parameter]
-        item = hard_rule_status(hr, H.PARAMS, records, on, timeline=True)
+        item = hard_rule_status(hr, H.PARAMS, records, on, timeline=True, coverage=held)
         assert list(item["status"]) == list(hr.jurisdictions)
         expected = {}
         for j in hr.jurisdictions:
             b = H.oracle_binding(records, hr.parameter, hr.scope, j, on, p.stricter)
-            expected[j] = H.oracle_alignment(b, hr.target, p.stricter)
+            expected[j] = H.oracle_status(records, held, hr, j, on)
             cell = item["status"][j]
             assert cell["status"] == expected[j]
             assert cell["value"] == (b[0] if b else None)
             assert cell["article"] == (b[3] if b else None)
-        assert expected == statuses_naive(hr, p.stricter, records, on)
+        assert expected == statuses_naive(hr, p, records, on, held)
         n_aligned = sum(s == "aligned" for s in expected.values())
         assert item["aligned_share"] == n_aligned / len(hr.jurisdictions)
         if n_aligned == len(hr.jurisdictions):
@@ -121,49 +128,47 @@ def test_hard_rule_statuses_equal_the_oracle(records, hard_rules, on):
             assert item["deadline_status"] == "on_track"
         else:
             assert item["deadline_status"] == "overdue"
-        # the timeline: one point per relevant change date up to D, each equal to the oracle
-        change_dates = set()
-        for r in records:
-            if (
-                r.key == hr.parameter
-                and r.scope == hr.scope
-                and (r.jurisdiction_of_rule == "CN" or set(r.binds) & set(hr.jurisdictions))
-            ):
-                change_dates.add(r.valid_from)
-                if r.valid_to:
-                    change_dates.add(r.valid_to)
+        # the timeline: one point per relevant value change date up to D, plus each coverage change
+        # that changed a status (SPEC §8.3), each point equal to the oracle
         points = item["timeline"]
-        assert [pt["date"] for pt in points] == sorted(d.isoformat() for d in change_dates if d <= on)
+        assert [pt["date"] for pt in points] == [d.isoformat() for d in H.oracle_timeline_dates(records, held, hr, on)]
         for pt in points[:5]:
             import datetime as dt
 
             d = dt.date.fromisoformat(pt["date"])
             for j in hr.jurisdictions:
-                b = H.oracle_binding(records, hr.parameter, hr.scope, j, d, p.stricter)
-                assert pt["status"][j] == H.oracle_alignment(b, hr.target, p.stricter)
+                assert pt["status"][j] == H.oracle_status(records, held, hr, j, d)
 
 
 @settings(max_examples=60, deadline=None)
-@given(records=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
-def test_scoreboard_deficit_equals_the_oracle(records, hard_rules, on):
-    board = scoreboard(hard_rules, H.PARAMS, records, on)["jurisdictions"]
+@given(history=H.histories(), hard_rules=H.hard_rules_for(), on=H.dates)
+def test_scoreboard_deficit_equals_the_oracle(history, hard_rules, on):
+    records, held = history
+    board = scoreboard(hard_rules, H.PARAMS, records, on, coverage=held)["jurisdictions"]
     for j in H.PROVINCES:
         listed = [h for h in hard_rules if j in h.jurisdictions]
         if not listed:
             assert j not in board
             continue
-        aligned = 0
+        counts = {"aligned": 0, "divergent": 0, "missing": 0, "unknown": 0}
         for h in listed:
-            p = H.PMAP[h.parameter]
-            b = H.oracle_binding(records, h.parameter, h.scope, j, on, p.stricter)
-            aligned += H.oracle_alignment(b, h.target, p.stricter) == "aligned"
-        assert board[j]["applicable"] == len(listed)
-        assert board[j]["aligned"] == aligned
-        assert abs(board[j]["deficit"] - (len(listed) - aligned) / len(listed)) < 1e-12
+            counts[H.oracle_status(records, held, h, j, on)] += 1
+        n = len(listed)
+        assert board[j]["applicable"] == n
+        assert {k: board[j][k] for k in counts} == counts
+        assert abs(board[j]["deficit"] - (counts["divergent"] + counts["missing"]) / n) < 1e-12
+        if counts["unknown"] * 4 > n:
+            assert board[j]["rating"] == "incomplete"
+        else:
+            assert board[j]["rating"] in ("green", "amber", "red")
 
 
 @settings(max_examples=60, deadline=None)
-@given(records=H.histories(), on=H.dates, data=st.data())
-def test_result_does_not_depend_on_record_order(records, on, data):
+@given(history=H.histories(), on=H.dates, data=st.data())
+def test_result_does_not_depend_on_record_order(history, on, data):
+    records, held = history
     shuffled = data.draw(st.permutations(records))
-    assert matrix("environment", H.PARAMS, records, as_of=on) == matrix("environment", H.PARAMS, shuffled, as_of=on)
+    held_shuffled = data.draw(st.permutations(held))
+    assert matrix("environment", H.PARAMS, records, as_of=on, coverage=held) == matrix(
+        "environment", H.PARAMS, shuffled, as_of=on, coverage=held_shuffled
+    )

@@ -1,5 +1,7 @@
-"""Harmonization through the database: random histories written as a corpus, loaded with
-``registry load`` into SQLite or PostgreSQL, then the matrix and hard-rule statuses read back by
+"""Harmonization through the database: random histories (rules of two topics, versions of
+provenance full_text / summary / unstated, some stating no parameter) written as a corpus, loaded
+with ``registry load`` into SQLite or PostgreSQL, then the matrix, the four-valued hard-rule statuses
+(aligned | divergent | missing | unknown, SPEC §8.3), the timeline and the scoreboard read back by
 ``app.harmonization.services`` must equal the brute-force oracle of tests/harmonization/histories.py."""
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _stated(key: str, value, salt: str):
     return units.convert(value, H.PMAP[key].unit, unit), unit
 
 
-def write_corpus(root: Path, records, hard_rules) -> None:
+def write_corpus(root: Path, records, hard_rules, held) -> None:
     (root / "jurisdictions.yaml").write_text(
         "".join(f"- code: {c}\n  name_zh: {c}\n" for c in ["CN", *H.PROVINCES, "YRD", "YRD-DZ"]), encoding="utf-8"
     )
@@ -51,32 +53,38 @@ def write_corpus(root: Path, records, hard_rules) -> None:
     versions: dict[str, list] = defaultdict(list)
     for r in records:
         versions[r.version].append(r)
-    for version, recs in versions.items():
-        r0 = recs[0]
+    all_versions = {v.version for v in held}
+    for hv in held:
+        version, recs = hv.version, versions.get(hv.version, [])
         rule_id, start = version.split("@")
         folder = root / "rules" / Path(rule_id).parent
         folder.mkdir(parents=True, exist_ok=True)
-        binds = [b for b in r0.binds if b != "CN"]
-        is_last = not any(v.startswith(rule_id + "@") and v.split("@")[1] > start for v in versions)
+        binds = [b for b in hv.binds if b != "CN"]
+        is_last = not any(v.startswith(rule_id + "@") and v.split("@")[1] > start for v in all_versions)
         lines = [
             "---",
             f"title: 随机规则 {rule_id}",
-            f"jurisdiction: {r0.jurisdiction_of_rule}",
-            "topic: environment",
+            f"jurisdiction: {hv.jurisdiction_of_rule}",
+            f"topic: {hv.topic}",
             "kind: normative_document",
             f"effective: {start}",
         ]
-        if is_last and r0.valid_to:
-            lines.append(f"repealed: {r0.valid_to.isoformat()}")
-        if r0.jurisdiction_of_rule in ("YRD", "YRD-DZ") or len(binds) > 1:
+        if is_last and hv.valid_to:
+            lines.append(f"repealed: {hv.valid_to.isoformat()}")
+        if hv.jurisdiction_of_rule in ("YRD", "YRD-DZ") or len(binds) > 1:
             lines.append(f"applies_to: [{', '.join(binds)}]")
-        lines += ["source_url: https://example.org/random", "parameters:"]
+        lines.append("source_url: https://example.org/random")
+        if hv.provenance:
+            lines.append(f"provenance: {hv.provenance}")
+        if recs:
+            lines.append("parameters:")
         for r in recs:
             value, unit = _stated(r.key, r.value, version + r.key + str(r.scope))
             lines += [f"  - key: {r.key}", f"    value: {scalar(value)}"]
             if unit:
                 lines.append(f"    unit: {scalar(unit)}")
-            lines.append(f"    article: {r.article_id.split('#art-')[1]}")
+            if r.article_id is not None:
+                lines.append(f"    article: {r.article_id.split('#art-')[1]}")
             if r.scope:
                 lines.append(f"    scope: {r.scope}")
         body = "".join(f"\n## 第{n}条\n\n第{n}条的内容。\n" for n in "一二三四五六七八九")
@@ -95,13 +103,14 @@ def write_corpus(root: Path, records, hard_rules) -> None:
 
 
 @SETTINGS
-@given(records=H.histories(max_rules=6), hard_rules=H.hard_rules_for(), on=H.dates)
-def test_matrix_and_hard_rules_from_the_database_equal_the_oracle(records, hard_rules, on, fresh_database, make_app):
+@given(history=H.histories(max_rules=6), hard_rules=H.hard_rules_for(), on=H.dates)
+def test_matrix_and_hard_rules_from_the_database_equal_the_oracle(history, hard_rules, on, fresh_database, make_app):
     from app.cli import cli
     from app.harmonization import services as hs
 
+    records, held = history
     corpus = Path(tempfile.mkdtemp(prefix="oracle-corpus-"))
-    write_corpus(corpus, records, hard_rules)
+    write_corpus(corpus, records, hard_rules, held)
     app = make_app(fresh_database(), corpus)
     result = app.test_cli_runner().invoke(cli, ["load", "--no-index"])
     assert result.exit_code == 0, result.output
@@ -118,9 +127,25 @@ def test_matrix_and_hard_rules_from_the_database_equal_the_oracle(records, hard_
                     assert cell is None or cell["value"] is None
                 else:
                     assert (cell["value"], cell["rule_id"], cell["version"], cell["article"]) == expected[:4]
+            for j in H.PROVINCES:
+                targeting = [x for x in hard_rules if x.row == (p.key, row["scope"]) and j in x.jurisdictions]
+                if targeting and H.oracle_binding(records, p.key, row["scope"], j, on, p.stricter) is None:
+                    covered = H.oracle_official(held, j, p.topic, on)
+                    assert row["values"][j]["alignment"] == ("missing" if covered else "unknown")
         progress = {item["id"]: item for item in hs.progress(db(), on)["items"]}
+        counts: dict[str, dict[str, int]] = {}
         for h in hard_rules:
-            p = H.PMAP[h.parameter]
             for j in h.jurisdictions:
-                b = H.oracle_binding(records, h.parameter, h.scope, j, on, p.stricter)
-                assert progress[h.id]["status"][j]["status"] == H.oracle_alignment(b, h.target, p.stricter)
+                want = H.oracle_status(records, held, h, j, on)
+                assert progress[h.id]["status"][j]["status"] == want
+                counts.setdefault(j, dict.fromkeys(("aligned", "divergent", "missing", "unknown"), 0))[want] += 1
+            timeline = hs.hard_rule(db(), h.id, on)["timeline"]
+            assert [pt["date"] for pt in timeline] == [
+                d.isoformat() for d in H.oracle_timeline_dates(records, held, h, on)
+            ]
+        board = hs.score(db(), on)["jurisdictions"]
+        for j, c in counts.items():
+            assert {k: board[j][k] for k in c} == c
+            n = sum(c.values())
+            assert board[j]["rating"] == ("incomplete" if c["unknown"] * 4 > n else board[j]["rating"])
+            assert abs(board[j]["deficit"] - (c["divergent"] + c["missing"]) / n) < 1e-12

@@ -5,6 +5,11 @@
 ``GET /compare?baseline=X&rules=Y&rules=Z`` (or ``rules=Y,Z``) — one row per baseline article and
 one column per other rule, cells coloured by similarity and difference type. The diff itself is
 ``app.diff`` over ``workflows.rule_side``; this module only arranges it for the page.
+
+Unmatched articles are worded by what the two sides are (SPEC §8.3): 删除 / 新增 (removed / added)
+only between versions of one rule; between different rules 仅见于 A / only in A; and an article with
+no counterpart on a side that is a summary is marked 摘要未收录 / not in the summary, since a summary
+holds only some of the official articles.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections import Counter
 from flask import render_template, request
 from sqlalchemy import select
 
-from app.diff import compare_rules, diff_rules, render_compare_rows, render_side_by_side
+from app.diff import render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
 from app.diff.highlight import TYPE_LABELS
 from app.exceptions import NotInForce, ValidationError
@@ -24,7 +29,7 @@ from app.registry.models import Parameter
 from app.web import bp
 from app.web.i18n import STRINGS, lang, t
 from app.web.pages.home import as_of_arg
-from app.workflows import rule_side
+from app.workflows import compare_sides, diff_sides, rule_side
 
 MAX_RULES = 8  # columns of the N-way grid
 
@@ -46,6 +51,32 @@ def labels_of(ids: list[str], labels: dict[str, str]) -> str:
 def type_label(kind: str) -> str:
     zh, en = TYPE_LABELS.get(kind, (kind, kind))
     return en if lang() == "en" else zh
+
+
+def unmatched_label(status: str, same_rule: bool, other_is_summary: bool) -> str:
+    """How the page words a row whose article has no counterpart: ``removed`` (only in A) or
+    ``added`` (only in B). ``other_is_summary``: the side without the article is a summary."""
+    side, other = ("A", "B") if status == "removed" else ("B", "A")
+    base = status_label(status) if same_rule else t("only_in_side").format(side=side)
+    if not other_is_summary:
+        return base
+    return f"{base} · {other}: {t('not_in_summary')}"
+
+
+def row_labels(rows: list[dict], result: dict) -> dict[str, str]:
+    """Set ``row["label"]`` (and ``row["outside_summary"]``) on the side-by-side rows; return the
+    summary badges' labels for ``added`` / ``removed``."""
+    same = bool(result.get("same_rule"))
+    summary = {k: (result.get(k) or {}).get("provenance") == "summary" for k in ("a", "b")}
+    for row in rows:
+        if row["status"] in ("removed", "added"):
+            other_is_summary = summary["b"] if row["status"] == "removed" else summary["a"]
+            row["label"] = unmatched_label(row["status"], same, other_is_summary)
+            row["outside_summary"] = other_is_summary
+        else:
+            row["label"] = status_label(row["status"])
+            row["outside_summary"] = False
+    return {k: unmatched_label(k, same, summary["b" if k == "removed" else "a"]) for k in ("removed", "added")}
 
 
 def similarity_band(similarity: float | None) -> int:
@@ -107,10 +138,11 @@ def compare():  # type: ignore[no-untyped-def]
     notes: list[str] = []
     side_a = side_for_page(s, a, as_of, listing, notes)
     side_b = side_for_page(s, b, as_of, listing, notes)
-    result = diff_rules(side_a, side_b)
+    result = diff_sides(side_a, side_b)
     rows = render_side_by_side(result, side_a, side_b)
     for n, row in enumerate(rows, 1):
         row["n"] = n
+    badge_labels = row_labels(rows, result)
     type_counts = Counter(d["type"] for p in result["pairs"] for d in p["differences"])
     types = [(k, type_counts[k]) for k in TYPE_ORDER if type_counts.get(k)]
     changes = [r for r in rows if r["status"] != "same" or r["moved"]]
@@ -126,6 +158,7 @@ def compare():  # type: ignore[no-untyped-def]
         a=a,
         b=b,
         notes=notes,
+        badge_labels=badge_labels,
         labels_a={art.id: art.label for art in side_a.articles},
         labels_b={art.id: art.label for art in side_b.articles},
         param_labels={p.key: p for p in s.scalars(select(Parameter))},
@@ -145,13 +178,40 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
     notes: list[str] = []
     base_side = side_for_page(s, baseline, as_of, listing, notes)
     sides = [side_for_page(s, o, as_of, listing, notes) for o in others]
-    result = compare_rules(base_side, sides)
+    result = compare_sides(base_side, sides)
     rows = render_compare_rows(result)
     base_arts = {art.id: art for art in base_side.articles}
     labels = {art.id: art.label for side in sides for art in side.articles}
     # Cells, ``summary`` and ``extra`` are keyed by the other rule's id.
+    # render_compare_rows keys cells like compare_rules: by rule id, or by version id when two of
+    # the rules share a rule id
+    ids = [info["id"] for info in result["rules"]]
+    keys = [info["version"] if ids.count(info["id"]) > 1 else info["id"] for info in result["rules"]]
+    base_summary = result["baseline"].get("provenance") == "summary"
     cols = [
-        {"key": info["id"], "info": info, "summary": result["summary"].get(info["id"], {})} for info in result["rules"]
+        {
+            "key": key,
+            "info": info,
+            "summary": result["summary"].get(key, {}),
+            # a baseline article with no counterpart: 删除 between versions of one rule, 仅见于基准
+            # between different rules, 摘要未收录 when this rule is a summary
+            "missing_label": (
+                t("not_in_summary")
+                if info.get("provenance") == "summary"
+                else status_label("removed")
+                if info.get("same_rule")
+                else t("only_in_side").format(side=t("baseline"))
+            ),
+            # its articles with no counterpart in the baseline
+            "extra_label": (
+                f"{t('baseline')}: {t('not_in_summary')}"
+                if base_summary
+                else status_label("added")
+                if info.get("same_rule")
+                else t("only_in_side").format(side=info["title"])
+            ),
+        }
+        for key, info in zip(keys, result["rules"], strict=True)
     ]
     for row in rows:
         art = base_arts.get(row["baseline_article"])

@@ -49,11 +49,15 @@ def matrix_args(s) -> tuple[str, list[str] | None, dt.date]:  # type: ignore[no-
     return topic, (cols or None), as_of  # type: ignore[return-value]
 
 
-def cell_class(cell: dict | None, row: dict) -> str:
+def cell_class(cell: dict | None, row: dict, official: bool = True) -> str:
     """The cell's colour: its hard-rule ``alignment`` where a hard rule targets the row; otherwise
-    ``missing`` (no value), ``aligned`` (holds the strictest value) or ``divergent`` (less strict)."""
+    ``missing`` (no value though the official text of the topic is held), ``unknown`` (no value and
+    no official text held: 未收录, SPEC §8.3), ``aligned`` (holds the strictest value) or
+    ``divergent`` (less strict)."""
     if cell is None or cell.get("value") is None:
-        return "cell-missing"
+        if cell is not None and cell.get("alignment"):
+            return f"cell-{cell['alignment']}"
+        return "cell-missing" if official else "cell-unknown"
     if cell.get("alignment"):
         return f"cell-{cell['alignment']}"
     return "cell-aligned" if cell.get("status") == "strictest" else "cell-divergent"
@@ -168,7 +172,10 @@ def _parse_fact(raw: str) -> float | bool:
 
 
 def _form_state(s) -> dict:  # type: ignore[no-untyped-def]
-    params = list(s.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
+    """The form's choices: only parameters addressed to enterprises (SPEC §8.4)."""
+    params = list(
+        s.scalars(select(Parameter).where(Parameter.addressee == "enterprise").order_by(Parameter.topic, Parameter.key))
+    )
     provinces = [j for j in repository.jurisdictions(s)]
     scopes = sorted(
         {x for x in s.scalars(select(ParameterValue.scope).where(ParameterValue.scope.is_not(None)).distinct()) if x}
@@ -247,7 +254,7 @@ def compliance():  # type: ignore[no-untyped-def]
             for name, msgs in (err.fields or {}).items():
                 errors.setdefault(str(name), []).extend(msgs if isinstance(msgs, list) else [str(msgs)])
     status = 400 if errors else 200
-    labels = {p.key: p for p in state["params"]}
+    labels = {p.key: p for p in s.scalars(select(Parameter))}
     return render_template(
         "harmonization/compliance.html",
         form=form,
