@@ -63,7 +63,9 @@ def compliance_check(
       fact, required, unit, stricter, rule_id, version, article, compliant}`` (plus
       ``verified_in_text`` when the value comes from a full_text version);
       ``compliant`` is whether the fact is at least as strict as the binding value; with no binding
-      value ``required`` and ``compliant`` are null and ``coverage`` is ``full_text`` or ``none``.
+      value ``required`` and ``compliant`` are null, ``coverage`` is ``full_text`` or ``none``, and
+      ``scopes_available`` (when any) lists the scopes under which the jurisdiction does hold a
+      value for the parameter — the fact must name one of them to be checked.
     * ``strictest``: per fact, the strictest binding value across the jurisdictions and which of
       them require it (for an ``equal`` parameter whose jurisdictions require different values:
       ``value`` null — no single value satisfies all — and ``jurisdictions`` empty).
@@ -112,7 +114,17 @@ def compliance_check(
     coverage = as_coverage(coverage)
 
     def gap(j: str, key: str) -> dict:
-        return {"coverage": cov.compliance_coverage(coverage.official(j, pmap[key].topic, as_of))}
+        """Why ``j`` has no binding value for ``key``: the coverage, and the scopes under which the
+        registry does hold a value for ``j`` (many limits exist only per class, e.g. 一级A标准)."""
+        out: dict = {"coverage": cov.compliance_coverage(coverage.official(j, pmap[key].topic, as_of))}
+        held = [
+            s
+            for s in index.scopes(key)
+            if s != (scopes.get(key) or None) and index.bindings(key, s, [j], as_of, pmap[key].stricter)[j] is not None
+        ]
+        if held:
+            out["scopes_available"] = held
+        return out
 
     cols = js + ([new_j] if new_j and new_j not in js else [])
     bindings: dict[str, dict[str, Binding | None]] = {}

@@ -140,6 +140,19 @@ def test_compliance_coverage_none_or_full_text_and_expansion(gaps_client):
     assert b["required"] == 50.0 and b["verified_in_text"] is True and "coverage" not in b
 
 
+def test_compliance_names_the_scopes_a_jurisdiction_holds(gaps_client):
+    """Zhejiang sets COD only per class (B级, C级): a fact without a scope, or with a scope it does
+    not use, is not checked there, and the answer says which scopes would be."""
+    for scopes in ({}, {COD: "A级"}):
+        body = {"jurisdictions": ["CN-ZJ", "CN-AH"], "facts": {COD: 45}, "scopes": scopes, "as_of": "2024-01-01"}
+        zj, ah = _ok(gaps_client.post("/api/v1/compliance-check", json=body))["results"]
+        assert zj["required"] is None and zj["scopes_available"] == ["B级", "C级"]
+        if scopes:  # Anhui's value has no scope: the fact is checked against it only without one
+            assert ah["required"] is None and ah["scopes_available"] == [None]
+        else:
+            assert ah["required"] is not None and "scopes_available" not in ah
+
+
 def test_registry_check_refuses_a_government_key(gaps_client, runner, cli, tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text(f"jurisdictions: [CN-ZJ]\nfacts:\n  {GOV}: 80\n", encoding="utf-8")

@@ -334,6 +334,23 @@ def test_compliance_scopes_and_equal_conflict():
     assert out["strictest"][DAYS.key] == {"value": None, "jurisdictions": []}
 
 
+def test_compliance_without_scope_names_the_scopes_held():
+    scoped = [
+        rec(COD.key, 20, "YRD-DZ", D(2022, 1, 1), binds=["CN-SH"], scope="A级", rule="dz-joint"),
+        rec(COD.key, 30, "CN-SH", D(2022, 1, 1), scope="B级", rule="sh-wwtp"),
+        rec(COD.key, 60, "CN-SH", D(2010, 1, 1), D(2020, 1, 1), scope="C级", rule="sh-old"),  # not in force
+    ]
+    out = compliance_check(["CN-SH", "CN-AH"], {COD.key: 25}, PARAMS, scoped, D(2024, 1, 1))
+    sh, ah = out["results"]
+    assert sh["required"] is None and sh["compliant"] is None
+    assert sh["scopes_available"] == ["A级", "B级"]
+    assert ah["required"] is None and "scopes_available" not in ah
+    out = compliance_check(["CN-SH"], {COD.key: 25}, PARAMS, scoped, D(2024, 1, 1), scopes={COD.key: "A级"})
+    assert out["results"][0]["required"] == 20 and "scopes_available" not in out["results"][0]
+    out = compliance_check(["CN-SH"], {COD.key: 25}, PARAMS, scoped, D(2024, 1, 1), scopes={COD.key: "D级"})
+    assert out["results"][0]["scopes_available"] == ["A级", "B级"]
+
+
 @pytest.mark.parametrize(
     ("facts", "jurisdictions"),
     [

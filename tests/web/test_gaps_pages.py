@@ -120,6 +120,24 @@ def test_compliance_form_offers_only_enterprise_parameters_and_refuses_governmen
     assert "✗" not in body and "不符合" not in body  # no value is never non-compliance
 
 
+def test_compliance_page_names_the_scopes_a_jurisdiction_holds(gaps):
+    with gaps.session_transaction() as sess:
+        sess["csrf"] = TOKEN
+    data = {
+        "csrf_token": TOKEN,
+        "jurisdictions": ["CN-ZJ", "CN-AH"],
+        "fact_key": [COD],
+        "fact_value": ["45"],
+        "fact_scope": ["A级"],
+        "as_of": "2024-01-01",
+    }
+    body = gaps.post("/compliance", data=data).get_data(as_text=True)
+    assert body.count('class="scopes-available"') == 2
+    assert "请填写其一：B级、C级<" in body and "请填写其一：（不填适用范围）<" in body
+    en = gaps.post("/compliance?lang=en", data=data).get_data(as_text=True)
+    assert "enter one of: B级, C级<" in en and "enter one of: (no scope)<" in en
+
+
 def test_stats_page_shows_official_texts_and_articles_held(gaps):
     zh = page(gaps, "/stats")
     assert 'data-full-text="1" data-articles="3"' in zh and "官方全文 1 部 · 条文 3 条" in zh
