@@ -228,12 +228,15 @@ def check_command(profile: str, as_json: bool) -> None:
         return
     for r in out["results"]:
         ok = {True: "compliant", False: "NOT compliant", None: "no value recorded"}[r["compliant"]]
-        if r["compliant"] is None:
+        if r["compliant"] is None and r.get("scopes_available"):
+            held = ", ".join(s or "(no scope)" for s in r["scopes_available"])
+            ok = f"not checked: values are held per scope ({held}); name one under scopes:"
+        elif r["compliant"] is None:
             ok += " (official text held, states none)" if r.get("coverage") == "full_text" else " (not recorded)"
         req = "—" if r["required"] is None else r["required"]
         click.echo(
             f"{r['jurisdiction']}\t{r['parameter']}\tfact {r['fact']}\trequired {req}\t{ok}"
-            + (f"\t({r['article']})" if r.get("article") else "")
+            + (f"\t({r['article'] or r['version'] + ', article not stated'})" if r.get("version") else "")
         )
 
 

@@ -153,6 +153,19 @@ def test_compliance_names_the_scopes_a_jurisdiction_holds(gaps_client):
             assert ah["required"] is not None and "scopes_available" not in ah
 
 
+def test_registry_check_names_the_scopes_held(gaps_client, runner, cli, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(f"jurisdictions: [CN-ZJ]\nfacts:\n  {COD}: 45\nas_of: 2024-01-01\n", encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "not checked: values are held per scope (B级, C级); name one under scopes:" in result.output
+    profile.write_text(
+        f"jurisdictions: [CN-ZJ]\nfacts:\n  {COD}: 45\nscopes:\n  {COD}: B级\nas_of: 2024-01-01\n", encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["check", str(profile)])
+    assert result.exit_code == 0 and "required 50.0\tcompliant\t(" in result.output, result.output
+
+
 def test_registry_check_refuses_a_government_key(gaps_client, runner, cli, tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text(f"jurisdictions: [CN-ZJ]\nfacts:\n  {GOV}: 80\n", encoding="utf-8")
