@@ -9,7 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 INSTANCE = PROJECT_ROOT / "instance"
 
 #: Keys read from the environment when set (SPEC §3).
-ENV_KEYS = ("DATABASE_URL", "REGISTRY_CORPUS", "REGISTRY_INDEX", "SECRET_KEY")
+ENV_KEYS = ("DATABASE_URL", "REGISTRY_CORPUS", "REGISTRY_INDEX", "SECRET_KEY", "SEARCH_BACKEND")
 
 
 def defaults() -> dict:
@@ -25,6 +25,7 @@ def defaults() -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
+        "SEARCH_BACKEND": "whoosh",  # app.search.backends; an unknown name stops create_app
         "SEARCH_TIME_LIMIT": 2.0,  # seconds; every query is bounded (SPEC §5)
         "SEARCH_LOCK_TIMEOUT": 10.0,  # seconds a write waits for the index's single writer (DECISIONS)
     }

@@ -1,4 +1,4 @@
-"""The only glue between Flask and the registry: engine, per-request session, searcher, API object."""
+"""The only glue between Flask and the registry: engine, per-request session, search backend, API object."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from flask_smorest import Api
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.exceptions import SearchIndexError
 from app.registry.db import make_engine, session_factory, upgrade
+from app.search import services as search_services
+from app.search.backends import make_backend
+from app.search.interfaces import SearchBackend
 
 
 class RegistryApi(Api):
@@ -27,6 +31,8 @@ def init_app(app: Flask) -> None:
     upgrade(engine)  # a fresh database is brought to the latest schema automatically
     app.extensions["registry_engine"] = engine
     app.extensions["registry_sessions"] = session_factory(engine)
+    # One backend per app (so per worker process); an unknown name stops the start-up here.
+    app.extensions["search_backend"] = make_backend(app.config["SEARCH_BACKEND"], app.config)
 
     @app.teardown_appcontext
     def _close_session(_exc):  # type: ignore[no-untyped-def]
@@ -46,21 +52,9 @@ def db() -> Session:
     return g.db_session
 
 
-_searchers: dict[str, object] = {}
-
-
-def searcher():  # type: ignore[no-untyped-def]
-    """This worker's searcher (one per process and index), refreshed when the index changed on disk."""
-    from app.search.indexer import SearchIndex
-
-    path = str(current_app.config["REGISTRY_INDEX"])
-    s = _searchers.get(path)
-    if s is None:
-        s = SearchIndex(path).open().searcher(time_limit=float(current_app.config["SEARCH_TIME_LIMIT"]))
-        _searchers[path] = s
-    else:
-        s.refresh()
-    return s
+def search_backend() -> SearchBackend:
+    """The app's search backend (``SEARCH_BACKEND``, built once at start-up)."""
+    return current_app.extensions["search_backend"]
 
 
 def apply_index_updates() -> bool:
@@ -70,17 +64,8 @@ def apply_index_updates() -> bool:
     timeout): the write itself is committed and its update stays in the outbox for the next
     sync, so the caller reports ``indexed: false`` rather than an error that invites a retry.
     """
-    from pathlib import Path
-
-    from app.exceptions import SearchIndexError
-    from app.workflows import sync_index
-
     try:
-        sync_index(
-            engine(),
-            Path(current_app.config["REGISTRY_INDEX"]),
-            lock_timeout=float(current_app.config["SEARCH_LOCK_TIMEOUT"]),
-        )
+        search_services.sync_index(engine(), search_backend())
     except SearchIndexError as err:
         current_app.logger.warning("search index not updated after a write: %s", err.message)
         return False

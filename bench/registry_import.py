@@ -4,7 +4,7 @@
 Every text in ``../shared/lawtexts`` goes through ``registry import`` into a
 scratch corpus and SQLite database (with test-only codes for the other
 provinces and topics), and the search documents are then read back from the
-database exactly as the registry indexes them (``app.workflows.rule_docs``)::
+database exactly as the registry indexes them (``app.search.services.rule_docs``)::
 
     .venv/bin/python bench/search.py --corpus real --loader bench.registry_import:load_via_registry_import
 
@@ -51,7 +51,7 @@ def _reference_files(corpus: Path) -> None:
 def load_via_registry_import(root: Path) -> Iterator[list[ArticleDoc]]:
     from app import create_app
     from app.cli import cli
-    from app.workflows import all_docs
+    from app.search.services import all_docs
 
     tmp = Path(tempfile.mkdtemp(prefix="registry-import-bench-"))
     corpus = tmp / "corpus"

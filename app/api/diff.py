@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app import workflows
 from app.api.common import on
 from app.api.schemas import CompareQueryArgsSchema, DiffQueryArgsSchema
+from app.diff import services as diff_services
 from app.extensions import db
 
 blp = Blueprint("diff", __name__, description="Side-by-side and N-way comparison of rules")
@@ -18,7 +18,7 @@ class Diff(MethodView):
     @blp.arguments(DiffQueryArgsSchema, location="query")
     def get(self, args):
         """Articles aligned by content, typed differences, parameter differences."""
-        return workflows.diff(db(), args["a"], args["b"], on(args["as_of"]))
+        return diff_services.diff(db(), args["a"], args["b"], on(args["as_of"]))
 
 
 @blp.route("/compare")
@@ -27,4 +27,4 @@ class Compare(MethodView):
     def get(self, args):
         """Align every other rule's articles to the baseline's."""
         others = [r.strip() for r in args["rules"].split(",") if r.strip()]
-        return workflows.compare(db(), args["baseline"], others, on(args["as_of"]))
+        return diff_services.compare(db(), args["baseline"], others, on(args["as_of"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from app.corpus.documents import KINDS
 
@@ -56,32 +56,6 @@ class InnovationsQueryArgsSchema(_Args):
     year = fields.Integer(load_default=None, validate=validate.Range(1990, 2100))
     promoted = fields.Boolean(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=200))
-
-
-class ComplianceCheckSchema(Schema):
-    """Body of POST /compliance-check (also the shape of ``registry check PROFILE.yaml``)."""
-
-    class Meta:
-        unknown = "raise"
-
-    jurisdictions = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=20))
-    facts = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
-    scopes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), load_default=None)
-    as_of = fields.Date(load_default=None)
-    expand_to = fields.String(load_default=None)
-
-    @validates_schema
-    def _facts(self, data, **kwargs):
-        for k, v in data.get("facts", {}).items():
-            if isinstance(v, dict):  # {"value": 0.045, "unit": "g/L"}: converted to the canonical unit
-                if (
-                    set(v) - {"value", "unit"}
-                    or not isinstance(v.get("value"), bool | int | float)
-                    or not isinstance(v.get("unit", ""), str)
-                ):
-                    raise ValidationError({k: ["a fact with a unit is {value: number, unit: text}"]}, "facts")
-            elif not isinstance(v, bool | int | float):
-                raise ValidationError({k: ["a fact is a number, or true/false, or {value, unit}"]}, "facts")
 
 
 def parse_date(value: object, field: str) -> dt.date:

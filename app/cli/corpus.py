@@ -12,27 +12,19 @@ from flask import current_app
 
 from app.cli import DATE, cli, emit_json, handle_errors, json_option
 from app.corpus.loader import read_corpus
-from app.extensions import engine
+from app.extensions import engine, search_backend
+from app.search import services as search_services
 
 
 def corpus_dir(option: str | None) -> Path:
     return Path(option or os.environ.get("REGISTRY_CORPUS") or current_app.config["REGISTRY_CORPUS"])
 
 
-def index_dir() -> Path:
-    return Path(current_app.config["REGISTRY_INDEX"])
-
-
 def bring_index_up_to_date(quiet: bool = False) -> None:
-    from app import workflows
-    from app.search.indexer import SearchIndex
-
-    idx = SearchIndex(index_dir())
-    if not idx.exists():
-        n = workflows.rebuild_index(engine(), index_dir())
+    how, n = search_services.bring_index_up_to_date(engine(), search_backend())
+    if how == "built":
         msg = f"search index built: {n} documents"
     else:
-        n = workflows.sync_index(engine(), index_dir())
         msg = f"search index up to date ({n} rules/innovations updated)"
     if not quiet:
         click.echo(msg, err=True)
@@ -96,16 +88,14 @@ def export_command(directory: str) -> None:
 @handle_errors
 def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
     """Bring the search index up to date with the database."""
-    from app import workflows
-
     if rebuild:
-        n = workflows.rebuild_index(engine(), index_dir())
+        n = search_services.rebuild_index(engine(), search_backend())
         out = {"rebuilt": True, "documents": n}
         emit_json(out) if as_json else click.echo(f"search index rebuilt: {n} documents")
         return
     if check:
         bring_index_up_to_date(quiet=True)
-        drift = workflows.check_index(engine(), index_dir(), repair=True)
+        drift = search_services.check_index(engine(), search_backend(), repair=True)
         if as_json:
             emit_json({"drift": drift.as_dict(), "repaired": drift.total > 0})
             return

@@ -12,9 +12,12 @@ from pathlib import Path
 import click
 
 from app.cli import as_of_option, cli, emit_json, handle_errors, json_option
+from app.diff import services as diff_services
 from app.exceptions import ValidationError
-from app.extensions import db
+from app.extensions import db, search_backend
+from app.harmonization import services as hs
 from app.registry.temporal import today
+from app.search.services import run_search
 
 
 def _on(as_of):  # type: ignore[no-untyped-def]
@@ -64,9 +67,9 @@ def show_command(ident: str, as_of, as_json: bool) -> None:  # type: ignore[no-u
 @handle_errors
 def search_command(query: str, jurisdictions, topic, kind, as_of, sort, limit, as_json):  # type: ignore[no-untyped-def]
     """Full-text search (a query starting with - follows --)."""
-    from app.api.search import run_search
-
     result = run_search(
+        db(),
+        search_backend(),
         q=query,
         jurisdictions=list(jurisdictions),
         topic=topic,
@@ -95,9 +98,7 @@ def search_command(query: str, jurisdictions, topic, kind, as_of, sort, limit, a
 @handle_errors
 def diff_command(a: str, b: str, as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Compare two rules or versions."""
-    from app import workflows
-
-    out = workflows.diff(db(), a, b, _on(as_of))
+    out = diff_services.diff(db(), a, b, _on(as_of))
     if as_json:
         emit_json(out)
         return
@@ -127,9 +128,7 @@ def diff_command(a: str, b: str, as_of, as_json: bool) -> None:  # type: ignore[
 @handle_errors
 def compare_command(baseline: str, rules, as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """N-way: align every other rule's articles to the baseline's."""
-    from app import workflows
-
-    out = workflows.compare(db(), baseline, list(rules), _on(as_of))
+    out = diff_services.compare(db(), baseline, list(rules), _on(as_of))
     if as_json:
         emit_json(out)
         return
@@ -216,13 +215,12 @@ def scoreboard_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped
 @handle_errors
 def check_command(profile: str, as_json: bool) -> None:
     """Compliance check; PROFILE.yaml is shaped like the body of POST /compliance-check."""
-    from app.api.compliance import run_check
     from app.corpus.frontmatter import decode, load_yaml
 
     data, _lines = load_yaml(decode(Path(profile).read_bytes(), profile), profile)
     if not isinstance(data, dict):
         raise ValidationError(f"{profile}: the profile is a YAML mapping with jurisdictions and facts")
-    out = run_check(data)
+    out = hs.run_check(db(), hs.parse_check_request(data))
     if as_json:
         emit_json(out)
         return

@@ -1,7 +1,7 @@
 """Diff and compare of rule versions (SPEC §4 ``/diff`` and ``/compare``, §5 "Diff and compare").
 
-Pure Python (stdlib + rapidfuzz + diff-match-patch); never imports Flask or
-SQLAlchemy.  Callers build :class:`RuleSide` values and get JSON-ready dicts:
+Pure Python (stdlib + rapidfuzz + diff-match-patch); never imports Flask, and only
+``services`` (the use cases over stored rules) imports SQLAlchemy.  Callers build :class:`RuleSide` values and get JSON-ready dicts:
 
 * :func:`diff_rules` — two rule versions, articles aligned by content;
 * :func:`compare_rules` — N-way, every other rule aligned to a baseline;

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.corpus.structure import article_id
+from app.exceptions import ValidationError
 from app.harmonization import (
     HardRuleDef,
     ParameterDef,
@@ -25,18 +27,20 @@ from app.harmonization import (
     values,
 )
 from app.harmonization.coverage import Coverage, HeldVersion
+from app.harmonization.schemas import ComplianceCheckSchema
 from app.harmonization.values import ValueIndex
-from app.registry import temporal
+from app.registry import repository, temporal
 from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
 
 
-def parameter_defs(session: Session) -> list[ParameterDef]:
-    """In parameters.yaml order is not kept in the database; key order is the stable substitute."""
-    return values.parameter_defs(session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
+def load_parameter_defs(session: Session) -> list[ParameterDef]:
+    """Every stored parameter; parameters.yaml order is not kept in the database, key order is the stable substitute."""
+    return values.as_parameter_defs(session.scalars(select(Parameter).order_by(Parameter.topic, Parameter.key)))
 
 
-def hard_rule_defs(session: Session) -> list[HardRuleDef]:
-    return values.hard_rule_defs(session.scalars(select(HardRule).order_by(HardRule.id)))
+def load_hard_rule_defs(session: Session) -> list[HardRuleDef]:
+    """Every stored hard rule, by id."""
+    return values.as_hard_rule_defs(session.scalars(select(HardRule).order_by(HardRule.id)))
 
 
 def _versions(session: Session) -> tuple[dict[str, RuleVersion], dict[str, tuple[dt.date, dt.date | None]]]:
@@ -106,9 +110,9 @@ def value_records(session: Session, loaded: Loaded | None = None) -> list[ValueR
 def _inputs(session: Session) -> tuple[list[ParameterDef], ValueIndex, list[HardRuleDef], Coverage]:
     loaded = _versions(session)
     return (
-        parameter_defs(session),
+        load_parameter_defs(session),
         ValueIndex(value_records(session, loaded)),
-        hard_rule_defs(session),
+        load_hard_rule_defs(session),
         coverage(session, loaded),
     )
 
@@ -151,6 +155,34 @@ def check(
         expand_to=expand_to.upper() if expand_to else None,
         coverage=cov,
     )
+
+
+def parse_check_request(data: dict) -> dict:
+    """Validate a compliance check request (a profile file or the page's form) as the API does its body.
+
+    Raises ValidationError naming the fields at fault. A YAML date (``as_of: 2024-01-01``
+    unquoted) is read as the date it spells.
+    """
+    if not isinstance(data.get("as_of"), str | None):
+        data = {**data, "as_of": str(data["as_of"])}
+    try:
+        return ComplianceCheckSchema().load(data)
+    except MarshmallowError as err:
+        raise ValidationError(
+            "the compliance check request is not valid",
+            fields={k: v if isinstance(v, list) else [str(v)] for k, v in err.messages.items()},
+        ) from None
+
+
+def run_check(session: Session, request: dict) -> dict:
+    """The compliance check (SPEC §4 POST ``/compliance-check``) of a request loaded by ``ComplianceCheckSchema``.
+
+    Jurisdiction codes are checked against the registry; ``as_of`` defaults to today (UTC+8).
+    """
+    codes = [repository.check_code(session, j) for j in request["jurisdictions"]]
+    expand = repository.check_code(session, request["expand_to"]) if request.get("expand_to") else None
+    as_of = request.get("as_of") or temporal.today()
+    return check(session, [c for c in codes if c], request["facts"], request.get("scopes"), as_of, expand)
 
 
 # ---------------------------------------------------------------- for the web pages (charts and feeds)

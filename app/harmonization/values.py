@@ -305,7 +305,7 @@ def records_from_documents(
     return out
 
 
-def parameter_defs(defs: Iterable) -> list[ParameterDef]:
+def as_parameter_defs(defs: Iterable) -> list[ParameterDef]:
     """``ParameterDef``s with the ``stricter`` spelling normalised (an unquoted YAML ``true`` → "true")."""
     return [
         ParameterDef(
@@ -321,7 +321,7 @@ def parameter_defs(defs: Iterable) -> list[ParameterDef]:
     ]
 
 
-def hard_rule_defs(docs: Iterable) -> list[HardRuleDef]:
+def as_hard_rule_defs(docs: Iterable) -> list[HardRuleDef]:
     """Our ``HardRuleDef`` from corpus ``HardRuleDocument``s (or ORM rows with the same fields)."""
     return [
         HardRuleDef(

@@ -36,18 +36,18 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 
 from app.exceptions import QueryError, SearchIndexError
 from app.search import schema as S
 from app.search.analyzer import bigrams, normalize, unigrams
+from app.search.interfaces import SearchRequest, SearchResult
 from app.search.query import MATCH_ALL, And, Field, Node, Not, Or, Word, parse_query, positive_words
 from app.search.snippets import make_snippet
+from app.search.whoosh_internals import posting_ids
 
 DEFAULT_TIME_LIMIT = 2.0  # seconds per search, enforced by the code (SPEC §5)
 MAX_PER_PAGE = 1000
@@ -60,34 +60,11 @@ _MAX_POSTINGS_LISTS = 3  # posting lists intersected per word at most
 _INTERSECT_RATIO = 1.5  # read the next posting list only if it is at most this times the current set
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    """What the API, the CLI and the pages ask for (SPEC §4 ``GET /search``)."""
-
-    q: str = ""
-    jurisdictions: Sequence[str] = ()
-    topic: str | None = None
-    kind: str | None = None
-    as_of: dt.date = field(default_factory=dt.date.today)
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-
-
 @dataclass
-class SearchResult:
-    """``total`` hits (rules + innovations), the requested page of ``hits``, and ``facets`` over all hits."""
+class WhooshResult(SearchResult):
+    """A :class:`SearchResult` that also keeps the matching units, for :meth:`article_counts`."""
 
-    total: int
-    hits: list[dict]
-    facets: dict[str, dict[str, int]]
-    page: int = 1
-    per_page: int = 20
     _matched: list[tuple[_Segment, list[int]]] = field(default_factory=list, repr=False)
-
-    def to_dict(self) -> dict:
-        """The ``GET /search`` body (SPEC §4)."""
-        return {"total": self.total, "hits": self.hits, "facets": self.facets}
 
     def article_counts(self) -> tuple[int, dict[str, dict[str, int]]]:
         """Matching *article* units and their jurisdiction/topic counts (benchmarks and statistics).
@@ -183,23 +160,6 @@ def _deleted_docs(segreader) -> frozenset[int]:
     return frozenset(segreader.segment().deleted_docs())
 
 
-def _posting_ids(segreader, fieldname: str, term: str) -> list[int]:
-    """Every docnum (deleted ones included) of a term, read block by block."""
-    terms = segreader._terms  # the codec's terms reader: postings without the deleted-docs filter
-    tbytes = term.encode("utf-8")
-    if (fieldname, tbytes) not in terms:
-        return []
-    m = terms.matcher(fieldname, tbytes, segreader.schema[fieldname].format)
-    if not isinstance(m, W3LeafMatcher):
-        return list(m.all_ids())
-    ids: list[int] = []
-    while m.is_active():
-        m._read_ids()
-        ids.extend(m._ids)
-        m._next_block()
-    return ids
-
-
 class Searcher:
     """Searches the index at ``path``; keep one per worker process (thread-safe, searches serialised)."""
 
@@ -268,7 +228,7 @@ class Searcher:
 
     # -- searching --------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest) -> WhooshResult:
         """Answer one request (SPEC §5); raises QueryError for a refused query or one out of time."""
         if request.sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
@@ -336,11 +296,11 @@ def _candidates(node: Node, segreader, seg: _Segment) -> set[int] | None:
         by_df = sorted((segreader.doc_frequency(fieldname, g), g) for g in grams)
         if by_df[0][0] == 0:
             return set()
-        current = set(_posting_ids(segreader, fieldname, by_df[0][1]))
+        current = set(posting_ids(segreader, fieldname, by_df[0][1]))
         for df, g in by_df[1:_MAX_POSTINGS_LISTS]:
             if df > _INTERSECT_RATIO * len(current):
                 break
-            current.intersection_update(_posting_ids(segreader, fieldname, g))
+            current.intersection_update(posting_ids(segreader, fieldname, g))
         return current
     if isinstance(node, Field):
         if node.name in ("jurisdiction", "topic", "kind"):
@@ -457,7 +417,7 @@ def _match_segment(
 # -- steps 3 and 4: grouping, facets, the page -----------------------------------------------------
 
 
-def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segments: list[_Segment]) -> SearchResult:
+def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segments: list[_Segment]) -> WhooshResult:
     # gkey -> {(valid_from, version): [(segreader, seg, ids)]}; a rule's units may lie in several segments
     groups: dict[str, dict[tuple[int, str | None], list]] = {}
     for segreader, seg, ids in matched:
@@ -515,7 +475,7 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
     lo = (request.page - 1) * request.per_page
     words = positive_words(node)
     hits = [_hit(r, words) for r in ranked[lo : lo + request.per_page]]
-    return SearchResult(
+    return WhooshResult(
         total=len(ranked),
         hits=hits,
         facets={name: dict(sorted(c.items())) for name, c in facets.items()},

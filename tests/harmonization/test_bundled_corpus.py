@@ -13,7 +13,7 @@ from app.harmonization import compliance_check, hard_rules_status, matrix, score
 from app.harmonization.hard_rules import hard_rule_detail
 from app.harmonization.matrix import matrix_naive
 from app.harmonization.report import annual_report
-from app.harmonization.values import hard_rule_defs, parameter_defs, records_from_documents
+from app.harmonization.values import as_hard_rule_defs, as_parameter_defs, records_from_documents
 
 CORPUS = pathlib.Path(__file__).resolve().parents[2] / "rules_corpus"
 
@@ -23,8 +23,8 @@ def bundled():
     if not (CORPUS / "parameters.yaml").exists():
         pytest.skip("no bundled corpus")
     corpus = read_corpus(CORPUS)
-    params = parameter_defs(corpus.parameters)
-    return params, records_from_documents(corpus.rules, params), hard_rule_defs(corpus.hard_rules)
+    params = as_parameter_defs(corpus.parameters)
+    return params, records_from_documents(corpus.rules, params), as_hard_rule_defs(corpus.hard_rules)
 
 
 @pytest.mark.parametrize("on", [dt.date(2020, 1, 1), dt.date(2024, 7, 1), dt.date(2026, 1, 1)])

@@ -4,7 +4,7 @@
 ``<ins>``/``<del>`` highlights, a change list with counts per difference type and jump links;
 ``GET /compare?baseline=X&rules=Y&rules=Z`` (or ``rules=Y,Z``) — one row per baseline article and
 one column per other rule, cells coloured by similarity and difference type. The diff itself is
-``app.diff`` over ``workflows.rule_side``; this module only arranges it for the page.
+``app.diff`` over ``app.diff.services.rule_side``; this module only arranges it for the page.
 
 Unmatched articles are worded by what the two sides are (SPEC §8.3): 删除 / 新增 (removed / added)
 only between versions of one rule; between different rules 仅见于 A / only in A; and an article with
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.diff import render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
 from app.diff.highlight import TYPE_LABELS
+from app.diff.services import compare_sides, diff_sides, rule_side
 from app.exceptions import NotInForce, ValidationError
 from app.extensions import db
 from app.registry import repository
@@ -29,7 +30,6 @@ from app.registry.models import Parameter
 from app.web import bp
 from app.web.i18n import STRINGS, lang, t
 from app.web.pages.home import as_of_arg
-from app.workflows import compare_sides, diff_sides, rule_side
 
 MAX_RULES = 8  # columns of the N-way grid
 

@@ -244,10 +244,8 @@ def compliance():  # type: ignore[no-untyped-def]
             data["as_of"] = form["as_of"].strip()
         if form["expand_to"].strip():
             data["expand_to"] = form["expand_to"].strip()
-        from app.api.compliance import run_check
-
         try:
-            result = run_check(data)
+            result = hs.run_check(s, hs.parse_check_request(data))
         except RegistryError as err:
             if not err.fields:
                 errors.setdefault("form", []).append(err.message)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from app.api.search import run_search
 from app.exceptions import QueryError
+from app.extensions import db, search_backend
+from app.search.services import run_search
 from app.web import bp
 from app.web.pages.home import as_of_arg
 
@@ -29,6 +30,8 @@ def search():  # type: ignore[no-untyped-def]
     if q.strip() or jurisdictions or topic or kind:
         try:
             result = run_search(
+                db(),
+                search_backend(),
                 q=q,
                 jurisdictions=jurisdictions,
                 topic=topic,
