@@ -102,42 +102,6 @@ def test_search_page_renders_hits_and_facets(client):
     assert bad.status_code == 200 and 'role="alert"' in bad.get_data(as_text=True)
 
 
-COD = "env.water.cod.max_concentration"
-
-
-def test_compliance_check_api(client):
-    body = {
-        "jurisdictions": ["CN-SH", "cn-js"],
-        "facts": {COD: 35},
-        "scopes": {COD: "A级"},
-        "as_of": "2024-01-01",
-        "expand_to": "CN-ZJ",
-    }
-    r = client.post("/api/v1/compliance-check", json=body)
-    assert r.status_code == 200, r.get_json()
-    doc = r.get_json()
-    assert {x["jurisdiction"]: x["compliant"] for x in doc["results"]} == {"CN-SH": False, "CN-JS": True}
-    assert doc["strictest"][COD]["value"] == 30.0
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {},
-        {"jurisdictions": [], "facts": {}},
-        {"jurisdictions": ["CN-SH"], "facts": {COD: "thirty"}},
-        {"jurisdictions": ["CN-XX"], "facts": {COD: 1}},
-        {"jurisdictions": ["CN-SH"], "facts": {"no.such.key": 1}},
-        {"jurisdictions": ["CN-SH"], "facts": {COD: 1}, "as_of": "2024-02-30"},
-        {"jurisdictions": ["CN-SH"], "facts": {COD: 1}, "surprise": True},
-    ],
-)
-def test_compliance_check_bad_input_is_400(client, body):
-    r = client.post("/api/v1/compliance-check", json=body)
-    assert r.status_code == 400, r.get_json()
-    assert "error" in r.get_json()
-
-
 def test_write_is_visible_in_search_immediately(client, runner, cli):
     import json
 
@@ -162,41 +126,3 @@ source_url: https://example.org/zj
     )
     assert r.status_code == 201
     assert "cn-zj/environment/zj-energy" in ids(client, "独一无二的节能词汇", as_of="2024-06-01")
-
-
-def test_compliance_fact_with_a_unit_is_converted(client):
-    body = {
-        "jurisdictions": ["CN-SH"],
-        "facts": {COD: {"value": 0.035, "unit": "g/L"}},
-        "scopes": {COD: "A级"},
-        "as_of": "2024-01-01",
-    }
-    doc = client.post("/api/v1/compliance-check", json=body).get_json()
-    assert doc["results"][0]["fact"] == 35.0 and doc["results"][0]["compliant"] is False
-    bad = client.post("/api/v1/compliance-check", json={**body, "facts": {COD: {"value": 1, "unit": "kg"}}})
-    assert bad.status_code == 400
-    extra = client.post("/api/v1/compliance-check", json={**body, "facts": {COD: {"value": 1, "colour": "red"}}})
-    assert extra.status_code == 400
-
-
-def test_compliance_form_accepts_a_unit(client):
-    page = client.get("/compliance").get_data(as_text=True)
-    import re
-
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    r = client.post(
-        "/compliance",
-        data={
-            "csrf_token": token,
-            "jurisdictions": ["CN-SH"],
-            "fact_key": [COD],
-            "fact_value": ["35000"],
-            "fact_unit": ["μg/L"],
-            "fact_scope": ["A级"],
-            "as_of": "2024-01-01",
-        },
-    )
-    html = r.get_data(as_text=True)
-    assert r.status_code == 200, html[:500]
-    assert 'class="compliant-false"' in html and '<span class="bad">✗' in html
-    assert 'class="compliant-true"' not in html
