@@ -223,7 +223,7 @@ def test_write_commits_and_reports_indexed_false_when_the_index_is_locked(client
     from app.cli import cli
     from app.search.indexer import SearchIndex
 
-    loaded.config["SEARCH_LOCK_TIMEOUT"] = 0.2
+    loaded.extensions["search_backend"].lock_timeout = 0.2
     ix = SearchIndex(loaded.config["REGISTRY_INDEX"]).open()._index()
     holder = ix.writer()  # a real Whoosh writer lock, held by "someone else"
     try:
