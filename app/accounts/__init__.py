@@ -1,1 +1,1 @@
-"""Users, roles and API tokens. Write permission itself is ``registry.services.can_write``."""
+"""Users, roles and API tokens (``services``); who may write what (``permissions``)."""

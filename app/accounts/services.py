@@ -1,6 +1,9 @@
 """Account use cases: add/disable users, create/revoke/verify tokens, check sign-in passwords.
 
-A token is ``<id>.<secret>``; only sha256(secret) is stored, and it is compared in constant time.
+Each takes the caller's session; the caller owns the transaction
+(``with write_session(engine) as s: add_user(s, ...)``). Who may write what is
+``accounts.permissions``. A token is ``<id>.<secret>``; only sha256(secret) is stored, and it
+is compared in constant time.
 """
 
 from __future__ import annotations
@@ -9,13 +12,12 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.exceptions import AuthenticationRequired, Conflict, NotFound, ValidationError
 from app.registry import audit
-from app.registry.db import write_session
 from app.registry.models import ApiToken, Jurisdiction, User
 
 ROLES = ("admin", "editor", "viewer")
@@ -25,35 +27,35 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def add_user(engine: Engine, name: str, role: str, jurisdictions: list[str], password: str | None = None) -> None:
+def add_user(session: Session, name: str, role: str, jurisdictions: list[str], password: str | None = None) -> User:
+    """A new account; an editor names the jurisdictions where they may write (SPEC §6)."""
     if role not in ROLES:
         raise ValidationError(f"role must be one of {', '.join(ROLES)}")
     if role == "editor" and not jurisdictions:
         raise ValidationError("an editor is bound to one or more jurisdictions: give --jurisdiction")
     codes = [j.upper() for j in jurisdictions]
-    with write_session(engine) as session:
-        audit.lock(session)
-        for c in codes:
-            if session.get(Jurisdiction, c) is None:
-                raise ValidationError(f"unknown jurisdiction code {c!r}")
-        if session.scalars(select(User).where(User.name == name)).first():
-            raise Conflict(f"user {name} exists")
-        session.add(
-            User(
-                name=name,
-                role=role,
-                jurisdictions=codes,
-                created_at=audit.utcnow(),
-                password_hash=generate_password_hash(password) if password else None,
-            )
-        )
-        audit.append(
-            session,
-            actor="registry user",
-            action="user_added",
-            target=f"user:{name}",
-            detail={"role": role, "jurisdictions": codes},
-        )
+    audit.lock(session)
+    for c in codes:
+        if session.get(Jurisdiction, c) is None:
+            raise ValidationError(f"unknown jurisdiction code {c!r}")
+    if session.scalars(select(User).where(User.name == name)).first():
+        raise Conflict(f"user {name} exists")
+    user = User(
+        name=name,
+        role=role,
+        jurisdictions=codes,
+        created_at=audit.utcnow(),
+        password_hash=generate_password_hash(password) if password else None,
+    )
+    session.add(user)
+    audit.append(
+        session,
+        actor="registry user",
+        action="user_added",
+        target=f"user:{name}",
+        detail={"role": role, "jurisdictions": codes},
+    )
+    return user
 
 
 def _user(session: Session, name: str) -> User:
@@ -63,34 +65,34 @@ def _user(session: Session, name: str) -> User:
     return user
 
 
-def disable_user(engine: Engine, name: str) -> None:
-    with write_session(engine) as session:
-        audit.lock(session)
-        _user(session, name).disabled = True
-        audit.append(session, actor="registry user", action="user_disabled", target=f"user:{name}")
+def disable_user(session: Session, name: str) -> None:
+    """Disable an account: its tokens and its web session stop working."""
+    audit.lock(session)
+    _user(session, name).disabled = True
+    audit.append(session, actor="registry user", action="user_disabled", target=f"user:{name}")
+    session.flush()
 
 
-def create_token(engine: Engine, name: str) -> tuple[str, str]:
+def create_token(session: Session, name: str) -> tuple[str, str]:
+    """A new API token for user ``name``: returns (token id, the whole token, shown once)."""
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    with write_session(engine) as session:
-        audit.lock(session)
-        user = _user(session, name)
-        session.add(ApiToken(id=token_id, user_id=user.id, secret_hash=_hash(secret), created_at=audit.utcnow()))
-        audit.append(
-            session, actor="registry token", action="token_created", target=f"token:{token_id}", detail={"user": name}
-        )
+    audit.lock(session)
+    user = _user(session, name)
+    session.add(ApiToken(id=token_id, user_id=user.id, secret_hash=_hash(secret), created_at=audit.utcnow()))
+    audit.append(
+        session, actor="registry token", action="token_created", target=f"token:{token_id}", detail={"user": name}
+    )
     return token_id, f"{token_id}.{secret}"
 
 
-def revoke_token(engine: Engine, token_id: str) -> None:
-    with write_session(engine) as session:
-        audit.lock(session)
-        tok = session.get(ApiToken, token_id)
-        if tok is None:
-            raise NotFound(f"no token {token_id!r}")
-        tok.revoked_at = audit.utcnow()
-        audit.append(session, actor="registry token", action="token_revoked", target=f"token:{token_id}")
+def revoke_token(session: Session, token_id: str) -> None:
+    audit.lock(session)
+    tok = session.get(ApiToken, token_id)
+    if tok is None:
+        raise NotFound(f"no token {token_id!r}")
+    tok.revoked_at = audit.utcnow()
+    audit.append(session, actor="registry token", action="token_revoked", target=f"token:{token_id}")
 
 
 def authenticate(session: Session, header: str | None) -> User:

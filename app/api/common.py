@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import g, request
 
+from app.accounts.services import authenticate
 from app.exceptions import ValidationError
 from app.extensions import db
 from app.registry.models import User
@@ -21,8 +22,6 @@ def on(as_of: dt.date | None) -> dt.date:
 
 def writer_user() -> User:
     """Authenticate first (SPEC §4: 401 before any validation)."""
-    from app.accounts.services import authenticate
-
     return authenticate(db(), request.headers.get("Authorization"))
 
 
@@ -38,6 +37,22 @@ def authenticated(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
 
     return wrapper
+
+
+def writer_may(check: Callable[[User], None]) -> Callable[[Callable], Callable]:
+    """Authenticate (401) and check the writer's permission (403, ``accounts.permissions``) before
+    the body is parsed or validated (SPEC §4); put it above ``@blp.arguments``."""
+
+    def decorate(fn: Callable) -> Callable:
+        @authenticated
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check(g.writer)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def json_body() -> dict:

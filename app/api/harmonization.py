@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import json_body, on, writer_user
-from app.api.schemas import AsOfArgsSchema, MatrixQueryArgsSchema
+from app.accounts.permissions import check_can_write_hard_rules
+from app.api.common import on, writer_may
+from app.api.schemas import AsOfArgsSchema, HardRuleBodySchema, HardRuleWrittenSchema, MatrixQueryArgsSchema
 from app.extensions import db, engine
 from app.harmonization import services as hs
-from app.registry import repository, services
+from app.registry import repository, writes
+from app.registry.db import write_session
 
 blp = Blueprint("harmonization", __name__, description="Matrix, hard rules and scoreboard")
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "the hard rule's current revision, required when it exists (missing: 400, stale: 409)",
+}
 
 
 @blp.route("/matrix")
@@ -41,12 +51,15 @@ class HardRuleDetail(MethodView):
         """One hard rule with its status and timeline."""
         return hs.hard_rule(db(), hard_rule_id, on(args["as_of"]))
 
-    @blp.doc(security=[{"bearer": []}])
-    def put(self, hard_rule_id):
+    @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
+    @writer_may(check_can_write_hard_rules)
+    @blp.arguments(HardRuleBodySchema)
+    @blp.alt_response(201, schema=HardRuleWrittenSchema, description="created")
+    @blp.alt_response(200, schema=HardRuleWrittenSchema, description="replaced (revision bumped)")
+    def put(self, body, hard_rule_id):
         """Create or replace a hard rule (admins only); If-Match: <revision> when it exists."""
-        user = writer_user()
-        data = json_body()
-        row, created = services.put_hard_rule(engine(), user, hard_rule_id, data, request.headers.get("If-Match"))
+        with write_session(engine()) as s:
+            row, created = writes.put_hard_rule(s, g.writer, hard_rule_id, body, request.headers.get("If-Match"))
         resp = jsonify({"id": row.id, "revision": row.revision})
         resp.headers["ETag"] = f'"{row.revision}"'
         return resp, 201 if created else 200

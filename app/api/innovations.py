@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import authenticated
+from app.accounts.permissions import check_can_write_innovations
+from app.api.common import writer_may
 from app.api.schemas import (
     InnovationCreateSchema,
     InnovationDocumentSchema,
@@ -21,6 +18,7 @@ from app.api.schemas import (
 from app.extensions import apply_index_updates, db, engine
 from app.registry import innovations as register
 from app.registry import repository
+from app.registry.db import write_session
 
 blp = Blueprint("innovations", __name__, description="Demonstration-zone innovations and coverage")
 
@@ -31,18 +29,6 @@ IF_MATCH = {
     "schema": {"type": "string"},
     "description": "the innovation's current revision (missing or stale: 409)",
 }
-
-
-def innovation_writer(fn: Callable) -> Callable:
-    """Authenticate (401) and check the role (403) before the body is parsed or validated (SPEC §4)."""
-
-    @authenticated
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        register.check_may_write(g.writer)
-        return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def _written(row, status: int):  # type: ignore[no-untyped-def]
@@ -62,32 +48,35 @@ class Innovations(MethodView):
         )
 
     @blp.doc(security=[{"bearer": []}])
-    @innovation_writer
+    @writer_may(check_can_write_innovations)
     @blp.arguments(InnovationCreateSchema)
     @blp.alt_response(201, schema=InnovationWrittenSchema, description="added")
     def post(self, body):
         """Add an innovation: body {document, slug?} → 201 {id, revision} (admins, YRD-DZ editors)."""
-        row = register.add_innovation(engine(), g.writer, body["document"], body["slug"])
+        with write_session(engine()) as s:
+            row = register.add_innovation(s, g.writer, body["document"], body["slug"])
         return _written(row, 201)
 
 
 @blp.route("/innovations/<string:slug>")
 class InnovationItem(MethodView):
     @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
-    @innovation_writer
+    @writer_may(check_can_write_innovations)
     @blp.arguments(InnovationDocumentSchema)
     @blp.alt_response(200, schema=InnovationWrittenSchema, description="corrected (revision bumped)")
     def put(self, body, slug):
         """Correct an innovation: body {document}, If-Match: <revision> → 200 {id, revision}; stale → 409."""
-        row = register.update_innovation(engine(), g.writer, slug, body["document"], request.headers.get("If-Match"))
+        with write_session(engine()) as s:
+            row = register.update_innovation(s, g.writer, slug, body["document"], request.headers.get("If-Match"))
         return _written(row, 200)
 
     @blp.doc(security=[{"bearer": []}], parameters=[IF_MATCH])
-    @innovation_writer
+    @writer_may(check_can_write_innovations)
     @blp.alt_response(204, description="deleted; the audit log keeps its content")
     def delete(self, slug):
         """Delete an innovation: If-Match: <revision> → 204; the audit row keeps its document."""
-        register.delete_innovation(engine(), g.writer, slug, request.headers.get("If-Match"))
+        with write_session(engine()) as s:
+            register.delete_innovation(s, g.writer, slug, request.headers.get("If-Match"))
         apply_index_updates()
         return "", 204
 

@@ -18,7 +18,8 @@ from app.api.schemas import (
     RuleWrittenSchema,
 )
 from app.extensions import apply_index_updates, db, engine
-from app.registry import repository, services
+from app.registry import repository, writes
+from app.registry.db import write_session
 
 blp = Blueprint("rules", __name__, description="Rules and their versions, point in time")
 
@@ -55,7 +56,8 @@ class Rules(MethodView):
     @blp.alt_response(201, schema=RuleWrittenSchema, description="added")
     def post(self, body):
         """Add a rule: body {document, slug?} → 201 {id, version}."""
-        v = services.add_rule(engine(), g.writer, body["document"], body["slug"])
+        with write_session(engine()) as s:
+            v = writes.add_rule(s, g.writer, body["document"], body["slug"])
         return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
@@ -68,7 +70,8 @@ class RuleVersions(MethodView):
     def post(self, body, rule_id):
         """Add a version: body {document}, If-Match: <current version id> → 201 {id, version}."""
         rid, _ = repository.split_id(rule_id)
-        v = services.add_version(engine(), g.writer, rid, body["document"], request.headers.get("If-Match"))
+        with write_session(engine()) as s:
+            v = writes.add_version(s, g.writer, rid, body["document"], request.headers.get("If-Match"))
         return jsonify({"id": v.rule_id, "version": v.id, "indexed": apply_index_updates()}), 201
 
 
@@ -82,7 +85,8 @@ class RuleRepeal(MethodView):
         """Repeal a rule: body {repealed: D}, If-Match → 200 {id, version, repealed}."""
         rid, _ = repository.split_id(rule_id)
         d = body["repealed"]
-        v = services.repeal_rule(engine(), g.writer, rid, d, request.headers.get("If-Match"))
+        with write_session(engine()) as s:
+            v = writes.repeal_rule(s, g.writer, rid, d, request.headers.get("If-Match"))
         return {"id": v.rule_id, "version": v.id, "repealed": d.isoformat(), "indexed": apply_index_updates()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from app.corpus.documents import KINDS
 
@@ -265,3 +265,45 @@ class RuleWrittenSchema(Schema):
     version = fields.String()
     repealed = fields.String(metadata={"description": "repeal only: the date written"})
     indexed = fields.Boolean(metadata={"description": "false when the search index was busy (update kept queued)"})
+
+
+class _Declared(fields.Raw):
+    """A body field declared (type, required) for the OpenAPI document, passed on as sent.
+
+    Its content is checked by the corpus validator the body goes to, so a write is refused with
+    the same problems as the corpus file it stands for (docs/decisions.md "Registry use cases");
+    a missing required field is reported there too, not here.
+    """
+
+    def __init__(self, openapi: dict, *, required: bool = False, description: str = "") -> None:
+        super().__init__(required=required, allow_none=True, metadata={**openapi, "description": description})
+
+    def _validate_missing(self, value):  # type: ignore[no-untyped-def]
+        return None
+
+
+class HardRuleBodySchema(Schema):
+    """Body of PUT /hard-rules/<id>: the hard rule as JSON, the fields of a hard_rules/<id>.yaml file."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = _Declared({"type": "string", "pattern": "^[a-z0-9-]{1,80}$"}, required=True, description="equals <id>")
+    title = _Declared({"type": "string"}, required=True)
+    parameter = _Declared({"type": "string"}, required=True, description="a parameter key")
+    scope = _Declared({"type": "string", "nullable": True})
+    target = _Declared(
+        {"oneOf": [{"type": "number"}, {"type": "boolean"}]},
+        required=True,
+        description="in the parameter's unit; true/false for a yes/no parameter",
+    )
+    jurisdictions = _Declared({"type": "array", "items": {"type": "string"}, "minItems": 1}, required=True)
+    lead = _Declared({"type": "string", "nullable": True}, description="the leading jurisdiction's code")
+    deliverable = _Declared({"type": "string", "nullable": True})
+    deadline = _Declared({"type": "string", "format": "date", "nullable": True})
+    source_url = _Declared({"type": "string", "format": "uri"}, required=True)
+
+
+class HardRuleWrittenSchema(Schema):
+    id = fields.String()
+    revision = fields.Integer(metadata={"description": "send it as If-Match to replace the hard rule"})

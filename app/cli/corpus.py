@@ -13,6 +13,8 @@ from flask import current_app
 from app.cli import DATE, cli, emit_json, handle_errors, json_option
 from app.corpus.loader import read_corpus
 from app.extensions import engine, search_backend
+from app.registry.db import write_session
+from app.registry.loading import export_corpus, load_corpus
 from app.search import services as search_services
 
 
@@ -38,11 +40,10 @@ def bring_index_up_to_date(quiet: bool = False) -> None:
 @handle_errors
 def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: bool) -> None:
     """Validate the corpus and load it into the database, all or nothing."""
-    from app.registry.services import load_corpus
-
     root = corpus_dir(corpus_opt)
     corpus = read_corpus(root)
-    report = load_corpus(engine(), corpus, prune=prune)
+    with write_session(engine()) as s:
+        report = load_corpus(s, corpus, prune=prune)
     if not no_index:
         bring_index_up_to_date(quiet=as_json)
     out = {
@@ -75,7 +76,6 @@ def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: b
 def export_command(directory: str) -> None:
     """Write the database out as a corpus (deterministic)."""
     from app.extensions import db
-    from app.registry.services import export_corpus
 
     files = export_corpus(db(), Path(directory))
     click.echo(f"wrote {len(files)} files to {directory}")
@@ -153,7 +153,7 @@ def import_command(
     With --manifest, texts found in folders that no entry names are skipped.
     """
     from app.registry.imports import ImportOptions, collect_files, import_document, import_texts, read_manifest
-    from app.registry.services import references
+    from app.registry.mapping import references
 
     root = corpus_dir(corpus_opt)
     files = collect_files(Path(p) for p in paths)
@@ -241,12 +241,12 @@ def import_command(
 def serve_command(host: str, port: int) -> None:
     """Serve the web app; an empty database is loaded from the bundled corpus first."""
     from app.registry.db import is_empty
-    from app.registry.services import load_corpus
 
     if is_empty(engine()):
         root = corpus_dir(None)
         click.echo(f"empty database: loading {root}", err=True)
-        load_corpus(engine(), read_corpus(root))
+        with write_session(engine()) as s:
+            load_corpus(s, read_corpus(root))
     bring_index_up_to_date()
     click.echo(f"serving on http://{host}:{port}/", err=True)
     from werkzeug.serving import run_simple

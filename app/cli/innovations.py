@@ -14,6 +14,8 @@ from flask.cli import with_appcontext
 
 from app.cli import cli, emit_json, handle_errors, json_option
 from app.extensions import db, engine
+from app.registry.db import write_session
+from app.registry.innovations import import_innovations
 
 IMPORT_ACTOR = "registry innovations import"
 
@@ -59,10 +61,10 @@ def import_command(file: str, as_json: bool) -> None:
     """
     from app.cli.corpus import bring_index_up_to_date
     from app.corpus.innovation_table import read_innovation_table
-    from app.registry.innovations import import_innovations
 
     rows = read_innovation_table(Path(file))
-    report = import_innovations(engine(), rows, IMPORT_ACTOR, Path(file).name)
+    with write_session(engine()) as s:
+        report = import_innovations(s, rows, IMPORT_ACTOR, Path(file).name)
     bring_index_up_to_date(quiet=True)
     if as_json:
         emit_json(report.as_dict())

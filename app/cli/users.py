@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from app.accounts import services
 from app.cli import cli, emit_json, handle_errors, json_option
-from app.extensions import engine
+from app.extensions import db, engine
+from app.registry import audit
+from app.registry.db import write_session
 
 
 @cli.group("user")
@@ -23,9 +28,8 @@ def user_group() -> None:
 @handle_errors
 def user_add(name: str, role: str, jurisdictions: tuple[str, ...], password: str | None) -> None:
     """Add an account."""
-    from app.accounts import services
-
-    services.add_user(engine(), name, role, list(jurisdictions), password)
+    with write_session(engine()) as s:
+        services.add_user(s, name, role, list(jurisdictions), password)
     click.echo(
         f"user {name} added ({role}{': ' + ', '.join(j.upper() for j in jurisdictions) if jurisdictions else ''})"
     )
@@ -36,9 +40,8 @@ def user_add(name: str, role: str, jurisdictions: tuple[str, ...], password: str
 @handle_errors
 def user_disable(name: str) -> None:
     """Disable an account (its tokens stop working)."""
-    from app.accounts import services
-
-    services.disable_user(engine(), name)
+    with write_session(engine()) as s:
+        services.disable_user(s, name)
     click.echo(f"user {name} disabled")
 
 
@@ -53,9 +56,8 @@ def token_group() -> None:
 @handle_errors
 def token_create(name: str, as_json: bool) -> None:
     """Create a token for user NAME; the token is printed once."""
-    from app.accounts import services
-
-    token_id, token = services.create_token(engine(), name)
+    with write_session(engine()) as s:
+        token_id, token = services.create_token(s, name)
     if as_json:
         emit_json({"token_id": token_id, "token": token})
     else:
@@ -68,9 +70,8 @@ def token_create(name: str, as_json: bool) -> None:
 @handle_errors
 def token_revoke(token_id: str) -> None:
     """Revoke a token by its id."""
-    from app.accounts import services
-
-    services.revoke_token(engine(), token_id)
+    with write_session(engine()) as s:
+        services.revoke_token(s, token_id)
     click.echo(f"token {token_id} revoked")
 
 
@@ -84,11 +85,6 @@ def audit_group() -> None:
 @handle_errors
 def audit_verify(as_json: bool) -> None:
     """Check the audit log's hash chain."""
-    import sys
-
-    from app.extensions import db
-    from app.registry import audit
-
     n, problems = audit.verify(db())
     if as_json:
         emit_json({"rows": n, "ok": not problems, "problems": problems})

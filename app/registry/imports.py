@@ -42,8 +42,9 @@ from app.corpus.schemas import SLUG_RE
 from app.exceptions import CorpusError, Problem, RegistryError, ValidationError
 from app.registry import audit, temporal
 from app.registry.db import session_factory, write_session
+from app.registry.mapping import fill_version, references, verification, version_document
 from app.registry.models import Rule, RuleVersion
-from app.registry.services import _enqueue, _fill_version, references, verification, version_document
+from app.registry.outbox import enqueue
 
 __all__ = [
     "MANIFEST_FIELDS",
@@ -725,7 +726,7 @@ class Importer:
                     raise Refused(f"rule {rule_id} exists; import never merges into an existing rule")
                 session.add(Rule(id=rule_id, jurisdiction=doc.jurisdiction, topic=doc.topic))
                 v = RuleVersion(id=doc.version_id, rule_id=rule_id, created_at=audit.utcnow())
-                _fill_version(session, v, doc, self.refs)
+                fill_version(v, doc, self.refs)
                 session.add(v)
                 audit.append(
                     session,
@@ -735,7 +736,7 @@ class Importer:
                     after=v.content_hash,
                     detail={"path": rel, "source_file": file.name},
                 )
-                _enqueue(session, "rule", rule_id)
+                enqueue(session, "rule", rule_id)
                 content_hash = v.content_hash
         except BaseException:
             target.unlink(missing_ok=True)
@@ -805,7 +806,7 @@ class Importer:
                 if session.get(RuleVersion, doc.version_id) is not None:
                     raise Refused(f"version {doc.version_id} exists; import never overwrites")
                 v = RuleVersion(id=doc.version_id, rule_id=rule.id, created_at=audit.utcnow())
-                _fill_version(session, v, doc, self.refs)
+                fill_version(v, doc, self.refs)
                 session.add(v)
                 audit.append(
                     session,
@@ -815,7 +816,7 @@ class Importer:
                     after=v.content_hash,
                     detail={"path": rel, "source_file": file.name, "renamed": [r[3] for r in renames]},
                 )
-                _enqueue(session, "rule", rule.id)
+                enqueue(session, "rule", rule.id)
                 content_hash = v.content_hash
         except BaseException:
             for src, dst in reversed(done):
@@ -932,7 +933,7 @@ class Importer:
                 audit.lock(session)
                 v = session.get(RuleVersion, target_v.id)
                 before = v.content_hash
-                _fill_version(session, v, new, self.refs)
+                fill_version(v, new, self.refs)
                 audit.append(
                     session,
                     actor=ACTOR,
@@ -942,7 +943,7 @@ class Importer:
                     after=v.content_hash,
                     detail={"path": target_v.path, "source_file": file.name, "attached": True, "sha256": ot.sha256},
                 )
-                _enqueue(session, "rule", rule_id)
+                enqueue(session, "rule", rule_id)
                 target_v.content_hash = v.content_hash
         except BaseException:
             _replace(corpus_file, old_bytes)

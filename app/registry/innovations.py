@@ -3,8 +3,10 @@
 The demonstration zone's staff record the innovations the public record lacks, audited like rules:
 every write is validated exactly like an ``innovations/<slug>.md`` corpus file
 (``corpus.loader.parse_innovation_document``: same schema, ``related_rules`` must be rule ids
-in the registry), is all or nothing, appends one audit row per innovation changed in the same
-transaction, and records its search-index update in the outbox. ``revision`` starts at 1 and
+in the registry), appends one audit row per innovation changed and records its search-index update
+in the outbox, all in the caller's session: the caller owns the transaction
+(``with write_session(engine) as s: add_innovation(s, user, document)``), so a refusal leaves
+nothing written. Who may write is ``accounts.permissions.can_write_innovations``. ``revision`` starts at 1 and
 is bumped on each correction; a correction or deletion names the revision it read
 (``If-Match``), and a stale one is a conflict. No Flask.
 """
@@ -14,35 +16,22 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.permissions import check_can_write_innovations
 from app.corpus import writer
-from app.corpus.documents import INNOVATION_FIELDS, InnovationDocument
+from app.corpus.documents import InnovationDocument
 from app.corpus.innovation_table import COLUMNS, TableRow, document_cells, row_to_document
 from app.corpus.loader import parse_innovation_document
+from app.corpus.officialtext import make_slug
 from app.corpus.schemas import SLUG_RE
-from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, Problem, ValidationError
-from app.registry import audit
-from app.registry.db import write_session
-from app.registry.models import IndexOutbox, Innovation, Rule, User
-from app.registry.services import can_write
+from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError
+from app.registry import audit, outbox
+from app.registry.mapping import fill_innovation, innovation_document
+from app.registry.models import Innovation, Rule, User
 
-#: Innovations belong to the demonstration zone: who may write its rules may write its innovations.
-DEMONSTRATION_ZONE = "YRD-DZ"
 TARGET_PREFIX = "innovation:"  # audit targets, as ``registry load`` writes them
-
-
-def may_write(user: User | None) -> bool:
-    """Admins, and editors whose jurisdictions include YRD-DZ (SPEC §8.5)."""
-    return user is not None and can_write(user, DEMONSTRATION_ZONE)
-
-
-def check_may_write(user: User) -> None:
-    if not may_write(user):
-        raise PermissionDenied(
-            f"user {user.name} may not write innovations: only admins and editors of {DEMONSTRATION_ZONE} may"
-        )
 
 
 class _RuleIds:
@@ -90,53 +79,18 @@ def _get(session: Session, slug: str) -> Innovation:
     return row
 
 
-def _fill(row: Innovation, doc: InnovationDocument) -> str:
-    for name in (*INNOVATION_FIELDS, "summary"):
-        setattr(row, name, getattr(doc, name))
-    row.related_rules = list(doc.related_rules)
-    row.content_hash = writer.content_hash(writer.render_innovation(doc))
-    return row.content_hash
-
-
-def innovation_document(row: Innovation) -> InnovationDocument:
-    """The stored innovation as a corpus document (for export, forms and the audit log)."""
-    return InnovationDocument(
-        slug=row.slug,
-        path=f"innovations/{row.slug}.md",
-        title=row.title,
-        title_en=row.title_en,
-        category=row.category,
-        source_url=row.source_url,
-        summary=row.summary,
-        year=row.year,
-        batch=row.batch,
-        number=row.number,
-        promoted_nationally=row.promoted_nationally,
-        promotion_notice=row.promotion_notice,
-        promotion_date=row.promotion_date,
-        related_rules=list(row.related_rules or []),
-        verified=row.verified,
-    )
-
-
 def render(row: Innovation) -> str:
     """The stored innovation as the text of its corpus file."""
     return writer.render_innovation(innovation_document(row))
 
 
-def _enqueue(session: Session, slug: str) -> None:
-    session.add(IndexOutbox(kind="innovation", target=slug, created_at=audit.utcnow()))
-
-
 def _derive_slug(session: Session, doc: InnovationDocument, taken: Container[str] = ()) -> str:
-    from app.corpus.officialtext import make_slug
-
     return make_slug(doc.title, doc.title_en, None, lambda s: s in taken or session.get(Innovation, s) is not None)
 
 
 def _insert(session: Session, actor: str, doc: InnovationDocument, detail: dict | None = None) -> Innovation:
     row = Innovation(slug=doc.slug, revision=1)
-    after = _fill(row, doc)
+    after = fill_innovation(row, doc)
     session.add(row)
     audit.append(
         session,
@@ -146,7 +100,7 @@ def _insert(session: Session, actor: str, doc: InnovationDocument, detail: dict 
         after=after,
         detail={"revision": 1, **(detail or {})},
     )
-    _enqueue(session, doc.slug)
+    outbox.enqueue(session, "innovation", doc.slug)
     return row
 
 
@@ -158,7 +112,7 @@ def _correct(
     if new_hash == row.content_hash:
         return False
     before = row.content_hash
-    _fill(row, doc)
+    fill_innovation(row, doc)
     row.revision += 1
     audit.append(
         session,
@@ -169,63 +123,64 @@ def _correct(
         after=new_hash,
         detail={"revision": row.revision, **(detail or {})},
     )
-    _enqueue(session, row.slug)
+    outbox.enqueue(session, "innovation", row.slug)
     return True
 
 
-def add_innovation(engine: Engine, user: User, document: str, slug: str | None = None) -> Innovation:
+def add_innovation(session: Session, user: User, document: str, slug: str | None = None) -> Innovation:
     """POST /innovations: a new innovation; ``slug`` given, or derived from title_en or the title's pinyin."""
-    check_may_write(user)
+    check_can_write_innovations(user)
     if slug is not None and not SLUG_RE.match(slug):
         raise ValidationError("slug must match [a-z0-9-]{1,80}", fields={"slug": ["must match [a-z0-9-]{1,80}"]})
-    with write_session(engine) as session:
-        audit.lock(session)
-        doc = _parse(session, document, f"innovations/{slug}.md" if slug else "document", slug or "")
-        if slug is None:
-            doc.slug = _derive_slug(session, doc)
-        elif session.get(Innovation, slug) is not None:
-            raise Conflict(f"innovation {slug} exists; correct it with PUT and If-Match: <revision>")
-        doc.path = f"innovations/{doc.slug}.md"
-        return _insert(session, user.name, doc)
+    audit.lock(session)
+    doc = _parse(session, document, f"innovations/{slug}.md" if slug else "document", slug or "")
+    if slug is None:
+        doc.slug = _derive_slug(session, doc)
+    elif session.get(Innovation, slug) is not None:
+        raise Conflict(f"innovation {slug} exists; correct it with PUT and If-Match: <revision>")
+    doc.path = f"innovations/{doc.slug}.md"
+    row = _insert(session, user.name, doc)
+    session.flush()
+    return row
 
 
-def update_innovation(engine: Engine, user: User, slug: str, document: str, if_match: str | None) -> Innovation:
+def update_innovation(session: Session, user: User, slug: str, document: str, if_match: str | None) -> Innovation:
     """PUT /innovations/<id>: correct an innovation at the revision named by ``If-Match``.
 
     A document equal to the stored one changes nothing (no audit row, same revision).
     """
-    check_may_write(user)
-    with write_session(engine) as session:
-        audit.lock(session)
-        row = _get(session, slug)
-        doc = _parse(session, document, f"innovations/{slug}.md", slug)
-        _check_if_match(row, if_match)
-        _correct(session, user.name, row, doc)
-        return row
+    check_can_write_innovations(user)
+    audit.lock(session)
+    row = _get(session, slug)
+    doc = _parse(session, document, f"innovations/{slug}.md", slug)
+    _check_if_match(row, if_match)
+    _correct(session, user.name, row, doc)
+    session.flush()
+    return row
 
 
-def delete_innovation(engine: Engine, user: User, slug: str, if_match: str | None) -> str:
+def delete_innovation(session: Session, user: User, slug: str, if_match: str | None) -> str:
     """DELETE /innovations/<id>: remove it; the audit row keeps its hash and its whole document.
 
     Returns the content hash of what was deleted.
     """
-    check_may_write(user)
-    with write_session(engine) as session:
-        audit.lock(session)
-        row = _get(session, slug)
-        _check_if_match(row, if_match)
-        before = row.content_hash
-        audit.append(
-            session,
-            actor=user.name,
-            action="innovation_deleted",
-            target=TARGET_PREFIX + slug,
-            before=before,
-            detail={"revision": row.revision, "document": render(row)},
-        )
-        session.delete(row)
-        _enqueue(session, slug)
-        return before
+    check_can_write_innovations(user)
+    audit.lock(session)
+    row = _get(session, slug)
+    _check_if_match(row, if_match)
+    before = row.content_hash
+    audit.append(
+        session,
+        actor=user.name,
+        action="innovation_deleted",
+        target=TARGET_PREFIX + slug,
+        before=before,
+        detail={"revision": row.revision, "document": render(row)},
+    )
+    session.delete(row)
+    outbox.enqueue(session, "innovation", slug)
+    session.flush()
+    return before
 
 
 @dataclass
@@ -240,50 +195,50 @@ class ImportReport:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
 
 
-def import_innovations(engine: Engine, rows: Iterable[TableRow], actor: str, source: str) -> ImportReport:
+def import_innovations(session: Session, rows: Iterable[TableRow], actor: str, source: str) -> ImportReport:
     """Add or update many innovations from table rows, all or nothing (SPEC §8.5).
 
     A row with a ``slug`` adds that innovation or corrects it (revision bump, audited); a row
     without one corrects the innovation of exactly the same title if there is one, else adds a
     new one with a slug derived like POST's. When correcting, a column the table does not have
-    keeps the stored value (an empty cell of a column it has clears the field). Every problem of every row is reported with its row
-    and column, and then nothing is written.
+    keeps the stored value (an empty cell of a column it has clears the field). Every problem of
+    every row is reported with its row and column in one ``CorpusError``, raised after all rows
+    were read; the caller's rollback then leaves nothing written.
     """
     report = ImportReport()
     problems: list[Problem] = []
-    with write_session(engine) as session:
-        audit.lock(session)
-        assigned: set[str] = set()
-        for r in rows:
-            try:
-                doc = _parse(session, r.document, r.where, r.slug or "")
-            except CorpusError as err:
-                problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
-                continue
-            row = session.get(Innovation, r.slug) if r.slug else _by_title(session, doc.title)
-            if row is not None and row.slug in assigned:
-                problems.append(Problem(r.where, f"updates innovation {row.slug} a second time", None, "slug"))
-                continue
-            if row is None:
-                doc.slug = r.slug or _derive_slug(session, doc, assigned)
-                doc.path = f"innovations/{doc.slug}.md"
-                _insert(session, actor, doc, {"source": source})
-                report.added.append(doc.slug)
-            else:
-                if set(COLUMNS) - set(r.cells):  # columns the table lacks keep their stored values
-                    merged = {**document_cells(innovation_document(row)), **r.cells}
-                    try:
-                        doc = _parse(session, row_to_document(merged, r.where)[1], r.where, row.slug)
-                    except CorpusError as err:
-                        problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
-                        continue
-                doc.slug, doc.path = row.slug, f"innovations/{row.slug}.md"
-                changed = _correct(session, actor, row, doc, {"source": source})
-                (report.updated if changed else report.unchanged).append(row.slug)
-            assigned.add(doc.slug)
-            session.flush()
-        if problems:
-            raise CorpusError(problems)
+    audit.lock(session)
+    assigned: set[str] = set()
+    for r in rows:
+        try:
+            doc = _parse(session, r.document, r.where, r.slug or "")
+        except CorpusError as err:
+            problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+            continue
+        row = session.get(Innovation, r.slug) if r.slug else _by_title(session, doc.title)
+        if row is not None and row.slug in assigned:
+            problems.append(Problem(r.where, f"updates innovation {row.slug} a second time", None, "slug"))
+            continue
+        if row is None:
+            doc.slug = r.slug or _derive_slug(session, doc, assigned)
+            doc.path = f"innovations/{doc.slug}.md"
+            _insert(session, actor, doc, {"source": source})
+            report.added.append(doc.slug)
+        else:
+            if set(COLUMNS) - set(r.cells):  # columns the table lacks keep their stored values
+                merged = {**document_cells(innovation_document(row)), **r.cells}
+                try:
+                    doc = _parse(session, row_to_document(merged, r.where)[1], r.where, row.slug)
+                except CorpusError as err:
+                    problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+                    continue
+            doc.slug, doc.path = row.slug, f"innovations/{row.slug}.md"
+            changed = _correct(session, actor, row, doc, {"source": source})
+            (report.updated if changed else report.unchanged).append(row.slug)
+        assigned.add(doc.slug)
+        session.flush()
+    if problems:
+        raise CorpusError(problems)
     return report
 
 
@@ -293,14 +248,10 @@ def _by_title(session: Session, title: str) -> Innovation | None:
 
 
 __all__ = [
-    "DEMONSTRATION_ZONE",
     "ImportReport",
     "add_innovation",
-    "check_may_write",
     "delete_innovation",
     "import_innovations",
-    "innovation_document",
-    "may_write",
     "parse_if_match",
     "render",
     "update_innovation",

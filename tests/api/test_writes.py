@@ -263,3 +263,52 @@ def test_rule_write_bodies_are_declared_and_unknown_fields_refused(client, token
     # without a token: 401 before the body is looked at, even when the body is wrong
     assert client.post("/api/v1/rules", json={"nonsense": 1}).status_code == 401
     assert count_rows("rule_versions") == before
+
+
+BODILESS = {("/api/v1/innovations/{slug}", "delete")}
+
+
+def test_every_write_operation_declares_its_request_body(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    missing = [
+        (path, method)
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if method in ("post", "put", "patch") and "requestBody" not in op
+    ]
+    assert missing == []
+    for path, method in BODILESS:
+        assert "requestBody" not in spec["paths"][path][method]
+    hard = spec["paths"]["/api/v1/hard-rules/{hard_rule_id}"]["put"]
+    ref = hard["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    schema = spec["components"]["schemas"][ref]
+    from app.corpus.schemas import HardRuleSchema
+
+    fields = HardRuleSchema().fields
+    assert set(schema["properties"]) == set(fields)
+    assert set(schema["required"]) == {n for n, f in fields.items() if f.required}
+
+
+def test_hard_rule_unknown_field_refused_after_permission(client, tokens, count_rows):
+    body = {
+        "id": "new-target",
+        "title": "示例目标",
+        "parameter": "data.sharing.response_days",
+        "target": 10,
+        "jurisdictions": ["CN-SH"],
+        "source_url": "https://example.org/t",
+        "colour": "red",
+    }
+    before = count_rows("hard_rules")
+    assert client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["ed-sh"])).status_code == 403
+    r = client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["boss"]))
+    assert r.status_code == 400
+    assert r.get_json()["error"]["fields"] == {"colour": ["Unknown field."]}
+    del body["title"]
+    body.pop("colour")
+    r = client.put("/api/v1/hard-rules/new-target", json=body, headers=auth(tokens["boss"]))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_document"
+    assert r.get_json()["error"]["fields"] == {
+        "title": ["hard_rules/new-target.yaml: title: required field is missing"]
+    }
+    assert count_rows("hard_rules") == before

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts.permissions import can_write_innovations, check_can_write_innovations
 from app.exceptions import PermissionDenied
-from app.registry.innovations import check_may_write, may_write, parse_if_match
+from app.registry.innovations import parse_if_match
 from app.registry.models import User
 
 
@@ -25,16 +26,16 @@ from app.registry.models import User
 )
 def test_may_write(role, jurisdictions, disabled, allowed):
     user = User(name="u", role=role, jurisdictions=jurisdictions, disabled=disabled)
-    assert may_write(user) is allowed
+    assert can_write_innovations(user) is allowed
     if allowed:
-        check_may_write(user)
+        check_can_write_innovations(user)
     else:
         with pytest.raises(PermissionDenied, match="YRD-DZ"):
-            check_may_write(user)
+            check_can_write_innovations(user)
 
 
 def test_nobody_signed_in_may_not_write():
-    assert may_write(None) is False
+    assert can_write_innovations(None) is False
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,24 @@
 """Officials maintain their rules on the site: a new version, or a repeal, of a rule in their jurisdiction.
 
-The same validated, audited, all-or-nothing services as the API (``registry.services``); the
-signed-in user's role and jurisdictions decide (``can_write``); CSRF on both forms.
+The same validated, audited use cases as the API (``registry.writes``), each in one write
+transaction; the signed-in user's role and jurisdictions decide (``accounts.permissions.can_write``);
+CSRF on both forms.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, redirect, render_template, request, session, url_for
 
+from app.accounts.permissions import can_write
 from app.accounts.services import active_user
 from app.corpus import writer
 from app.exceptions import Conflict, CorpusError, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
-from app.registry import repository, services
+from app.registry import repository, writes
+from app.registry.db import write_session
+from app.registry.mapping import version_document
 from app.web import bp
 from app.web.i18n import url_quote
 
@@ -23,7 +29,7 @@ def _writer_for(rule_id: str):  # type: ignore[no-untyped-def]
     if user is None:
         return None
     rule = repository.get_rule(db(), repository.split_id(rule_id)[0])
-    if not services.can_write(user, rule.jurisdiction):
+    if not can_write(user, rule.jurisdiction):
         abort(403, description=f"{user.name} may not write rules of {rule.jurisdiction}")
     return user, rule, rule.versions[-1]
 
@@ -40,7 +46,7 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
     user, rule, latest = found
     document = request.form.get("document") if request.method == "POST" else None
     if document is None:
-        document = writer.render_rule(services.version_document(latest))
+        document = writer.render_rule(version_document(latest))
     problems: list[str] = []
     message = None
     status = 200
@@ -51,14 +57,14 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
             if action == "repeal":
                 raw = (request.form.get("repealed") or "").strip()
                 try:
-                    import datetime as dt
-
                     repealed = dt.date.fromisoformat(raw)
                 except ValueError:
                     raise ValidationError(f"repealed {raw!r} is not a real date (YYYY-MM-DD)") from None
-                v = services.repeal_rule(engine(), user, rule.id, repealed, if_match)
+                with write_session(engine()) as s:
+                    v = writes.repeal_rule(s, user, rule.id, repealed, if_match)
             else:
-                v = services.add_version(engine(), user, rule.id, document.replace("\r\n", "\n"), if_match)
+                with write_session(engine()) as s:
+                    v = writes.add_version(s, user, rule.id, document.replace("\r\n", "\n"), if_match)
             apply_index_updates()
             return redirect("/rules/" + url_quote(v.id), code=303)
         except CorpusError as err:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
 
+from app.accounts.permissions import DEMONSTRATION_ZONE, can_write_innovations
 from app.accounts.services import active_user
 from app.corpus.innovation_table import document_cells, row_to_document
 from app.exceptions import Conflict, CorpusError, NotFound, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import innovations as register
 from app.registry import repository
+from app.registry.db import write_session
+from app.registry.mapping import innovation_document
 from app.registry.models import Innovation
 from app.web import bp
 from app.web.i18n import url_quote
@@ -58,7 +61,7 @@ def innovations():  # type: ignore[no-untyped-def]
         categories=sorted(categories.items()),
         known={"known": everything["promotion_known"], "promoted": everything["promoted_known"]},
         reported=everything["reported"],
-        can_edit=register.may_write(active_user(s, session.get("user"))),
+        can_edit=can_write_innovations(active_user(s, session.get("user"))),
     )
 
 
@@ -92,10 +95,10 @@ def _register_user():  # type: ignore[no-untyped-def]
     user = active_user(db(), session.get("user"))
     if user is None:
         return None
-    if not register.may_write(user):
+    if not can_write_innovations(user):
         abort(
             403,
-            description=f"{user.name} may not write innovations (admins and {register.DEMONSTRATION_ZONE} editors may)",
+            description=f"{user.name} may not write innovations (admins and {DEMONSTRATION_ZONE} editors may)",
         )
     return user
 
@@ -144,10 +147,11 @@ def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
         cells["slug"] = slug or ""
     try:
         _, document = row_to_document({k: v for k, v in cells.items() if k != "slug"}, "form")
-        if mode == "new":
-            written = register.add_innovation(engine(), user, document, slug)
-        else:
-            written = register.update_innovation(engine(), user, row.slug, document, request.form.get("if_match"))
+        with write_session(engine()) as s:
+            if mode == "new":
+                written = register.add_innovation(s, user, document, slug)
+            else:
+                written = register.update_innovation(s, user, row.slug, document, request.form.get("if_match"))
     except CorpusError as err:
         return _render_form(mode, cells, _field_errors(err), err.message, 400, row, user)
     except Conflict as err:
@@ -183,7 +187,7 @@ def innovation_edit(slug: str):  # type: ignore[no-untyped-def]
     row = _stored(slug)
     if request.method == "POST":
         return _submit("edit", user, row)
-    cells = document_cells(register.innovation_document(row))
+    cells = document_cells(innovation_document(row))
     cells["related_rules"] = "\n".join(row.related_rules or [])
     return _render_form("edit", cells, {}, None, 200, row, user)
 
@@ -197,7 +201,8 @@ def innovation_delete(slug: str):  # type: ignore[no-untyped-def]
     message, status = None, 200
     if request.method == "POST":
         try:
-            register.delete_innovation(engine(), user, row.slug, request.form.get("if_match"))
+            with write_session(engine()) as s:
+                register.delete_innovation(s, user, row.slug, request.form.get("if_match"))
         except Conflict as err:
             message, status = err.message, 409
         else:

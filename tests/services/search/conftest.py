@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.corpus.loader import read_corpus
-from app.registry.db import make_engine, upgrade
-from app.registry.services import load_corpus
+from app.registry.db import make_engine, upgrade, write_session
+from app.registry.loading import load_corpus
 from app.search.whoosh_backend import WhooshBackend
 
 FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
@@ -18,7 +18,8 @@ FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 def registry_engine(database_url):
     engine = make_engine(database_url)
     upgrade(engine)
-    load_corpus(engine, read_corpus(FIXTURE_CORPUS))
+    with write_session(engine) as session:
+        load_corpus(session, read_corpus(FIXTURE_CORPUS))
     yield engine
     engine.dispose()
 
