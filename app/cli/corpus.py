@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from app.cli import DATE, cli, emit_json, handle_errors, json_option
+from app.cli import DATE, applies_migrations, cli, emit_json, handle_errors, json_option
 from app.corpus.loader import read_corpus
 from app.extensions import engine
 
 
 def corpus_dir(option: str | None) -> Path:
-    return Path(option or os.environ.get("REGISTRY_CORPUS") or current_app.config["REGISTRY_CORPUS"])
+    """``--corpus``, else the REGISTRY_CORPUS setting (app.config)."""
+    return Path(option or current_app.config["REGISTRY_CORPUS"])
 
 
 def index_dir() -> Path:
@@ -32,7 +32,7 @@ def bring_index_up_to_date(quiet: bool = False) -> None:
         n = workflows.rebuild_index(engine(), index_dir())
         msg = f"search index built: {n} documents"
     else:
-        n = workflows.sync_index(engine(), index_dir())
+        n = workflows.sync_index(engine(), index_dir(), lock_timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
         msg = f"search index up to date ({n} rules/innovations updated)"
     if not quiet:
         click.echo(msg, err=True)
@@ -44,6 +44,7 @@ def bring_index_up_to_date(quiet: bool = False) -> None:
 @click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
 @json_option
 @handle_errors
+@applies_migrations
 def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: bool) -> None:
     """Validate the corpus and load it into the database, all or nothing."""
     from app.registry.services import load_corpus
@@ -248,8 +249,9 @@ def import_command(
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @handle_errors
+@applies_migrations
 def serve_command(host: str, port: int) -> None:
-    """Serve the web app; an empty database is loaded from the bundled corpus first."""
+    """Serve the web app; the database is migrated, and an empty one loaded from the corpus, first."""
     from app.registry.db import is_empty
     from app.registry.services import load_corpus
 
