@@ -2,7 +2,7 @@
 
 Every write is all-or-nothing, validated exactly like a corpus file, audited
 in the same transaction, and records its pending search-index update in the
-outbox (DECISIONS "Index updates"). No Flask, no search imports.
+outbox (docs/decisions.md "Foundations: Index updates"). No Flask, no search imports.
 """
 
 from __future__ import annotations
