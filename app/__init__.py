@@ -1,7 +1,10 @@
 """Cross-province rule harmonization registry for the Yangtze River Delta.
 
-``create_app`` reads like a table of contents: configuration, database,
-error mapping, API, pages, command line.
+``create_app`` reads like a table of contents: configuration (``app.config``:
+defaults, then the environment, then a test mapping; a bad value raises
+``ConfigError`` naming the variable), database (connected, never migrated —
+``registry db upgrade``, ``serve`` and ``load`` migrate), error mapping, API,
+pages, command line.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from app import config as config_module
 
 
 def _secret_key(instance: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in instance/ (SPEC §3)."""
+    """A SECRET_KEY generated once and kept in instance/, for when none is configured (SPEC §3)."""
     path = instance / "secret_key"
     if path.is_file():
         return path.read_text().strip()

@@ -1,35 +1,218 @@
-"""Configuration defaults; ``create_app`` overlays the environment, then a test mapping."""
+"""Every setting of the registry, in one table: its name, default, type and meaning.
+
+``create_app`` starts from :func:`defaults`, overlays :func:`from_environment`
+(each variable that is set and not empty, parsed and checked here), then a
+test mapping. Nothing else in the application reads the environment or
+supplies a default of its own: code reads ``app.config[NAME]``.
+
+A value that does not parse or is out of range stops start-up with a
+:class:`ConfigError` that names the variable:
+
+>>> from_environment({"SEARCH_TIME_LIMIT": "0.5", "DB_POOL_SIZE": "8"})
+{'SEARCH_TIME_LIMIT': 0.5, 'DB_POOL_SIZE': 8}
+>>> from_environment({"SEARCH_TIME_LIMIT": "abc"})
+Traceback (most recent call last):
+...
+app.config.ConfigError: SEARCH_TIME_LIMIT='abc': not a number (seconds, e.g. 2.0)
+
+The README's configuration table lists the same settings (a test keeps the two equal).
+"""
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 INSTANCE = PROJECT_ROOT / "instance"
 
-#: Keys read from the environment when set (SPEC §3).
-ENV_KEYS = ("DATABASE_URL", "REGISTRY_CORPUS", "REGISTRY_INDEX", "SECRET_KEY", "SEARCH_BACKEND")
+
+class ConfigError(ValueError):
+    """A setting's value is not usable; the message starts with the variable's name."""
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _seconds(*, minimum: float, allow_zero: bool = False) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("not a number (seconds, e.g. 2.0)") from None
+        if not math.isfinite(number):
+            raise ValueError("not a finite number of seconds")
+        if allow_zero and number == 0:
+            return 0.0
+        if number < minimum:
+            floor = f"0 (none) or at least {minimum:g}" if allow_zero else f"at least {minimum:g}"
+            raise ValueError(f"must be {floor} seconds")
+        return number
+
+    return parse
+
+
+def _integer(*, minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise ValueError("not a whole number") from None
+        if number < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return number
+
+    return parse
+
+
+def _database_url(value: str) -> str:
+    try:
+        make_url(value)
+    except ArgumentError:
+        raise ValueError("not a SQLAlchemy database URL (e.g. postgresql+psycopg://user@host/db)") from None
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: read from the environment variable of the same name."""
+
+    name: str
+    default: Any
+    meaning: str
+    parse: Callable[[str], Any] = _text
+    #: how the README shows the default (when the value itself is a machine-specific path)
+    shown_default: str | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{INSTANCE / 'registry.sqlite3'}",
+        "any SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db` (SPEC §3)",
+        _database_url,
+        shown_default="SQLite `instance/registry.sqlite3`",
+    ),
+    Setting(
+        "REGISTRY_CORPUS",
+        str(PROJECT_ROOT / "rules_corpus"),
+        "corpus folder read by `load` and `serve`, written by `import` (`--corpus` overrides)",
+        shown_default="`rules_corpus/`",
+    ),
+    Setting(
+        "REGISTRY_INDEX",
+        str(PROJECT_ROOT / "search_index"),
+        "folder of the Whoosh search index",
+        shown_default="`search_index/`",
+    ),
+    Setting(
+        "SEARCH_BACKEND",
+        "whoosh",
+        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`); an unknown name stops start-up",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "signs session cookies and CSRF tokens",
+        shown_default="generated once and kept in `instance/secret_key`",
+    ),
+    Setting(
+        "SEARCH_TIME_LIMIT",
+        2.0,
+        "seconds one search may run before it is refused with `query_timeout` (SPEC §5)",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "SEARCH_LOCK_TIMEOUT",
+        10.0,
+        "seconds a write waits for the search index's single writer lock before it gives up",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "SQLITE_BUSY_TIMEOUT",
+        15.0,
+        "SQLite: seconds a connection waits for another writer's lock",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "DB_STATEMENT_TIMEOUT",
+        0.0,
+        "PostgreSQL: seconds one SQL statement may run (`statement_timeout`); 0 means no limit",
+        _seconds(minimum=0.001, allow_zero=True),
+    ),
+    Setting(
+        "DB_POOL_SIZE",
+        5,
+        "database connections kept open per process",
+        _integer(minimum=1),
+    ),
+    Setting(
+        "DB_MAX_OVERFLOW",
+        10,
+        "connections opened beyond the pool under load (closed when returned)",
+        _integer(minimum=0),
+    ),
+    Setting(
+        "DB_POOL_TIMEOUT",
+        30.0,
+        "seconds a request waits for a free connection before it fails",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        2 * 1024 * 1024,
+        "largest request body in bytes (a corpus document is at most 1 MB); larger → 413",
+        _integer(minimum=1024),
+    ),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+#: Flask and flask-smorest settings that are fixed by the product (SPEC §4), not by a deployment.
+FIXED: dict[str, Any] = {
+    "JSON_SORT_KEYS": False,
+    "API_TITLE": "YRD rule harmonization registry",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
 
 
 def defaults() -> dict:
+    """Every setting at its default, plus the fixed Flask settings."""
+    return {**{s.name: s.default for s in SETTINGS}, **FIXED}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict:
+    """The settings given in the environment (set and not empty), parsed; :class:`ConfigError` when one is bad."""
+    environ = os.environ if environ is None else environ
+    values: dict = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            values[setting.name] = setting.parse(raw.strip())
+        except ValueError as err:
+            raise ConfigError(f"{setting.name}={raw!r}: {err}") from None
+    return values
+
+
+def engine_options(config: Mapping[str, Any]) -> dict:
+    """The database settings as keyword arguments of :func:`app.registry.db.make_engine`."""
     return {
-        "DATABASE_URL": f"sqlite:///{INSTANCE / 'registry.sqlite3'}",
-        "REGISTRY_CORPUS": str(PROJECT_ROOT / "rules_corpus"),
-        "REGISTRY_INDEX": str(PROJECT_ROOT / "search_index"),
-        "SECRET_KEY": None,
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # request bodies; a corpus document is at most 1 MB
-        "JSON_SORT_KEYS": False,
-        "API_TITLE": "YRD rule harmonization registry",
-        "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
-        "OPENAPI_URL_PREFIX": "/api/v1",
-        "OPENAPI_JSON_PATH": "openapi.json",
-        "SEARCH_BACKEND": "whoosh",  # app.search.backends; an unknown name stops create_app
-        "SEARCH_TIME_LIMIT": 2.0,  # seconds; every query is bounded (SPEC §5)
-        "SEARCH_LOCK_TIMEOUT": 10.0,  # seconds a write waits for the index's single writer (DECISIONS)
+        "pool_size": config["DB_POOL_SIZE"],
+        "max_overflow": config["DB_MAX_OVERFLOW"],
+        "pool_timeout": config["DB_POOL_TIMEOUT"],
+        "statement_timeout": config["DB_STATEMENT_TIMEOUT"],
+        "busy_timeout": config["SQLITE_BUSY_TIMEOUT"],
     }
-
-
-def from_environment() -> dict:
-    return {k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)}

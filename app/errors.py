@@ -13,6 +13,7 @@ from app.exceptions import (
     PayloadTooLarge,
     PermissionDenied,
     RegistryError,
+    SchemaNotCurrent,
     SearchIndexError,
     ValidationError,
 )
@@ -24,6 +25,7 @@ STATUS = [
     (Conflict, 409),
     (PayloadTooLarge, 413),
     (SearchIndexError, 503),
+    (SchemaNotCurrent, 503),
     (CorpusError, 400),
     (ValidationError, 400),
 ]

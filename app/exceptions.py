@@ -86,6 +86,15 @@ class SearchIndexError(RegistryError):
     code = "search_index_error"
 
 
+class SchemaNotCurrent(RegistryError):
+    """The database has not been migrated to this code's schema (``registry db upgrade`` fixes it)."""
+
+    code = "database_not_migrated"
+
+    def __init__(self) -> None:
+        super().__init__("the database schema is not up to date; run `registry db upgrade`")
+
+
 class QueryError(ValidationError):
     """A search query the registry refuses (leading wildcard, too long, too deeply nested...)."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_smorest import Api
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.exceptions import SearchIndexError
-from app.registry.db import make_engine, session_factory, upgrade
+from app.config import engine_options
+from app.exceptions import SchemaNotCurrent, SearchIndexError
+from app.registry.db import make_engine, schema_is_current, session_factory
 from app.search import services as search_services
 from app.search.backends import make_backend
 from app.search.interfaces import SearchBackend
@@ -27,18 +28,32 @@ api = RegistryApi()
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
-    upgrade(engine)  # a fresh database is brought to the latest schema automatically
-    app.extensions["registry_engine"] = engine
+    engine = make_engine(app.config["DATABASE_URL"], **engine_options(app.config))
+    app.extensions["registry_engine"] = engine  # never migrated here: `registry db upgrade` / serve / load do it
     app.extensions["registry_sessions"] = session_factory(engine)
     # One backend per app (so per worker process); an unknown name stops the start-up here.
     app.extensions["search_backend"] = make_backend(app.config["SEARCH_BACKEND"], app.config)
+    app.before_request(_require_current_schema)
 
     @app.teardown_appcontext
     def _close_session(_exc):  # type: ignore[no-untyped-def]
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def require_current_schema() -> None:
+    """Raise SchemaNotCurrent (503) until the database is migrated; checked until it first is."""
+    if current_app.extensions.get("registry_schema_current"):
+        return
+    if not schema_is_current(current_app.extensions["registry_engine"]):
+        raise SchemaNotCurrent()
+    current_app.extensions["registry_schema_current"] = True
+
+
+def _require_current_schema() -> None:
+    if not (request.endpoint or "").endswith("static"):  # the error page's stylesheet needs no database
+        require_current_schema()
 
 
 def engine() -> Engine:

@@ -12,7 +12,7 @@ articles inserted, deleted, moved, split and merged).  It times:
 * a 4-rule N-way ``compare_rules(A, [B, C, D])`` against one pairwise ``diff_rules`` (the two
   timed alternately, after one warm-up call each, so that both see the same machine load).
 
-Targets (DECISIONS "Article alignment"): full pairwise diff >= 100x faster than the
+Targets (docs/decisions.md "Foundations: Article alignment"): full pairwise diff >= 100x faster than the
 difflib aligner; 4-rule compare within 3x of one pairwise diff.
 """
 

@@ -1,5 +1,8 @@
 """Shared fixtures: a real database per test (SQLite file, or a fresh PostgreSQL schema when
-TEST_DATABASE_URL is set), a real Whoosh index in a temporary folder, the app, client and CLI runner."""
+TEST_DATABASE_URL is set), a real Whoosh index in a temporary folder, the app, client and CLI runner.
+
+``create_app`` never migrates; the ``app`` and ``make_app`` fixtures bring their database to the
+newest schema explicitly, as ``registry db upgrade`` does (``unmigrated_app`` does not)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.registry.db import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -48,24 +54,27 @@ def database_url(fresh_database):
     return fresh_database()
 
 
+def _test_app(database_url: str, corpus_dir: Path, index: Path):  # type: ignore[no-untyped-def]
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "REGISTRY_CORPUS": str(corpus_dir),
+            "REGISTRY_INDEX": str(index),
+            "SECRET_KEY": "test-secret",
+        }
+    )
+
+
 @pytest.fixture
 def make_app(tmp_path):
-    """Build further apps (e.g. on a second database) that are disposed after the test."""
-    from app import create_app
-
+    """Build further apps (e.g. on a second database), migrated, and disposed after the test."""
     apps = []
 
     def make(database_url: str, corpus: Path, index: Path | None = None):
-        application = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": database_url,
-                "REGISTRY_CORPUS": str(corpus),
-                "REGISTRY_INDEX": str(index or tmp_path / f"index-{uuid.uuid4().hex[:6]}"),
-                "SECRET_KEY": "test-secret",
-            }
-        )
+        application = _test_app(database_url, corpus, index or tmp_path / f"index-{uuid.uuid4().hex[:6]}")
         apps.append(application)
+        upgrade(application.extensions["registry_engine"])
         return application
 
     yield make
@@ -82,18 +91,18 @@ def corpus_dir(tmp_path):
 
 
 @pytest.fixture
-def app(database_url, corpus_dir, tmp_path):
-    from app import create_app
+def unmigrated_app(database_url, corpus_dir, tmp_path):
+    """The app on an empty database that nobody has migrated."""
+    application = _test_app(database_url, corpus_dir, tmp_path / "index")
+    yield application
+    application.extensions["registry_engine"].dispose()
 
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "REGISTRY_CORPUS": str(corpus_dir),
-            "REGISTRY_INDEX": str(tmp_path / "index"),
-            "SECRET_KEY": "test-secret",
-        }
-    )
+
+@pytest.fixture
+def app(database_url, corpus_dir, tmp_path):
+    """The app on a database of its own, migrated to the newest schema."""
+    application = _test_app(database_url, corpus_dir, tmp_path / "index")
+    upgrade(application.extensions["registry_engine"])
     yield application
     application.extensions["registry_engine"].dispose()
 

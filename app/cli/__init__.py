@@ -2,7 +2,12 @@
 
 User errors exit 1 with one line per problem on stderr and a summary line,
 never a traceback; usage errors exit 2 (click). ``--json`` prints exactly one
-JSON document on stdout.
+JSON document on stdout. A bad setting in the environment (``app.config``)
+exits 1 naming the variable.
+
+Only ``registry db upgrade``, ``serve`` and ``load`` migrate the database
+(:func:`applies_migrations`); every other command on a database that is not
+at the newest schema exits 1 saying to run ``registry db upgrade``.
 """
 
 from __future__ import annotations
@@ -17,14 +22,20 @@ from typing import Any
 import click
 from flask.cli import FlaskGroup
 
+from app.config import ConfigError
 from app.exceptions import CorpusError, RegistryError
+from app.extensions import engine, require_current_schema
 from app.jsonprovider import json_default
+from app.registry.db import upgrade
 
 
 def _create_app():  # type: ignore[no-untyped-def]
-    from app import create_app
+    from app import create_app  # app/__init__.py imports this package: a cycle at module level
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as err:
+        raise click.ClickException(f"configuration: {err}") from None
 
 
 class DateType(click.ParamType):
@@ -53,6 +64,8 @@ def handle_errors(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if not getattr(fn, "applies_migrations", False):
+                require_current_schema()
             return fn(*args, **kwargs)
         except CorpusError as err:
             for p in err.problems:
@@ -66,6 +79,20 @@ def handle_errors(fn: Callable) -> Callable:
                     click.echo(f"  {name}: {m}", err=True)
             sys.exit(1)
 
+    return wrapper
+
+
+def applies_migrations(fn: Callable) -> Callable:
+    """Bring the database to the newest schema before the command runs (placed under ``handle_errors``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before, after = upgrade(engine())
+        if before != after:
+            click.echo(f"database schema upgraded from {before or 'empty'} to revision {after}", err=True)
+        return fn(*args, **kwargs)
+
+    wrapper.applies_migrations = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -87,7 +114,7 @@ cli = FlaskGroup(
 
 
 def _register() -> None:
-    from app.cli import corpus, innovations, query, users  # noqa: F401 - registers commands on ``cli``
+    from app.cli import corpus, db, innovations, query, users  # noqa: F401 - registers commands on ``cli``
 
 
 _register()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from app.cli import DATE, cli, emit_json, handle_errors, json_option
+from app.cli import DATE, applies_migrations, cli, emit_json, handle_errors, json_option
 from app.corpus.loader import read_corpus
 from app.extensions import engine, search_backend
 from app.registry.db import write_session
@@ -19,7 +18,8 @@ from app.search import services as search_services
 
 
 def corpus_dir(option: str | None) -> Path:
-    return Path(option or os.environ.get("REGISTRY_CORPUS") or current_app.config["REGISTRY_CORPUS"])
+    """``--corpus``, else the REGISTRY_CORPUS setting (app.config)."""
+    return Path(option or current_app.config["REGISTRY_CORPUS"])
 
 
 def bring_index_up_to_date(quiet: bool = False) -> None:
@@ -38,6 +38,7 @@ def bring_index_up_to_date(quiet: bool = False) -> None:
 @click.option("--no-index", is_flag=True, help="Do not bring the search index up to date")
 @json_option
 @handle_errors
+@applies_migrations
 def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: bool) -> None:
     """Validate the corpus and load it into the database, all or nothing."""
     root = corpus_dir(corpus_opt)
@@ -238,8 +239,9 @@ def import_command(
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @handle_errors
+@applies_migrations
 def serve_command(host: str, port: int) -> None:
-    """Serve the web app; an empty database is loaded from the bundled corpus first."""
+    """Serve the web app; the database is migrated, and an empty one loaded from the corpus, first."""
     from app.registry.db import is_empty
 
     if is_empty(engine()):

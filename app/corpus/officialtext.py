@@ -24,14 +24,14 @@ Which paragraphs start an article: one that starts with 第<numeral>条 or
 第<numeral>条之<numeral> followed by white space (half- or full-width) or by
 nothing; or followed directly by text when its number is the next one expected
 (so a paragraph that quotes "第三条规定的……" inside 第十条 stays a paragraph).
-In the 1,911 texts of ``../shared/lawtexts`` every article label is followed by
+In the 1,911 public official texts measured (docs/benchmarks.md) every article label is followed by
 a space.  Paragraphs that look like a label but whose numeral cannot be read
 (a typo such as 第三十－条) stay paragraphs of the article before and are
 reported in ``OfficialText.warnings``.
 
 :func:`make_slug` derives the rule slug from ``--title-en`` or the pinyin of the title.
 
-The two real collections (``../shared/lawtexts``, SPEC §8.1) are read too:
+The two real public collections (SPEC §8.1) are read too:
 
 - the flk format: YAML front matter (``title``, ``office``, ``publish``,
   ``effective_date``, ``type``, ``status``, ``url``, …) before the text; it is

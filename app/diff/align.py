@@ -1,4 +1,4 @@
-"""Article alignment by content (SPEC §5; DECISIONS "Article alignment").
+"""Article alignment by content (SPEC §5; docs/decisions.md "Foundations: Article alignment").
 
 Input: the normalised texts of the articles of side A and side B, in order.
 Output: :class:`Group` s (1:1 pairs, splits 1:n, merges n:1) and the unaligned
@@ -11,7 +11,7 @@ Steps:
    anyway — an identical pair scores 100 — and it keeps the scoring step small.
 2. **Ratio pairs**: ``fuzz.ratio`` (normalised Indel similarity, 0..100) of every remaining
    A article against every remaining B article, with ``score_cutoff`` =
-   :data:`ALIGN_THRESHOLD`.  DECISIONS names ``process.cdist``; cdist needs numpy,
+   :data:`ALIGN_THRESHOLD`.  The reference design names ``process.cdist``; cdist needs numpy,
    which is not installed, so the rows are scored with ``process.extract`` (the same
    C scorer, one call per A article).  Pairs scoring at least :data:`RATIO_SURE` are
    assigned greedily on descending score; ties (within :data:`TIE_EPSILON`) go to the

@@ -2,7 +2,11 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout; write
 sessions start with ``BEGIN IMMEDIATE`` so two writers queue instead of
-failing half-way (DECISIONS "Databases").
+failing half-way (docs/decisions.md "Databases").
+
+The schema is migrated only on request — :func:`upgrade`, run by
+``registry db upgrade``, ``registry serve`` and ``registry load`` — never by
+building the app; :func:`schema_is_current` tells whether it is needed.
 """
 
 from __future__ import annotations
@@ -11,32 +15,61 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; for a SQLite file URL the folder is created first."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    statement_timeout: float = 0.0,
+    busy_timeout: float = 15.0,
+) -> Engine:
+    """Create an engine; for a SQLite file URL the folder is created first.
+
+    The keyword arguments are the settings of :mod:`app.config` (``DB_POOL_SIZE``,
+    ``DB_MAX_OVERFLOW``, ``DB_POOL_TIMEOUT``, ``DB_STATEMENT_TIMEOUT`` for PostgreSQL,
+    ``SQLITE_BUSY_TIMEOUT`` for SQLite); ``app.config.engine_options`` supplies them.
+    """
+    database = make_url(url).database
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        in_memory = database in (None, "", ":memory:")
+        if not in_memory:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
+        engine = create_engine(url, connect_args={"timeout": busy_timeout}, **pool)
+        _configure_sqlite(engine, busy_timeout_ms=round(busy_timeout * 1000))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if statement_timeout and url.startswith("postgresql"):
+        connect_args["options"] = f"-c statement_timeout={round(statement_timeout * 1000)}"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        connect_args=connect_args,
+    )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -65,21 +98,40 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _alembic_config(connection):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
+def _alembic_config(connection=None) -> Config:  # type: ignore[no-untyped-def]
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the latest schema (a fresh database is created from scratch)."""
-    from alembic import command
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None  # the migrations folder ships with the code
+    return head
 
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is at the newest migration (``registry db upgrade`` has nothing to do)."""
+    return current_revision(engine) == head_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the database to the latest schema (a fresh database is created from scratch).
+
+    Idempotent; returns the revisions before and after.
+    """
+    before = current_revision(engine)
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
+    return before, head_revision()
 
 
 def is_empty(engine: Engine) -> bool:

@@ -13,7 +13,7 @@ import nh3
 from flask import Flask, abort, request, session
 from markupsafe import Markup
 
-MAX_MARKDOWN_CHARS = 20_000  # rendering cap (DECISIONS "Markdown")
+MAX_MARKDOWN_CHARS = 20_000  # rendering cap (docs/decisions.md "Foundations: Markdown")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "a"}
 
 

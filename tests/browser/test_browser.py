@@ -1,4 +1,4 @@
-"""The pages in a real browser (DECISIONS "Browser tests"): Debian's Chromium driven by Playwright,
+"""The pages in a real browser (docs/decisions.md "Foundations: Browser tests"): Debian's Chromium driven by Playwright,
 against the real app with the fixture corpus, served by werkzeug on a free loopback port.
 
 Never runs `playwright install`; skipped when /usr/bin/chromium is absent.

@@ -22,8 +22,10 @@ def _flask(*args: str, database_url: str) -> subprocess.CompletedProcess:
 def test_flask_app_wsgi_lists_and_runs_the_registry_commands(database_url):
     listing = _flask("--help", database_url=database_url)
     assert listing.returncode == 0, listing.stderr
-    for command in ("load", "import", "index", "search", "show", "diff", "matrix", "check", "export", "audit"):
+    for command in ("db", "load", "import", "index", "search", "show", "diff", "matrix", "check", "export", "audit"):
         assert f"  {command} " in listing.stdout, command
+    upgraded = _flask("db", "upgrade", database_url=database_url)
+    assert upgraded.returncode == 0, upgraded.stderr
     stats = _flask("stats", "--json", database_url=database_url)
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["rules"] == 0

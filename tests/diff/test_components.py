@@ -1,4 +1,4 @@
-"""Normalisation, tokens, inline ops, alignment properties, compare and HTML escaping."""
+"""The diff's components: normalisation and tokens (app.diff.tokens), inline ops, alignment, N-way compare, HTML rendering."""
 
 from __future__ import annotations
 
