@@ -27,6 +27,7 @@ from marshmallow import ValidationError as MarshmallowError
 
 from app.corpus import schemas, writer
 from app.corpus.documents import INNOVATION_FIELDS, InnovationDocument
+from app.corpus.slugs import SLUG_ERROR, is_slug
 from app.exceptions import CorpusError, Problem
 
 #: Columns a table may have: ``slug``, the front-matter fields in SPEC order, ``summary``.
@@ -124,8 +125,8 @@ def row_to_document(cells: Mapping[str, object], where: str) -> tuple[str | None
         if meta.get(k) is None:
             meta[k] = ""  # "must not be empty" from the schema, named by its column
     slug = texts.get("slug") or None
-    if slug is not None and not schemas.SLUG_RE.match(slug):
-        problems.append(Problem(where, "must match [a-z0-9-]{1,80}", None, "slug"))
+    if slug is not None and not is_slug(slug):
+        problems.append(Problem(where, SLUG_ERROR, None, "slug"))
     try:
         d = schemas.InnovationSchema().load(meta)
     except MarshmallowError as err:

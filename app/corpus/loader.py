@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from marshmallow import ValidationError as MarshmallowError
 
 from app.corpus import frontmatter, schemas
+from app.corpus.dates import DATE_PATTERN, parse_date
 from app.corpus.documents import (
     Corpus,
     HardRuleDocument,
@@ -27,11 +28,14 @@ from app.corpus.documents import (
     RuleDocument,
     TopicDef,
 )
+from app.corpus.slugs import SLUG_PATTERN
 from app.corpus.structure import parse_body
 from app.exceptions import CorpusError, Problem
 from app.units import UnitError, convert
 
-RULE_FILE_RE = re.compile(r"^(?P<slug>[a-z0-9-]{1,80})(?:@(?P<date>\d{4}-\d{2}-\d{2}))?\.md$")
+RULE_FILE_RE = re.compile(rf"^(?P<slug>{SLUG_PATTERN})(?:@(?P<date>{DATE_PATTERN}))?\.md\Z")
+_INNOVATION_FILE_RE = re.compile(rf"({SLUG_PATTERN})\.md")
+_HARD_RULE_FILE_RE = re.compile(rf"({SLUG_PATTERN})\.yaml")
 
 
 @dataclass
@@ -329,7 +333,7 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
         m = RULE_FILE_RE.match(name)
         if not m:
             problems.append(
-                Problem(rel, "file name must be <slug>.md or <slug>@<YYYY-MM-DD>.md with slug [a-z0-9-]{1,80}")
+                Problem(rel, f"file name must be <slug>.md or <slug>@<YYYY-MM-DD>.md with slug {SLUG_PATTERN}")
             )
             continue
         if jdir != jdir.lower():
@@ -344,7 +348,7 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
         file_date = None
         if m["date"]:
             try:
-                file_date = dt.date.fromisoformat(m["date"])
+                file_date = parse_date(m["date"])
             except ValueError:
                 problems.append(Problem(rel, f"the date @{m['date']} in the file name does not exist"))
                 continue
@@ -452,9 +456,9 @@ def read_innovations(
                     ReportedCount(d["as_of"], d["total"], d["source_url"], d["promoted_nationally"], d["note"])
                 )
             continue
-        m = re.fullmatch(r"([a-z0-9-]{1,80})\.md", path.name)
+        m = _INNOVATION_FILE_RE.fullmatch(path.name)
         if path.parent != root / "innovations" or not m:
-            problems.append(Problem(rel, "innovation files go at innovations/<slug>.md with slug [a-z0-9-]{1,80}"))
+            problems.append(Problem(rel, f"innovation files go at innovations/<slug>.md with slug {SLUG_PATTERN}"))
             continue
         try:
             items.append(parse_innovation_document(path.read_bytes(), rel, m[1], rule_ids))
@@ -510,9 +514,9 @@ def read_hard_rules(root: Path, refs: References, problems: list[Problem]) -> li
     out = []
     for path in _files(root, "hard_rules"):
         rel = path.relative_to(root).as_posix()
-        m = re.fullmatch(r"([a-z0-9-]{1,80})\.yaml", path.name)
+        m = _HARD_RULE_FILE_RE.fullmatch(path.name)
         if path.parent != root / "hard_rules" or not m:
-            problems.append(Problem(rel, "hard rules go at hard_rules/<id>.yaml with id [a-z0-9-]{1,80}"))
+            problems.append(Problem(rel, f"hard rules go at hard_rules/<id>.yaml with id {SLUG_PATTERN}"))
             continue
         try:
             raw = path.read_bytes()

@@ -68,8 +68,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.corpus.dates import parse_date
 from app.corpus.documents import Body
 from app.corpus.numerals import NUMERAL_CHARS, label_numbers, parse_chinese_numeral
+from app.corpus.slugs import SLUG_MAX
 from app.corpus.structure import match_chapter, match_decision_label, parse_body
 from app.exceptions import ValidationError
 
@@ -619,20 +621,20 @@ def _bare(chapter: str) -> bool:
     return re.fullmatch(rf"第[{NUMERAL_CHARS}]+[编章节]", chapter) is not None
 
 
-_FLK_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+_FLK_MIDNIGHT_RE = re.compile(r"[ T]00:00(?::00)?\Z")  # flk writes dates as 'YYYY-MM-DD 00:00:00'
 _CORPUS_KEYS = {"jurisdiction", "topic", "provenance", "kind"}
 
 
 def _flk_date(value: object, name: str) -> dt.date | None:
     if value in (None, ""):
         return None
-    m = _FLK_DATE_RE.match(str(value).strip())
-    if m is None:
-        raise OfficialTextError(f"front matter: {name}: {value!r} is not a date (YYYY-MM-DD or 'YYYY-MM-DD 00:00:00')")
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    text = value if isinstance(value, dt.date) else _FLK_MIDNIGHT_RE.sub("", str(value).strip())
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise OfficialTextError(f"front matter: {name}: {value!r} is not a real date") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise OfficialTextError(f"front matter: {name}: {exc}") from None
 
 
 def split_flk_front_matter(text: str) -> tuple[FlkMeta | None, list[str]]:
@@ -721,8 +723,6 @@ def read_official_text(path: Path) -> OfficialText:
 
 # ------------------------------------------------------------------ slugs
 
-_SLUG_MAX = 80
-
 
 def _ascii_words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -731,7 +731,7 @@ def _ascii_words(text: str) -> list[str]:
 
 def _fit(words: list[str], tail: str) -> str:
     """Join ``words`` with "-" and append ``tail``, dropping whole words so the result fits 80 chars."""
-    budget = _SLUG_MAX - len(tail)
+    budget = SLUG_MAX - len(tail)
     kept: list[str] = []
     length = 0
     for word in words:
@@ -749,7 +749,7 @@ def _fit(words: list[str], tail: str) -> str:
 
 
 def make_slug(title: str, title_en: str | None, year: int | None, exists: Callable[[str], bool]) -> str:
-    """A slug for an imported rule: ``[a-z0-9-]{1,80}``, unique by ``exists``.
+    """A slug for an imported rule (``app.corpus.slugs``), unique by ``exists``.
 
     From ``title_en`` (lower-case ASCII words joined by "-") or else the pinyin of
     ``title`` (no tones), plus ``-<year>``; ``-2``, ``-3``… while ``exists(slug)``.

@@ -6,15 +6,18 @@ articles, versions) are checked by ``loader.py``, which sees the whole corpus.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from app.corpus.dates import parse_date
 from app.corpus.documents import ADDRESSEES, KINDS, PROVENANCES
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE  # SLUG_RE re-exported for the registry
 
-SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
-CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,6})*$")
+CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,6})*\Z")
 STRICTER = ("lower", "higher", "equal", "true")
+_SLUG_ERROR = SLUG_ERROR.replace("{", "{{").replace("}", "}}")  # marshmallow formats the message
 
 
 class DateField(fields.Date):
@@ -28,11 +31,10 @@ class DateField(fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("", None):
             return None
-        if not isinstance(value, str):
-            value = str(value)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_date(value if isinstance(value, dt.date) else str(value))
+        except ValueError:
+            raise self.make_error("invalid") from None
 
 
 class Text(fields.String):
@@ -154,7 +156,7 @@ class ReportedCountSchema(_Strict):
 
 
 class HardRuleSchema(_Strict):
-    id = Text(required=True, validate=validate.Regexp(SLUG_RE, error="must match [a-z0-9-]{{1,80}}"))
+    id = Text(required=True, validate=validate.Regexp(SLUG_RE, error=_SLUG_ERROR))
     title = Text(required=True)
     parameter = Text(required=True)
     scope = Text(load_default=None, allow_none=True)
@@ -176,7 +178,7 @@ class JurisdictionSchema(_Strict):
 
 class TopicSchema(_Strict):
     code = Text(
-        required=True, validate=validate.Regexp(re.compile(r"^[a-z][a-z0-9_-]{0,30}$"), error="not a topic code")
+        required=True, validate=validate.Regexp(re.compile(r"^[a-z][a-z0-9_-]{0,30}\Z"), error="not a topic code")
     )
     name_zh = Text(required=True)
     name_en = Text(load_default=None, allow_none=True)
@@ -192,7 +194,7 @@ class StricterField(fields.Raw):
 
 
 class ParameterDefSchema(_Strict):
-    key = Text(required=True, validate=validate.Regexp(re.compile(r"^[a-z0-9_.-]{1,120}$"), error="not a key"))
+    key = Text(required=True, validate=validate.Regexp(re.compile(r"^[a-z0-9_.-]{1,120}\Z"), error="not a key"))
     label_zh = Text(required=True)
     label_en = Text(load_default=None, allow_none=True)
     topic = Text(required=True)

@@ -45,6 +45,7 @@ __all__ = [
     "match_chapter",
     "match_decision_label",
     "paragraph_address",
+    "parse_article_id",
     "parse_body",
 ]
 
@@ -101,6 +102,24 @@ def article_id(rule_id: str, number: str | None) -> str | None:
     ('cn-sh/data/example#art-10-1', None)
     """
     return None if number is None else f"{rule_id}#{article_anchor(number)}"
+
+
+_ARTICLE_ID_RE = re.compile(r"^(?P<rule>[^#]+)#art-(?P<main>[1-9][0-9]*)(?:-(?P<sub>[1-9][0-9]*))?\Z")
+
+
+def parse_article_id(value: str) -> tuple[str, str, tuple[int, int]] | None:
+    """``(rule_id, number, (main, sub))`` of an article id, the inverse of :func:`article_id`; None otherwise.
+
+    >>> parse_article_id("cn-sh/data/example#art-10-1")
+    ('cn-sh/data/example', '10-1', (10, 1))
+    >>> parse_article_id("cn-sh/data/example#art-x") is None
+    True
+    """
+    m = _ARTICLE_ID_RE.match(value)
+    if m is None:
+        return None
+    main, sub = int(m["main"]), int(m["sub"] or 0)
+    return m["rule"], f"{main}-{sub}" if sub else str(main), (main, sub)
 
 
 def paragraph_address(number: str, p: int, i: int | None = None) -> str:

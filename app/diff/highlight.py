@@ -20,9 +20,9 @@ Example::
 
 from __future__ import annotations
 
-import re
 from html import escape
 
+from app.corpus.structure import parse_article_id
 from app.diff.align import longest_increasing
 from app.diff.classify import TYPE_ORDER
 from app.diff.normalize import normalize_text
@@ -112,12 +112,9 @@ def render_difference(diff: dict) -> SafeHTML:
     return SafeHTML(f'<mark class="diff diff-{kind}">{"→".join(parts)}</mark>')
 
 
-_NUMBER_RE = re.compile(r"#art-(\d+)(?:-(\d+))?$")
-
-
 def _order_key(article_id: str) -> tuple[int, int]:
-    m = _NUMBER_RE.search(article_id)
-    return (int(m.group(1)), int(m.group(2) or 0)) if m else (1 << 30, 0)
+    parsed = parse_article_id(article_id)
+    return parsed[2] if parsed else (1 << 30, 0)
 
 
 def render_side_by_side(diff: dict, a: RuleSide | None = None, b: RuleSide | None = None) -> list[dict]:

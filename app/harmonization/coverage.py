@@ -21,6 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from app.corpus import validity
+from app.corpus.jurisdictions import NATIONAL
 from app.harmonization import strictness
 
 #: Provenance values (SPEC §2); a version that states none is counted as ``unspecified``.
@@ -33,8 +35,6 @@ STATUSES: tuple[str, ...] = (strictness.ALIGNED, strictness.DIVERGENT, strictnes
 
 #: The compliance check's ``coverage`` of an entry without a binding value (SPEC §8.4).
 COVERAGE_FULL_TEXT, COVERAGE_NONE = "full_text", "none"
-
-NATIONAL = "CN"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class HeldVersion:
     valid_to: dt.date | None = None
 
     def in_force(self, on: dt.date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+        return validity.in_force_between(self.valid_from, self.valid_to, on)
 
     def binds_jurisdiction(self, jurisdiction: str) -> bool:
         return self.jurisdiction_of_rule == NATIONAL or jurisdiction in self.binds
@@ -168,15 +168,13 @@ def compliance_coverage(covered: bool) -> str:
 
 
 def held_versions_from_documents(documents: Iterable) -> list[HeldVersion]:
-    """``HeldVersion``s from corpus ``RuleDocument``s (validity as in ``values.records_from_documents``)."""
+    """``HeldVersion``s from corpus ``RuleDocument``s (intervals from ``app.corpus.validity``)."""
     by_rule: dict[str, list] = defaultdict(list)
     for doc in documents:
         by_rule[doc.rule_id].append(doc)
     out = []
     for rule_id in sorted(by_rule):
-        versions = sorted(by_rule[rule_id], key=lambda d: d.start)
-        for n, doc in enumerate(versions):
-            end = versions[n + 1].start if n + 1 < len(versions) else doc.repealed
+        for doc, start, end in validity.intervals(sorted(by_rule[rule_id], key=lambda d: d.start)):
             out.append(
                 HeldVersion(
                     rule_id=rule_id,
@@ -185,7 +183,7 @@ def held_versions_from_documents(documents: Iterable) -> list[HeldVersion]:
                     jurisdiction_of_rule=doc.jurisdiction.upper(),
                     binds=[j.upper() for j in doc.binds],
                     provenance=doc.provenance,
-                    valid_from=doc.start,
+                    valid_from=start,
                     valid_to=end,
                 )
             )

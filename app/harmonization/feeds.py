@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+from app.corpus.dates import CST  # dates without a time are midnight in CST (SPEC §3 "today")
 from app.harmonization.hard_rules import AlignmentEvent
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-#: China Standard Time: dates without a time are midnight in CST (SPEC §3 "today").
-CST = dt.timezone(dt.timedelta(hours=8))
 #: Namespace for the v5 UUIDs of entry ids (fixed forever: changing it would change every id).
 ID_NAMESPACE = uuid.UUID("6f1c5a0e-6f38-5c9b-9d62-9b7d2a1e4c11")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

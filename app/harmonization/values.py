@@ -11,15 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.corpus import validity
 from app.corpus.documents import ParameterDef  # the one definition; re-exported here
+from app.corpus.jurisdictions import NATIONAL, PROVINCES
 from app.corpus.structure import article_id
 from app.harmonization import strictness
 
-#: The matrix's default columns (SPEC §5).
-DEFAULT_JURISDICTIONS: tuple[str, ...] = ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH")
-
-#: Rules of this jurisdiction bind every jurisdiction (SPEC §2).
-NATIONAL = "CN"
+#: The matrix's default columns (SPEC §5): the four provinces.
+DEFAULT_JURISDICTIONS: tuple[str, ...] = PROVINCES
 
 RowKey = tuple[str, str | None]  # (parameter key, scope)
 
@@ -47,7 +46,7 @@ class ValueRecord:
     verified_in_text: bool | None = None
 
     def in_force(self, on: dt.date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+        return validity.in_force_between(self.valid_from, self.valid_to, on)
 
     def binds_jurisdiction(self, jurisdiction: str) -> bool:
         return self.jurisdiction_of_rule == NATIONAL or jurisdiction in self.binds
@@ -277,9 +276,7 @@ def records_from_documents(
         by_rule[doc.rule_id].append(doc)
     out: list[ValueRecord] = []
     for rule_id in sorted(by_rule):
-        versions = sorted(by_rule[rule_id], key=lambda d: d.start)
-        for n, doc in enumerate(versions):
-            end = versions[n + 1].start if n + 1 < len(versions) else doc.repealed
+        for doc, start, end in validity.intervals(sorted(by_rule[rule_id], key=lambda d: d.start)):
             for entry in doc.parameters:
                 p = pmap.get(entry.key)
                 if p is None:
@@ -298,7 +295,7 @@ def records_from_documents(
                         rule_id=rule_id,
                         version=doc.version_id,
                         article_id=article_id(rule_id, entry.article),
-                        valid_from=doc.start,
+                        valid_from=start,
                         valid_to=end,
                     )
                 )

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.corpus import validity
+from app.corpus.dates import parse_date
+from app.corpus.jurisdictions import PROVINCES
 from app.corpus.structure import article_id
 from app.exceptions import NotFound, NotInForce, ValidationError
-from app.registry import temporal
 from app.registry.models import (
     AuditEntry,
     HardRule,
@@ -45,7 +47,7 @@ def split_id(ident: str) -> tuple[str, dt.date | None]:
     if not date:
         return rule_id, None
     try:
-        return rule_id, dt.date.fromisoformat(date)
+        return rule_id, parse_date(date)
     except ValueError:
         raise NotFound(f"no version {ident!r}: the part after @ must be a date YYYY-MM-DD") from None
 
@@ -66,7 +68,7 @@ def resolve_version(session: Session, ident: str, as_of: dt.date) -> tuple[Rule,
             if v.start == date:
                 return rule, v
         raise NotFound(f"rule {rule_id} has no version {date.isoformat()}")
-    version = temporal.in_force(rule.versions, as_of)
+    version = validity.in_force(rule.versions, as_of)
     if version is None:
         raise NotInForce(f"rule {rule_id} has no version in force on {as_of.isoformat()}")
     return rule, version
@@ -85,7 +87,7 @@ def version_summary(rule: Rule, v: RuleVersion, as_of: dt.date) -> dict:
         "jurisdiction": v.jurisdiction,
         "topic": v.topic,
         "kind": v.kind,
-        "status": temporal.status_on(v, rule.versions, as_of),
+        "status": validity.status_on(v, rule.versions, as_of),
         "effective": (v.effective or v.start).isoformat(),
         "effective_known": v.effective_known,
     }
@@ -110,7 +112,7 @@ def list_rules(
     rules = [r for r in session.scalars(stmt) if r.versions]
     items = []
     for r in rules:
-        v = temporal.shown_version(r.versions, as_of)
+        v = validity.shown_version(r.versions, as_of)
         if kind and v.kind != kind:
             continue
         items.append(version_summary(r, v, as_of))
@@ -126,7 +128,6 @@ def _iso(d: dt.date | None) -> str | None:
 def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) -> dict:
     """The full SPEC §4 shape of one rule version."""
     labels = _parameter_labels(session)
-    art_ids = {a.number: f"{rule.id}#art-{a.number}" for a in v.articles}
     chapters = {c.chapter_id: c for c in v.chapters}
     return {
         **version_summary(rule, v, as_of),
@@ -147,7 +148,7 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
         ],
         "articles": [
             {
-                "id": art_ids[a.number],
+                "id": article_id(rule.id, a.number),
                 "number": a.number,
                 "label": a.label,
                 "heading": a.heading,
@@ -167,7 +168,7 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
                 "unit": labels[p.key].unit if p.key in labels else None,
                 "stated_value": p.stated_value,
                 "stated_unit": p.stated_unit,
-                "article": art_ids.get(p.article) or article_id(rule.id, p.article),
+                "article": article_id(rule.id, p.article),
                 "verified_in_text": p.verified_in_text,
                 "scope": p.scope,
             }
@@ -179,7 +180,7 @@ def rule_detail(session: Session, rule: Rule, v: RuleVersion, as_of: dt.date) ->
                 "effective": (x.effective or x.start).isoformat(),
                 "effective_known": x.effective_known,
                 "repealed": _iso(x.repealed),
-                "status": temporal.status_on(x, rule.versions, as_of),
+                "status": validity.status_on(x, rule.versions, as_of),
             }
             for x in rule.versions
         ],
@@ -296,9 +297,6 @@ def recent_changes(session: Session, limit: int = 20, actions: Iterable[str] | N
     if actions:
         stmt = stmt.where(AuditEntry.action.in_(list(actions)))
     return list(session.scalars(stmt))
-
-
-PROVINCES = ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH")
 
 
 def stats(session: Session) -> dict:
