@@ -292,8 +292,9 @@ def test_stats_page(client):
     page = html(resp)
     assert 'id="empty-cells"' in page
     assert "CN-AH 安徽省 × " in page  # empty cells listed plainly
-    assert "1 of 154 catalogued" in page
-    assert "local_standard" in page and "summary" in page
+    assert "已收录 1 项，公开报道共 154 项" in page
+    assert "<td>地方标准</td>" in page and "<td>摘要</td>" in page  # kinds and provenances as words
+    assert "local_standard" not in page
     assert "Innovations: 1 of 154 catalogued" in html(client.get("/stats?lang=en"))
 
 
