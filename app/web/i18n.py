@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Flask, request
 from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale, gettext, ngettext, pgettext
+from jinja2 import pass_context
 
 from app import labels
 from app.corpus.numerals import to_chinese_numeral
@@ -162,6 +163,17 @@ def percent(value: float | None, signed: bool = False) -> str:
     return format_percent(value, format="+#,##0%;-#,##0%" if signed else "#,##0%")
 
 
+def _per_request(func):  # type: ignore[no-untyped-def]
+    """A filter Jinja must not fold at compile time (``'x'|label(...)`` on a constant would be
+    translated once, in the first request's language): marking it context-dependent prevents it."""
+
+    @pass_context
+    def wrapper(_context, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 def init_app(app: Flask) -> None:
     labels.compile_catalogues()
     Babel(
@@ -185,12 +197,17 @@ def init_app(app: Flask) -> None:
         held_phrase=held_phrase,
         verified_label=verified_label,
     )
+    app.jinja_env.filters["urlq"] = url_quote
     app.jinja_env.filters.update(
-        urlq=url_quote,
-        num=number,
-        artlabel=article_label,
-        label=label,
-        pct=percent,
-        date=date,
-        localized=localized,
+        {
+            name: _per_request(func)
+            for name, func in {
+                "num": number,
+                "artlabel": article_label,
+                "label": label,
+                "pct": percent,
+                "date": date,
+                "localized": localized,
+            }.items()
+        }
     )

@@ -114,7 +114,7 @@ def scoreboard():  # type: ignore[no-untyped-def]
     hard = hs.progress(s, as_of)
     series = hs.progress_chart_series(s, as_of)
     chart = progress_chart_svg(series, until=as_of, title=gettext("Alignment progress"))
-    bars = deficit_bars_svg(board)
+    bars = deficit_bars_svg(board, title=gettext("Alignment deficit"))
     return render_template(
         "harmonization/scoreboard.html",
         board=board,
