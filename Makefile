@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pybabel -q compile -d app/web/translations
 	touch $(STAMP)
 
 run: install

@@ -28,18 +28,7 @@ from app.diff.classify import TYPE_ORDER
 from app.diff.normalize import normalize_text
 from app.diff.sides import RuleSide
 
-__all__ = ["TYPE_LABELS", "SafeHTML", "render_compare_rows", "render_difference", "render_ops", "render_side_by_side"]
-
-#: Display names of the difference types (Chinese first, English).
-TYPE_LABELS: dict[str, tuple[str, str]] = {
-    "definition": ("定义", "definition"),
-    "penalty": ("罚则", "penalty"),
-    "deadline": ("期限", "deadline"),
-    "modality": ("义务性质", "modality"),
-    "scope": ("适用范围", "scope"),
-    "number": ("数值", "number"),
-    "wording": ("表述", "wording"),
-}
+__all__ = ["SafeHTML", "render_compare_rows", "render_difference", "render_ops", "render_side_by_side"]
 
 
 class SafeHTML(str):

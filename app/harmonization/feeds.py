@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 from app.corpus.dates import CST  # dates without a time are midnight in CST (SPEC §3 "today")
 from app.harmonization.hard_rules import AlignmentEvent
+from app.labels import word
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Namespace for the v5 UUIDs of entry ids (fixed forever: changing it would change every id).
@@ -25,8 +26,6 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DEFAULT_LIMIT = 100
 
 CHANGE_KINDS = ("added", "corrected", "repealed")
-_CHANGE_ZH = {"added": "新增版本", "corrected": "更正", "repealed": "废止"}
-_ALIGN_ZH = {"broken": "失去一致", "restored": "恢复一致"}
 
 ET.register_namespace("", ATOM_NS)
 
@@ -123,11 +122,11 @@ def changes_feed(
     chosen.sort(key=lambda e: (_timestamp(e.recorded_at or e.date), e.date, e.version, e.kind), reverse=True)
     entries = []
     for e in chosen[:limit]:
-        summary = e.summary or f"{_CHANGE_ZH.get(e.kind, e.kind)} {e.version}（{e.date.isoformat()}）"
+        summary = e.summary or f"{word('change', e.kind)} {e.version}（{e.date.isoformat()}）"
         entries.append(
             {
                 "id": _entry_id("change", e.kind, e.version, e.date.isoformat(), _timestamp(e.recorded_at)),
-                "title": f"[{_CHANGE_ZH.get(e.kind, e.kind)}] {e.title}",
+                "title": f"[{word('change', e.kind)}] {e.title}",
                 "updated": _timestamp(e.recorded_at or e.date),
                 "link": link(e.version),
                 "categories": [e.kind, e.jurisdiction, e.topic],
@@ -160,7 +159,7 @@ def alignment_feed(
         entries.append(
             {
                 "id": _entry_id("alignment", e.hard_rule_id, e.jurisdiction, e.date.isoformat(), e.kind),
-                "title": f"[{_ALIGN_ZH.get(e.kind, e.kind)}] {e.jurisdiction} · {e.hard_rule_title}",
+                "title": f"[{word('alignment_change', e.kind)}] {e.jurisdiction} · {e.hard_rule_title}",
                 "updated": _timestamp(e.date),
                 "link": link(e.hard_rule_id),
                 "categories": [e.kind, e.jurisdiction, e.hard_rule_id],

@@ -19,10 +19,7 @@ from app.harmonization.feeds import ChangeEvent
 from app.harmonization.hard_rules import OVERDUE, alignment_changes, hard_rules_status, progress_series
 from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT, scoreboard
 from app.harmonization.values import HardRuleDef, ParameterDef, ValueIndex, ValueRecord, as_index
-
-_STATUS_ZH = {"aligned": "一致", "divergent": "不一致", "missing": "缺失", "unknown": "未收录"}
-_DEADLINE_ZH = {"met": "已达成", "on_track": "推进中", "overdue": "逾期"}
-_CHANGE_ZH = {"added": "新增版本", "corrected": "更正", "repealed": "废止"}
+from app.labels import word
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em auto;
@@ -109,7 +106,7 @@ def annual_report(
             f"<tr><td>{_e(code)}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
             f"<td>{row['divergent']}</td><td>{row['missing']}</td><td>{row['unknown']}</td>"
             f"<td>{_pct(row['deficit'])}</td><td>{_pct(row['deficit_year_before'])}</td>"
-            f"<td>{_signed_pct(row['change'])}</td><td class='{escape(row['rating'])}'>{escape(row['rating'])}</td></tr>"
+            f"<td>{_signed_pct(row['change'])}</td><td class='{escape(row['rating'])}'>{escape(word('rating', row['rating']))}</td></tr>"
         )
     h.append("</table>")
     h.append(deficit_bars_svg(board))
@@ -123,7 +120,7 @@ def annual_report(
             f"<h3>{_e(item['title'])} <span class='muted'>({_e(item['id'])})</span></h3>"
             f"<p>参数 {_e(item['parameter'])}{' · ' + _e(item['scope']) if item['scope'] else ''}；"
             f"目标 {_e(item['target'])} {_e(item['unit'])}；牵头 {_e(item['lead'])}；"
-            f"期限 {_e(item['deadline'])}（{_DEADLINE_ZH.get(item['deadline_status'], '')}）；"
+            f"期限 {_e(item['deadline'])}（{escape(word('deadline_status', item['deadline_status']))}）；"
             f"一致比例 {_pct(item['aligned_share'])}</p>"
         )
         h.append("<table><tr><th>地区</th><th>状态</th><th>约束值</th><th>出处</th></tr>")
@@ -131,7 +128,7 @@ def annual_report(
             cite = f"{_e(cell['version'])}<br>{_e(cell['article'])}" if cell["version"] else "—"
             h.append(
                 f"<tr class='{escape(cell['status'])}'><td>{_e(code)}</td>"
-                f"<td>{_STATUS_ZH.get(cell['status'], _e(cell['status']))}</td><td>{_e(cell['value'])}</td>"
+                f"<td>{escape(word('status', cell['status']))}</td><td>{_e(cell['value'])}</td>"
                 f"<td class='cite'>{cite}</td></tr>"
             )
         h.append("</table>")
@@ -145,7 +142,7 @@ def annual_report(
         h.append("<table><tr><th>硬规则</th><th>期限</th><th>牵头</th><th>未一致地区</th></tr>")
         for item in overdue:
             open_js = [
-                f"{_e(j)}（{_STATUS_ZH.get(c['status'], '')}）"
+                f"{_e(j)}（{escape(word('status', c['status']))}）"
                 for j, c in item["status"].items()
                 if c["status"] != "aligned"
             ]
@@ -163,7 +160,7 @@ def annual_report(
     if align_events:
         h.append("<table><tr><th>日期</th><th>硬规则</th><th>地区</th><th>变化</th><th>约束值</th><th>出处</th></tr>")
         for ev in sorted(align_events, key=lambda e: (e.date, e.hard_rule_id, e.jurisdiction)):
-            kind = "恢复一致" if ev.kind == "restored" else "失去一致"
+            kind = escape(word("alignment_change", ev.kind))
             cite = f"{_e(ev.version)}<br>{_e(ev.article)}" if ev.version else "—"
             h.append(
                 f"<tr><td>{ev.date.isoformat()}</td><td>{_e(ev.hard_rule_title)}</td><td>{_e(ev.jurisdiction)}"
@@ -177,7 +174,7 @@ def annual_report(
         h.append("<table><tr><th>日期</th><th>类型</th><th>地区</th><th>领域</th><th>规则</th><th>版本</th></tr>")
         for c in year_changes:
             h.append(
-                f"<tr><td>{c.date.isoformat()}</td><td>{_CHANGE_ZH.get(c.kind, _e(c.kind))}</td>"
+                f"<tr><td>{c.date.isoformat()}</td><td>{escape(word('change', c.kind))}</td>"
                 f"<td>{_e(c.jurisdiction)}</td><td>{_e(c.topic)}</td><td>{_e(c.title)}</td>"
                 f"<td class='cite'>{_e(c.version)}</td></tr>"
             )

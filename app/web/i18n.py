@@ -1,174 +1,74 @@
-"""Interface strings in Chinese (default) and English; ``?lang=en`` switches and is remembered in a cookie."""
+"""The pages' language (SPEC §7): Chinese by default, English available, through Flask-Babel.
+
+Every interface string is an English msgid in the templates (``{{ _('...') }}``) and pages
+(``gettext``), translated by the catalogues in ``app/web/translations`` (``pybabel compile`` in
+``make install``). The locale is ``?lang=`` (remembered in the ``lang`` cookie), then the cookie,
+then the browser's Accept-Language, else Chinese. Codes are shown as words through
+``app.labels``; rule content (titles, article text) is never translated (docs/decisions.md,
+"Translation").
+"""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import datetime as dt
+from urllib.parse import quote, urlencode
 
-from flask import Flask, g, request
+from flask import Flask, request
+from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale, gettext, ngettext, pgettext
+from jinja2 import pass_context
 
-STRINGS: dict[str, tuple[str, str]] = {
-    "site": ("长三角规则协同登记簿", "YRD Rule Harmonization Registry"),
-    "hard_rules_n": ("条硬规则", "hard rules"),
-    "home": ("首页", "Home"),
-    "search": ("检索", "Search"),
-    "rules": ("规则", "Rules"),
-    "compare": ("比对", "Compare"),
-    "matrix": ("议题矩阵", "Topic matrix"),
-    "scoreboard": ("硬规则记分板", "Hard-rule scoreboard"),
-    "innovations": ("制度创新", "Innovations"),
-    "compliance": ("合规自查", "Compliance check"),
-    "stats": ("覆盖统计", "Coverage"),
-    "api": ("API 文档", "API docs"),
-    "signin": ("官员登录", "Sign in"),
-    "signout": ("退出", "Sign out"),
-    "as_of": ("时点", "As of"),
-    "jurisdiction": ("地区", "Jurisdiction"),
-    "topic": ("议题", "Topic"),
-    "kind": ("类别", "Kind"),
-    "year": ("年份", "Year"),
-    "status": ("状态", "Status"),
-    "effective": ("施行", "Effective"),
-    "repealed": ("废止", "Repealed"),
-    "source": ("来源", "Source"),
-    "versions": ("版本", "Versions"),
-    "articles": ("条文", "Articles"),
-    "parameters": ("量化指标", "Quantitative provisions"),
-    "compare_with": ("与…比对", "Compare with…"),
-    "effective_unknown": ("施行日期未知（按最早已知日期）", "effective date unknown (earliest known date used)"),
-    "in_force": ("现行有效", "in force"),
-    "not_yet_effective": ("尚未施行", "not yet effective"),
-    "superseded": ("已被新版本取代", "superseded"),
-    "latest_changes": ("最近变更", "Latest changes"),
-    "coverage": ("覆盖情况", "Coverage"),
-    "no_results": ("没有结果", "No results"),
-    "submit": ("提交", "Submit"),
-    "preamble": ("序言", "Preamble"),
-    "summary_notice": (
-        "本条文为登记簿依据公开来源所作的摘要，非官方文本；请以来源链接中的原文为准。",
-        "These articles are the registry's summary of a public source, not the official text; the source link is authoritative.",
-    ),
-}
+from app import labels
+from app.corpus.numerals import to_chinese_numeral
 
-# ---------------------------------------------------------------- compare, harmonization, innovations, stats, API, sign-in pages
-STRINGS.update(
-    {
-        "compare_title": ("规则比对", "Compare rules"),
-        "compare_nway": ("多方比对", "N-way compare"),
-        "baseline": ("基准规则", "Baseline"),
-        "rule_a": ("规则 A", "Rule A"),
-        "rule_b": ("规则 B", "Rule B"),
-        "other_rules": ("比对规则", "Rules to compare"),
-        "change_list": ("差异清单", "List of changes"),
-        "diff_summary": ("差异统计", "Summary"),
-        "by_type": ("按差异类型", "By difference type"),
-        "similarity": ("相似度", "Similarity"),
-        "only_in_a": ("仅见于 A", "Only in A"),
-        "only_in_b": ("仅见于 B", "Only in B"),
-        "extra_articles": ("基准中没有对应条文", "Articles with no counterpart in the baseline"),
-        "param_diff": ("量化指标差异", "Differences in quantitative provisions"),
-        "print": ("打印", "Print"),
-        "no_differences": ("两者条文一致", "No differences"),
-        "st_same": ("相同", "same"),
-        "st_changed": ("修改", "changed"),
-        "st_split": ("拆分", "split"),
-        "st_merged": ("合并", "merged"),
-        "st_removed": ("删除", "removed"),
-        "st_added": ("新增", "added"),
-        "st_moved": ("移动", "moved"),
-        "st_renumbered": ("重新编号", "renumbered"),
-        "st_unchanged": ("未变", "unchanged"),
-        "st_aligned": ("一致", "aligned"),
-        "st_differing": ("有差异", "differing"),
-        "st_missing": ("缺失", "missing"),
-        "st_divergent": ("不一致", "divergent"),
-        "st_partial": ("部分", "partial"),
-        "st_extra": ("多出", "extra"),
-        "st_strictest": ("最严", "strictest"),
-        "st_less_strict": ("较宽", "less strict"),
-        "st_met": ("已达成", "met"),
-        "st_on_track": ("按期推进", "on track"),
-        "st_overdue": ("已逾期", "overdue"),
-        "st_none": ("不适用", "not rated"),
-        "st_green": ("绿", "green"),
-        "st_amber": ("黄", "amber"),
-        "st_red": ("红", "red"),
-        "value": ("数值", "Value"),
-        "unit": ("单位", "Unit"),
-        "scope": ("适用范围", "Scope"),
-        "spread": ("极差", "Spread"),
-        "strictest_value": ("最严值", "Strictest value"),
-        "row_status": ("行状态", "Row status"),
-        "download": ("下载", "Download"),
-        "legend": ("图例", "Legend"),
-        "hard_rules": ("硬规则", "Hard rules"),
-        "hard_rule": ("硬规则", "Hard rule"),
-        "target": ("目标值", "Target"),
-        "lead": ("牵头方", "Lead"),
-        "deliverable": ("交付成果", "Deliverable"),
-        "deadline": ("期限", "Deadline"),
-        "aligned_share": ("一致比例", "Aligned share"),
-        "deficit": ("一致性缺口", "Alignment deficit"),
-        "deficit_year_before": ("一年前缺口", "Deficit a year earlier"),
-        "change": ("变化", "Change"),
-        "rating": ("评级", "Rating"),
-        "applicable": ("适用硬规则数", "Applicable hard rules"),
-        "aligned_count": ("已一致", "Aligned"),
-        "progress_chart": ("进度图", "Progress chart"),
-        "timeline": ("时间线", "Timeline"),
-        "date": ("日期", "Date"),
-        "download_svg": ("下载 SVG", "Download SVG"),
-        "jurisdictions": ("经营所在地区", "Jurisdictions you operate in"),
-        "facts": ("企业事实", "Your facts"),
-        "parameter": ("指标", "Parameter"),
-        "expand_to": ("拟拓展至", "Expanding to"),
-        "results": ("结果", "Results"),
-        "fact": ("事实值", "Fact"),
-        "required": ("要求值", "Required"),
-        "compliant": ("是否符合", "Compliant"),
-        "citation": ("出处", "Citation"),
-        "yes": ("符合", "yes"),
-        "no": ("不符合", "no"),
-        "unknown": ("未收录数值", "no value recorded"),
-        "expansion": ("拓展后的变化", "What changes with the expansion"),
-        "now": ("现在", "Now"),
-        "with_new": ("拓展后", "With the new jurisdiction"),
-        "ch_stricter": ("更严", "stricter"),
-        "ch_new": ("新增要求", "new requirement"),
-        "ch_same": ("不变", "same"),
-        "category": ("类别", "Category"),
-        "promoted": ("全国推广", "Promoted nationally"),
-        "promoted_true": ("已推广", "promoted"),
-        "promoted_false": ("未推广", "not promoted"),
-        "promoted_unknown": ("推广状态未知", "promotion status unknown"),
-        "all": ("全部", "All"),
-        "related_rules": ("相关规则", "Related rules"),
-        "verified": ("已核对来源", "checked against the source"),
-        "unverified": ("未核对", "not yet checked"),
-        "by_kind": ("按类别", "By kind"),
-        "by_provenance": ("按来源类型", "By provenance"),
-        "empty_cells": ("尚无规则的省市×议题", "Province × topic cells with no rule"),
-        "what_is_in": ("登记簿收录了什么", "What the registry holds"),
-        "count": ("数量", "Count"),
-        "path": ("路径", "Path"),
-        "method": ("方法", "Method"),
-        "summary": ("说明", "Summary"),
-        "api_parameters": ("参数", "Parameters"),
-        "username": ("用户名", "User name"),
-        "password": ("密码", "Password"),
-        "signin_failed": ("用户名或密码错误", "Wrong user name or password"),
-        "signed_in_as": ("已登录：", "Signed in as "),
-        "feeds": ("订阅", "Feeds"),
-    }
-)
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    """``?lang=``, then the cookie, then Accept-Language; ``zh`` when none names zh or en."""
+    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if chosen in labels.LOCALES:
+            return chosen
+    return request.accept_languages.best_match(labels.LOCALES, default=labels.DEFAULT_LOCALE) or "zh"
 
 
 def lang() -> str:
-    return g.get("lang", "zh")
+    """The active locale's language: ``zh`` or ``en``."""
+    locale = get_locale()
+    return locale.language if locale is not None else labels.DEFAULT_LOCALE
 
 
-def t(key: str) -> str:
-    zh, en = STRINGS.get(key, (key, key))
-    return en if lang() == "en" else zh
+#: The language switch names the other language in that language.
+LANGUAGES = {
+    "zh": {"code": "zh", "tag": "zh-CN", "name": "中文"},
+    "en": {"code": "en", "tag": "en", "name": "English"},
+}
+
+
+def html_lang() -> str:
+    """The page's ``<html lang>``: ``zh-CN`` or ``en``."""
+    return LANGUAGES[lang()]["tag"]
+
+
+def other_language() -> dict[str, str]:
+    """The language the switch offers (code, tag, name)."""
+    return LANGUAGES["en" if lang() == "zh" else "zh"]
+
+
+def localized(row: object, field: str) -> str:
+    """A stored bilingual name (``label_zh``/``label_en`` of a parameter, ``name_zh``/``name_en``)
+    in the page's language; the Chinese one when no English is stored."""
+    zh = getattr(row, f"{field}_zh", None) if not isinstance(row, dict) else row.get(f"{field}_zh")
+    en = getattr(row, f"{field}_en", None) if not isinstance(row, dict) else row.get(f"{field}_en")
+    return (en or zh or "") if lang() == "en" else (zh or "")
+
+
+def switch_url(target: str) -> str:
+    """The current page with its whole query string and ``lang=<target>``: switching language keeps
+    the page and the search on it."""
+    args = [(k, v) for k, values in request.args.lists() if k != "lang" for v in values]
+    args.append(("lang", target))
+    return request.path + "?" + urlencode(args)
 
 
 def url_quote(value: str) -> str:
@@ -176,57 +76,13 @@ def url_quote(value: str) -> str:
     return quote(value, safe="/#@:-_.~")
 
 
-KIND_AND_TOPIC: dict[str, tuple[str, str]] = {
-    "law": ("法律", "law"),
-    "administrative_regulation": ("行政法规", "administrative regulation"),
-    "local_regulation": ("地方性法规", "local regulation"),
-    "government_rule": ("政府规章", "government rule"),
-    "normative_document": ("规范性文件", "normative document"),
-    "local_standard": ("地方标准", "local standard"),
-    "joint_standard": ("联合标准", "joint standard"),
-    "agreement": ("协议", "agreement"),
-    "energy": ("能源", "energy"),
-    "environment": ("生态环境", "environment"),
-    "data": ("数据", "data"),
-    "finance": ("金融", "finance"),
-}
-STRINGS.update(KIND_AND_TOPIC)
-STRINGS.update(
-    {
-        "version_added": ("新增版本", "version added"),
-        "corrected": ("更正", "corrected"),
-        "repealed": ("废止", "repealed"),
-    }
-)
-
-# ---------------------------------------------------------------- honest coverage and addressee (SPEC §8.3, §8.4)
-STRINGS.update(
-    {
-        "st_unknown": ("未收录", "not recorded"),
-        "st_incomplete": ("不完整", "incomplete"),
-        "divergent_count": ("不一致", "Divergent"),
-        "missing_count": ("缺失", "Missing"),
-        "unknown_count": ("未收录", "Not recorded"),
-        "no_value_recorded": ("未收录数值", "no value recorded"),
-        "coverage_full_text": ("已收录官方全文，未载此值", "official text held; it states no such value"),
-        "coverage_none": ("未收录", "not recorded"),
-        "verified_in": ("核验于{art}原文", "verified in {art}"),
-        "not_verified_in": ("未在{art}原文中找到", "not found in {art}"),
-        "article_not_stated": ("条文未注明", "article not stated"),
-        "summary_coverage": ("摘要：收录 {n} / {total} 条", "Summary: {n} of {total} articles"),
-        "summary_coverage_open": (
-            "摘要：收录 {n} 条（官方文本条数未注明）",
-            "Summary: {n} articles (official count not stated)",
-        ),
-        "only_in_side": ("仅见于 {side}", "only in {side}"),
-        "not_in_summary": ("摘要未收录", "not in the summary"),
-        "government_parameters_note": (
-            "仅列出约束企业的指标；政府目标（如能耗强度下降目标）不约束企业，见议题矩阵与硬规则。",
-            "Only parameters that bind enterprises are listed; government targets (such as intensity-reduction "
-            "targets) bind no enterprise — see the topic matrix and the hard rules.",
-        ),
-    }
-)
+def label(code: object, group: str) -> str:
+    """``code`` of ``group`` (``app.labels.GROUPS``) as a word in the page's language; the code
+    itself when it has none."""
+    m = labels.msgid(group, code)
+    if m is None:
+        return "" if code is None else str(code)
+    return gettext(m)
 
 
 def held_phrase(held: dict | None) -> str:
@@ -235,37 +91,20 @@ def held_phrase(held: dict | None) -> str:
     no official text."""
     held = held or {}
     full, summ, other = (int(held.get(k) or 0) for k in ("full_text", "summary", "unspecified"))
-    if lang() == "en":
-        parts = []
-        if full:
-            parts.append(f"{full} official text{'s' if full > 1 else ''} held")
-        if summ:
-            parts.append(f"{summ} summar{'ies' if summ > 1 else 'y'} held")
-        if other:
-            parts.append(f"{other} rule{'s' if other > 1 else ''} of unstated provenance held")
-        if not parts:
-            return "no rule on this topic held"
-        return ", ".join(parts) + ("" if full else ", no official text")
-    zh = []
+    parts = []
     if full:
-        zh.append(f"收录 {full} 部官方全文")
+        parts.append(ngettext("%(num)d official text held", "%(num)d official texts held", full))
     if summ:
-        zh.append(f"收录 {summ} 部摘要")
+        parts.append(ngettext("%(num)d summary held", "%(num)d summaries held", summ))
     if other:
-        zh.append(f"收录 {other} 部来源类型未注明的规则")
-    if not zh:
-        return "未收录该议题的规则"
-    return "，".join(zh) + ("" if full else "，无官方全文")
-
-
-def verified_label(verified: bool | None, article: str | None) -> str:
-    """The verification mark of a value from a full_text version (SPEC §8.2): 核验于第N条原文 /
-    verified in art. N; "" for values not checked against a text (summaries)."""
-    if verified is None:
-        return ""
-    if article is None:
-        return t("article_not_stated")
-    return t("verified_in" if verified else "not_verified_in").format(art=article_label(article))
+        parts.append(
+            ngettext("%(num)d rule of unstated provenance held", "%(num)d rules of unstated provenance held", other)
+        )
+    if not parts:
+        return gettext("no rule on this topic held")
+    if not full:
+        parts.append(gettext("no official text"))
+    return pgettext("clauses", ", ").join(parts)
 
 
 def article_label(anchor: str | None) -> str:
@@ -273,41 +112,102 @@ def article_label(anchor: str | None) -> str:
 
     None (a summary whose source does not state the article, SPEC §8.3) → 条文未注明 / article not stated.
     """
-    from app.corpus.numerals import to_chinese_numeral
-
     if anchor is None:
-        return "article not stated" if lang() == "en" else "条文未注明"
+        return gettext("article not stated")
     number = anchor.split("#")[-1].removeprefix("art-")
     main, _, sub = number.partition("-")
     if not main.isdigit() or (sub and not sub.isdigit()):
         return anchor
-    if lang() == "en":
-        return f"Art. {number}"
-    return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
+    if lang() == "zh":
+        return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
+    return gettext("Art. %(number)s", number=number)
+
+
+def verified_label(verified: bool | None, article: str | None) -> str:
+    """The verification mark of a value from a full_text version (SPEC §8.2): 核验于第N条原文 /
+    verified in Art. N; "" for values not checked against a text (summaries)."""
+    if verified is None:
+        return ""
+    if article is None:
+        return gettext("article not stated")
+    if verified:
+        return gettext("verified in %(article)s", article=article_label(article))
+    return gettext("not found in %(article)s", article=article_label(article))
 
 
 def number(value: object) -> str:
-    """A value as users read it: 15 not 15.0, 0.025 as is, yes/no in the page language."""
+    """A value as users read it, in the page's language: 15 not 15.0, 0.025 as is, yes/no."""
     if isinstance(value, bool):
-        return ("yes" if value else "no") if lang() == "en" else ("是" if value else "否")
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        return format_decimal(value, format="#,##0.##########")
     return "" if value is None else str(value)
 
 
+def date(value: object) -> str:
+    """A date in the page's language (2024年1月5日 / Jan 5, 2024); an ISO string is read first."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return format_date(value, format="medium")
+
+
+def percent(value: float | None, signed: bool = False) -> str:
+    """A share as a whole percent in the page's language (``+5%`` when ``signed``); — for None."""
+    if value is None:
+        return "—"
+    return format_percent(value, format="+#,##0%;-#,##0%" if signed else "#,##0%")
+
+
+def _per_request(func):  # type: ignore[no-untyped-def]
+    """A filter Jinja must not fold at compile time (``'x'|label(...)`` on a constant would be
+    translated once, in the first request's language): marking it context-dependent prevents it."""
+
+    @pass_context
+    def wrapper(_context, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _pick_lang() -> None:
-        chosen = request.args.get("lang") or request.cookies.get("lang") or "zh"
-        g.lang = "en" if chosen == "en" else "zh"
+    labels.compile_catalogues()
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_locale=labels.DEFAULT_LOCALE,
+        default_translation_directories=str(labels.TRANSLATIONS_DIR),
+    )
 
     @app.after_request
     def _remember_lang(resp):  # type: ignore[no-untyped-def]
-        if request.args.get("lang") in ("zh", "en"):
-            resp.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        if request.args.get("lang") in labels.LOCALES:
+            resp.set_cookie(COOKIE, request.args["lang"], max_age=COOKIE_MAX_AGE, samesite="Lax")
         return resp
 
-    app.jinja_env.globals.update(t=t, lang=lang, held_phrase=held_phrase, verified_label=verified_label)
+    app.jinja_env.globals.update(
+        lang=lang,
+        html_lang=html_lang,
+        other_language=other_language,
+        switch_url=switch_url,
+        held_phrase=held_phrase,
+        verified_label=verified_label,
+    )
     app.jinja_env.filters["urlq"] = url_quote
-    app.jinja_env.filters["num"] = number
-    app.jinja_env.filters["artlabel"] = article_label
+    app.jinja_env.filters.update(
+        {
+            name: _per_request(func)
+            for name, func in {
+                "num": number,
+                "artlabel": article_label,
+                "label": label,
+                "pct": percent,
+                "date": date,
+                "localized": localized,
+            }.items()
+        }
+    )

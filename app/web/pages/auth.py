@@ -6,11 +6,11 @@ A wrong password and an unknown user get the same answer (no account enumeration
 from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from app.accounts.services import check_password
 from app.extensions import db
 from app.web import bp
-from app.web.i18n import t
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,7 +29,9 @@ def signin():  # type: ignore[no-untyped-def]
     password = request.form.get("password") or ""
     user = check_password(db(), name, password) if name and password and len(password) <= 1024 else None
     if user is None:
-        return render_template("auth/signin.html", error=t("signin_failed"), name=name, next_url=next_url), 401
+        return render_template(
+            "auth/signin.html", error=gettext("Wrong user name or password"), name=name, next_url=next_url
+        ), 401
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
     session["user"] = user.name
     session["role"] = user.role

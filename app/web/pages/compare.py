@@ -17,50 +17,42 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.diff import render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
-from app.diff.highlight import TYPE_LABELS
 from app.diff.services import compare_sides, diff_sides, rule_side
 from app.exceptions import NotInForce, ValidationError
 from app.extensions import db
 from app.registry import repository
 from app.registry.models import Parameter
 from app.web import bp
-from app.web.i18n import STRINGS, lang, t
+from app.web.i18n import label
 from app.web.pages.home import as_of_arg
 
 MAX_RULES = 8  # columns of the N-way grid
 
 
-@bp.app_template_global("st")
 def status_label(status: object) -> str:
-    """Display name of a status code (``st_<code>`` in STRINGS), the code itself when unknown."""
-    key = f"st_{status}"
-    return t(key) if key in STRINGS else str(status)
+    """Display name of a status code (``app.labels.STATUSES``), the code itself when unknown."""
+    return label(status, "status")
 
 
 @bp.app_template_global("labels_of")
 def labels_of(ids: list[str], labels: dict[str, str]) -> str:
     """Article labels (第三条、第四条) for article ids; the anchor when a label is unknown."""
-    return "、".join(labels.get(i, anchor(i)) for i in ids) or "—"
-
-
-@bp.app_template_global("type_label")
-def type_label(kind: str) -> str:
-    zh, en = TYPE_LABELS.get(kind, (kind, kind))
-    return en if lang() == "en" else zh
+    return gettext(", ").join(labels.get(i, anchor(i)) for i in ids) or "—"
 
 
 def unmatched_label(status: str, same_rule: bool, other_is_summary: bool) -> str:
     """How the page words a row whose article has no counterpart: ``removed`` (only in A) or
     ``added`` (only in B). ``other_is_summary``: the side without the article is a summary."""
     side, other = ("A", "B") if status == "removed" else ("B", "A")
-    base = status_label(status) if same_rule else t("only_in_side").format(side=side)
+    base = status_label(status) if same_rule else gettext("only in %(side)s", side=side)
     if not other_is_summary:
         return base
-    return f"{base} · {other}: {t('not_in_summary')}"
+    return f"{base} · {other}: {gettext('not in the summary')}"
 
 
 def row_labels(rows: list[dict], result: dict) -> dict[str, str]:
@@ -108,7 +100,7 @@ def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]): 
         shown = next((r["version"] for r in listing if r["id"].lower() == bare.lower()), None)
         if shown is None or "@" in bare:
             raise
-        notes.append(f"{err.message}; " + (f"showing version {shown}" if lang() == "en" else f"改为显示版本 {shown}"))
+        notes.append(gettext("%(message)s; showing version %(version)s", message=err.message, version=shown))
         return rule_side(s, shown, as_of)
 
 
@@ -163,7 +155,6 @@ def compare():  # type: ignore[no-untyped-def]
         labels_b={art.id: art.label for art in side_b.articles},
         param_labels={p.key: p for p in s.scalars(select(Parameter))},
         all_rules=listing,
-        type_label=type_label,
         anchor=anchor,
     )
 
@@ -196,19 +187,19 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
             # a baseline article with no counterpart: 删除 between versions of one rule, 仅见于基准
             # between different rules, 摘要未收录 when this rule is a summary
             "missing_label": (
-                t("not_in_summary")
+                gettext("not in the summary")
                 if info.get("provenance") == "summary"
                 else status_label("removed")
                 if info.get("same_rule")
-                else t("only_in_side").format(side=t("baseline"))
+                else gettext("only in %(side)s", side=gettext("Baseline"))
             ),
             # its articles with no counterpart in the baseline
             "extra_label": (
-                f"{t('baseline')}: {t('not_in_summary')}"
+                f"{gettext('Baseline')}: {gettext('not in the summary')}"
                 if base_summary
                 else status_label("added")
                 if info.get("same_rule")
-                else t("only_in_side").format(side=info["title"])
+                else gettext("only in %(side)s", side=info["title"])
             ),
         }
         for key, info in zip(keys, result["rules"], strict=True)
@@ -235,7 +226,6 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
         others=others,
         notes=notes,
         all_rules=listing,
-        type_label=type_label,
         anchor=anchor,
         extra={k: [(a, labels.get(a, anchor(a))) for a in v] for k, v in result["extra"].items()},
     )

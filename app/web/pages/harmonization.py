@@ -11,6 +11,7 @@ import datetime as dt
 import math
 
 from flask import Response, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -22,7 +23,6 @@ from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT
 from app.registry import repository
 from app.registry.models import Parameter, ParameterValue
 from app.web import bp
-from app.web.i18n import lang
 from app.web.pages.home import as_of_arg
 
 DEFAULT_TOPIC = "environment"
@@ -61,13 +61,6 @@ def cell_class(cell: dict | None, row: dict, official: bool = True) -> str:
     if cell.get("alignment"):
         return f"cell-{cell['alignment']}"
     return "cell-aligned" if cell.get("status") == "strictest" else "cell-divergent"
-
-
-@bp.app_template_filter("pct")
-def fmt_pct(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:+.0f}%" if signed else f"{value * 100:.0f}%"
 
 
 @bp.app_template_global("art_link")
@@ -120,8 +113,8 @@ def scoreboard():  # type: ignore[no-untyped-def]
     board = hs.score(s, as_of)
     hard = hs.progress(s, as_of)
     series = hs.progress_chart_series(s, as_of)
-    chart = progress_chart_svg(series, until=as_of, title="对齐进度 Alignment progress")
-    bars = deficit_bars_svg(board)
+    chart = progress_chart_svg(series, until=as_of, title=gettext("Alignment progress"))
+    bars = deficit_bars_svg(board, title=gettext("Alignment deficit"))
     return render_template(
         "harmonization/scoreboard.html",
         board=board,
@@ -209,17 +202,13 @@ def compliance():  # type: ignore[no-untyped-def]
         if not key and not value.strip():
             continue
         if not key:
-            errors.setdefault(f"fact_{i}", []).append(
-                "choose a parameter for this value" if lang() == "en" else "请为该值选择指标"
-            )
+            errors.setdefault(f"fact_{i}", []).append(gettext("choose a parameter for this value"))
             continue
         try:
             parsed = _parse_fact(value)
             facts[key] = {"value": parsed, "unit": unit} if unit and not isinstance(parsed, bool) else parsed
         except ValueError:
-            errors.setdefault(f"fact_{i}", []).append(
-                "a fact is a number, or yes/no" if lang() == "en" else "事实值须为数字，或 是/否"
-            )
+            errors.setdefault(f"fact_{i}", []).append(gettext("a fact is a number, or yes/no"))
             continue
         if scope.strip():
             scopes[key] = scope.strip()
@@ -230,11 +219,9 @@ def compliance():  # type: ignore[no-untyped-def]
         "as_of": request.form.get("as_of", ""),
     }
     if not js:
-        errors.setdefault("jurisdictions", []).append(
-            "choose at least one jurisdiction" if lang() == "en" else "请至少选择一个地区"
-        )
+        errors.setdefault("jurisdictions", []).append(gettext("choose at least one jurisdiction"))
     if not facts and not errors.get("facts"):
-        errors.setdefault("facts", []).append("enter at least one fact" if lang() == "en" else "请至少填写一项事实")
+        errors.setdefault("facts", []).append(gettext("enter at least one fact"))
     result = None
     if not errors:
         data: dict = {"jurisdictions": js, "facts": facts}

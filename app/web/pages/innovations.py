@@ -10,6 +10,7 @@ add, correct and delete innovations through the same validated, audited services
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import LazyString, lazy_gettext
 
 from app.accounts.permissions import DEMONSTRATION_ZONE, can_write_innovations
 from app.accounts.services import active_user
@@ -67,26 +68,21 @@ def innovations():  # type: ignore[no-untyped-def]
 
 # ---------------------------------------------------------------- the register's forms (SPEC §8.5)
 
-#: Form fields in SPEC §2 order: (name, 中文, English, input kind).
-FORM_FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    ("title", "标题", "Title", "text"),
-    ("title_en", "英文标题", "English title", "text"),
-    ("category", "类别", "Category", "text"),
-    ("year", "年份", "Year", "number"),
-    ("batch", "批次", "Batch", "text"),
-    ("number", "序号（来源给出时）", "Number (where a source gives one)", "text"),
-    ("promoted_nationally", "全国推广", "Promoted nationally", "tristate"),
-    ("promotion_notice", "推广通知", "Promotion notice", "text"),
-    ("promotion_date", "推广日期", "Promotion date", "date"),
-    ("related_rules", "相关规则（规则编号，每行一个）", "Related rules (rule ids, one per line)", "lines"),
-    ("source_url", "来源网址", "Source URL", "url"),
-    (
-        "verified",
-        "已核实（标题与事实经公开来源核对）",
-        "Verified (title and facts checked against a public source)",
-        "checkbox",
-    ),
-    ("summary", "摘要（用自己的话）", "Summary (in our own words)", "textarea"),
+#: Form fields in SPEC §2 order: (name, label, input kind).
+FORM_FIELDS: tuple[tuple[str, LazyString, str], ...] = (
+    ("title", lazy_gettext("Title"), "text"),
+    ("title_en", lazy_gettext("English title"), "text"),
+    ("category", lazy_gettext("Category"), "text"),
+    ("year", lazy_gettext("Year"), "number"),
+    ("batch", lazy_gettext("Batch"), "text"),
+    ("number", lazy_gettext("Number (where a source gives one)"), "text"),
+    ("promoted_nationally", lazy_gettext("Promoted nationally"), "tristate"),
+    ("promotion_notice", lazy_gettext("Promotion notice"), "text"),
+    ("promotion_date", lazy_gettext("Promotion date"), "date"),
+    ("related_rules", lazy_gettext("Related rules (rule ids, one per line)"), "lines"),
+    ("source_url", lazy_gettext("Source URL"), "url"),
+    ("verified", lazy_gettext("Verified (title and facts checked against a public source)"), "checkbox"),
+    ("summary", lazy_gettext("Summary (in our own words)"), "textarea"),
 )
 
 
