@@ -7,6 +7,10 @@ import datetime as dt
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from app.corpus.documents import KINDS
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE
+
+#: marshmallow formats validator messages, so the pattern's braces are doubled
+_SLUG_ERROR_FORMAT = SLUG_ERROR.replace("{", "{{").replace("}", "}}")
 
 
 class _Args(Schema):
@@ -213,7 +217,7 @@ class InnovationCreateSchema(InnovationDocumentSchema):
 
     slug = fields.String(
         load_default=None,
-        validate=validate.Regexp(r"^[a-z0-9-]{1,80}$", error="must match [a-z0-9-]{{1,80}}"),
+        validate=validate.Regexp(SLUG_RE, error=_SLUG_ERROR_FORMAT),
         metadata={"description": "the innovation id; default: from title_en, else the title's pinyin"},
     )
 
@@ -242,7 +246,7 @@ class RuleCreateSchema(RuleDocumentSchema):
 
     slug = fields.String(
         load_default=None,
-        validate=validate.Regexp(r"^[a-z0-9-]{1,80}\Z", error="must match [a-z0-9-]{{1,80}}"),
+        validate=validate.Regexp(SLUG_RE, error=_SLUG_ERROR_FORMAT),
         metadata={"description": "the rule id's last part; default: from title_en, else the title's pinyin"},
     )
 

@@ -175,6 +175,7 @@ def test_malformed_documents_are_400_naming_the_field_and_nothing_is_written(
         ({"document": ""}, "document"),
         ({"document": 5}, "document"),
         ({"document": DOC, "slug": "Not A Slug"}, "slug"),
+        ({"document": DOC, "slug": "abc\n"}, "slug"),
         ({"document": DOC, "title": "x"}, "title"),
     ],
 )
@@ -182,6 +183,8 @@ def test_request_bodies_are_checked_by_their_schema(client, tokens, count_rows, 
     before = count_rows("innovations")
     r = client.post("/api/v1/innovations", json=body, headers=auth(tokens["boss"]))
     assert r.status_code == 400 and field in r.get_json()["error"]["fields"], r.get_json()
+    if field == "slug":
+        assert r.get_json()["error"]["fields"]["slug"] == ["must match [a-z0-9-]{1,80}"]
     assert count_rows("innovations") == before
 
 
