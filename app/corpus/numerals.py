@@ -1,6 +1,9 @@
 """Chinese numerals as used in legal texts: 第一百零一条, 第十条之一, 第三章.
 
-Pure stdlib.  Three functions:
+Pure stdlib.  The one reader of Chinese numerals in the registry: :func:`parse_chinese_numeral` is
+strict (garbage such as 一二十 or a bare 百 is refused), :func:`read_numeral_leniently` is the reading
+the diff's number units use, built on the strict parser, and :func:`digit_string` reads positional
+digits (years, decimals).
 
 >>> parse_chinese_numeral("一百零一")
 101
@@ -17,8 +20,10 @@ import re
 __all__ = [
     "ARTICLE_LABEL_RE",
     "NUMERAL_CHARS",
+    "digit_string",
     "parse_article_label",
     "parse_chinese_numeral",
+    "read_numeral_leniently",
     "to_chinese_numeral",
 ]
 
@@ -110,7 +115,7 @@ def parse_chinese_numeral(s: str) -> int:
         return int(t)
     # positional digits only, as in years (二〇二三, 一九九八): read digit by digit
     if len(t) > 1 and all(ch in _DIGITS and ch != "两" for ch in t):
-        return int("".join(str(_DIGITS[ch]) for ch in t))
+        return int(digit_string(t))
     total = 0
     rest = t
     for big, value in sorted(_BIG_UNITS.items(), key=lambda kv: -kv[1]):
@@ -122,6 +127,39 @@ def parse_chinese_numeral(s: str) -> int:
     if rest:
         total += _parse_below_10000(rest, s)
     return total
+
+
+def read_numeral_leniently(s: str) -> int:
+    """The value of a numeral as running text uses it: strict, except that a leading bare
+    百, 千, 万 or 亿 counts one of it (万元 is ten thousand yuan, 百万 a million).
+
+    >>> read_numeral_leniently("一百零一"), read_numeral_leniently("百"), read_numeral_leniently("万")
+    (101, 100, 10000)
+    >>> read_numeral_leniently("一二十")
+    Traceback (most recent call last):
+    ValueError: not a Chinese numeral: '一二十'
+    """
+    try:
+        return parse_chinese_numeral(s)
+    except ValueError:
+        t = s.strip() if isinstance(s, str) else ""
+        if t[:1] in ("百", "千", "万", "亿"):
+            return parse_chinese_numeral("一" + t)
+        raise
+
+
+def digit_string(s: str) -> str:
+    """Positional Chinese digits as ASCII digits: 二〇二三 → '2023', 五 → '5' (decimals after 点).
+
+    >>> digit_string("二〇二三"), digit_string("零五")
+    ('2023', '05')
+    >>> digit_string("十")
+    Traceback (most recent call last):
+    ValueError: not positional Chinese digits: '十'
+    """
+    if not s or any(ch not in _DIGITS or ch == "两" for ch in s):
+        raise ValueError(f"not positional Chinese digits: {s!r}")
+    return "".join(str(_DIGITS[ch]) for ch in s)
 
 
 _DIGIT_WORDS = "零一二三四五六七八九"

@@ -31,27 +31,12 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from app.corpus.numerals import parse_chinese_numeral
+from app.corpus.numerals import digit_string, parse_chinese_numeral
 from app.units import UnitError, convert, normalize_unit
 
 __all__ = ["Quantity", "quantities", "stated_in"]
 
 _ZH_NUM = "零〇○一二两三四五六七八九十百千万亿"
-_ZH_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 # A number: digits (thousands separators and a decimal point allowed), or a Chinese numeral with an
 # optional 点 and decimal digits; 百分之 before either makes it a percentage.
@@ -122,9 +107,7 @@ def _zh_value(s: str) -> Decimal:
     whole, _, frac = s.partition("点")
     value = Decimal(parse_chinese_numeral(whole)) if whole else Decimal(0)
     if frac:
-        if any(ch not in _ZH_DIGIT for ch in frac):
-            raise ValueError(s)
-        value += Decimal("0." + "".join(str(_ZH_DIGIT[ch]) for ch in frac))
+        value += Decimal("0." + digit_string(frac))
     return value
 
 

@@ -16,19 +16,20 @@ Example::
     >>> tokenize("应当在十五个工作日内处5万元罚款")
     ['应当', '在', '十五个工作日', '内', '处', '5万元', '罚款']
 
-:func:`parse_number` reads the value of a number unit (Chinese numerals converted,
-万/亿 folded into the value): ``parse_number("一万元") == (10000, "元")``.
+:func:`parse_number` reads the value of a number unit (Chinese numerals read by
+:func:`app.corpus.numerals.read_numeral_leniently`, 万/亿 folded into the value): ``parse_number("一万元") == (10000, "元")``.
 """
 
 from __future__ import annotations
 
 import re
 
+from app.corpus.numerals import read_numeral_leniently
+
 __all__ = [
     "LEXICON",
     "NUMBER_RE",
     "UNITS",
-    "chinese_to_int",
     "is_number_unit",
     "parse_number",
     "tokenize",
@@ -82,9 +83,7 @@ _TOKEN_RE = re.compile(
     re.DOTALL,
 )
 
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
+_BIG = {"万": 10_000, "亿": 100_000_000}  # a unit such as 万元 folds its multiplier into the value
 
 
 def tokenize(text: str) -> list[str]:
@@ -97,36 +96,10 @@ def is_number_unit(token: str) -> bool:
     return bool(token) and NUMBER_RE.fullmatch(token) is not None and token != "第"
 
 
-def chinese_to_int(numeral: str) -> int:
-    """Value of a Chinese numeral: ``一百零一`` → 101, ``十五`` → 15, ``两万`` → 20000, ``二零二零`` → 2020."""
-    if all(c in _DIGITS for c in numeral):
-        value = 0
-        for c in numeral:
-            value = value * 10 + _DIGITS[c]
-        return value
-    total = section = number = 0
-    for c in numeral:
-        if c in _DIGITS:
-            number = _DIGITS[c]
-        elif c in _SMALL:
-            section += (number or 1) * _SMALL[c]
-            number = 0
-        elif c in _BIG:
-            section += number
-            if c == "亿":
-                total = ((total + section) or 1) * _BIG[c]
-            else:
-                total += (section or 1) * _BIG[c]
-            section = number = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {numeral!r}")
-    return total + section + number
-
-
 def _num(text: str) -> float:
     if text[0].isdigit():
         return float(text)
-    return float(chinese_to_int(text))
+    return float(read_numeral_leniently(text))
 
 
 _PARSE_RE = re.compile(rf"^(?:第)?(?:(?P<pct>百分之)(?P<pv>{_AR}|{_ZH})|(?P<v>{_AR}|{_ZH})(?P<unit>{_UNIT})?)$")

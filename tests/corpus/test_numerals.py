@@ -7,7 +7,13 @@ import doctest
 import pytest
 
 from app.corpus import numerals
-from app.corpus.numerals import parse_article_label, parse_chinese_numeral, to_chinese_numeral
+from app.corpus.numerals import (
+    digit_string,
+    parse_article_label,
+    parse_chinese_numeral,
+    read_numeral_leniently,
+    to_chinese_numeral,
+)
 
 
 @pytest.mark.parametrize(
@@ -120,3 +126,59 @@ def test_parse_article_label(label, number):
 
 def test_doctests():
     assert doctest.testmod(numerals).failed == 0
+
+
+# The strict parser and the diff's lenient reading, side by side: they agree on every numeral the
+# strict parser accepts; the lenient one reads a leading bare unit as one of it and nothing else more.
+# (numeral, strict value or None when refused, lenient value or None when refused)
+BOTH = [
+    ("一百零一", 101, 101),
+    ("十五", 15, 15),
+    ("两万", 20000, 20000),
+    ("二零二零", 2020, 2020),
+    ("二〇二三", 2023, 2023),
+    ("三亿五千万", 350_000_000, 350_000_000),
+    ("百", None, 100),
+    ("千", None, 1000),
+    ("万", None, 10000),
+    ("百万", None, 1_000_000),
+    ("一二十", None, None),
+    ("十百", None, None),
+    ("两两", None, None),
+    ("条", None, None),
+    ("", None, None),
+]
+
+
+def _value(fn, text):
+    try:
+        return fn(text)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize(("text", "strict", "lenient"), BOTH)
+def test_strict_and_lenient_readings(text, strict, lenient):
+    assert _value(parse_chinese_numeral, text) == strict
+    assert _value(read_numeral_leniently, text) == lenient
+
+
+@pytest.mark.parametrize("n", [*range(0, 1200), 10_000, 10_010, 123_456, 20_000_000, 350_000_000])
+def test_readings_agree_on_every_written_numeral(n):
+    text = to_chinese_numeral(n)
+    assert parse_chinese_numeral(text) == read_numeral_leniently(text) == n
+
+
+def test_diff_number_units_use_the_lenient_reading():
+    from app.diff.tokens import parse_number
+
+    assert parse_number("万元") == (10000, "元")
+    assert parse_number("二零二三") == (2023, None)
+    assert parse_number("一二十条") is None  # refused by the one parser, not read as 20
+
+
+def test_digit_string():
+    assert digit_string("一九九八") == "1998"
+    for bad in ("", "十", "两", "1"):
+        with pytest.raises(ValueError):
+            digit_string(bad)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from app.diff import RuleSide, SideArticle, compare_rules, diff_rules, normalize_text, render_ops, render_side_by_side
 from app.diff.align import longest_increasing
 from app.diff.inline import inline_ops
-from app.diff.tokens import chinese_to_int, parse_number, tokenize
+from app.diff.tokens import parse_number, tokenize
 
 
 @pytest.mark.parametrize(
@@ -41,14 +41,6 @@ def test_normalize_text_table(raw, expected):
 )
 def test_tokenize_keeps_numbers_and_words_whole(text, units):
     assert tokenize(text) == units
-
-
-@pytest.mark.parametrize(
-    ("numeral", "value"),
-    [("一百零一", 101), ("十五", 15), ("两万", 20000), ("二零二零", 2020), ("三亿五千万", 350_000_000)],
-)
-def test_chinese_to_int(numeral, value):
-    assert chinese_to_int(numeral) == value
 
 
 @pytest.mark.parametrize(
