@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.corpus.structure import article_id
 from app.diff import RuleSide, SideArticle, compare_rules, diff_rules
 from app.diff.align import ALIGN_THRESHOLD
 from app.diff.normalize import normalize_text
@@ -65,7 +66,7 @@ def make_rule(rng: random.Random, rid: str, n: int, chars: int) -> RuleSide:
 
 
 def side(rid: str, texts: list[str]) -> RuleSide:
-    arts = [SideArticle(f"{rid}#art-{k + 1}", str(k + 1), f"第{k + 1}条", t) for k, t in enumerate(texts)]
+    arts = [SideArticle(article_id(rid, str(k + 1)), str(k + 1), f"第{k + 1}条", t) for k, t in enumerate(texts)]
     return RuleSide(rid, f"{rid}@2024-01-01", rid, arts, [])
 
 

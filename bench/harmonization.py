@@ -28,6 +28,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from sqlalchemy import and_, create_engine, exists, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.corpus.jurisdictions import PROVINCES
+from app.corpus.structure import article_id
 from app.harmonization import (
     HardRuleDef,
     ParameterDef,
@@ -42,7 +44,6 @@ from app.harmonization.matrix import _row, column_coverage, matrix_naive
 from app.harmonization.scoreboard import year_before
 from app.harmonization.values import choose_binding
 
-PROVINCES = ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"]
 TOPIC = "environment"
 AS_OF = dt.date(2025, 6, 30)
 N_PARAMS = 200
@@ -85,7 +86,7 @@ def synthesize(seed: int):
                             binds,
                             rule_id,
                             f"{rule_id}@{start}",
-                            f"{rule_id}#art-{rnd.randint(1, 20)}",
+                            article_id(rule_id, str(rnd.randint(1, 20))),
                             start,
                             end,
                         )
@@ -207,7 +208,7 @@ def _record_from_row(row, valid_to):
         binds,
         rv.rule_id,
         rv.id,
-        f"{rv.rule_id}#art-{pv.article}",
+        article_id(rv.rule_id, pv.article),
         rv.start,
         valid_to,
     )

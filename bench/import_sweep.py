@@ -23,20 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.corpus.numerals import to_chinese_numeral  # noqa: E402
 from app.corpus.officialtext import OfficialTextError, read_official_text  # noqa: E402
 from app.corpus.structure import parse_body  # noqa: E402
 
 _ARTICLE_PARAGRAPH = re.compile(r"^第[零〇一二三四五六七八九十百千两]+条")
 _DECISION_ITEM = re.compile(r"^([一二三四五六七八九十]+)、")
-_DIGITS = "一二三四五六七八九"
-
-
-def _small_numeral(n: int) -> str:
-    """1..99 as written in a decision's numbering (一, 十, 十一, 二十一)."""
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")) + (
-        _DIGITS[ones - 1] if ones else ""
-    )
 
 
 def article_paragraphs(raw: str) -> int:
@@ -53,7 +45,7 @@ def article_paragraphs(raw: str) -> int:
         return n
     for line in lines:
         m = _DECISION_ITEM.match(line.lstrip("#").strip(" \t\u3000"))
-        if m and m[1] == _small_numeral(n + 1):
+        if m and m[1] == to_chinese_numeral(n + 1):
             n += 1
     return n
 

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app.corpus.structure import article_id  # noqa: E402
 from app.search import ArticleDoc, Searcher, SearchIndex, SearchRequest  # noqa: E402
 from app.search.analyzer import normalize  # noqa: E402
 
@@ -162,7 +163,7 @@ def synthetic_rules(size: int, seed: int = 20261122) -> Iterator[list[ArticleDoc
             while sum(map(len, parts)) < target:
                 parts.append(_sentence(rng, topic))
             text = "".join(parts)[:target]
-            docs.append(ArticleDoc(rule_id, start.isoformat(), f"{rule_id}#art-{a}", f"第{a}条", text, **common))
+            docs.append(ArticleDoc(rule_id, start.isoformat(), article_id(rule_id, str(a)), f"第{a}条", text, **common))
         made += n
         yield docs
 
@@ -224,7 +225,9 @@ def load_lawtexts(root: Path) -> Iterator[list[ArticleDoc]]:
             docs = [ArticleDoc(rule_id, start.isoformat(), None, "", "", **common)]
             for art in official.body.articles:
                 docs.append(
-                    ArticleDoc(rule_id, start.isoformat(), f"{rule_id}#art-{art.number}", art.label, art.text, **common)
+                    ArticleDoc(
+                        rule_id, start.isoformat(), article_id(rule_id, art.number), art.label, art.text, **common
+                    )
                 )
             yield docs
 

@@ -10,10 +10,10 @@ from typing import Any
 from flask import g, request
 
 from app.accounts.services import authenticate
+from app.corpus.dates import today
 from app.exceptions import ValidationError
 from app.extensions import db
 from app.registry.models import User
-from app.registry.temporal import today
 
 
 def on(as_of: dt.date | None) -> dt.date:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from app.corpus.documents import KINDS
-from app.corpus.slugs import SLUG_ERROR, SLUG_RE
+from app.corpus.schemas import IsoDate
+from app.corpus.slugs import SLUG_ERROR, SLUG_PATTERN, SLUG_RE
 
 #: marshmallow formats validator messages, so the pattern's braces are doubled
 _SLUG_ERROR_FORMAT = SLUG_ERROR.replace("{", "{{").replace("}", "}}")
@@ -19,7 +18,7 @@ class _Args(Schema):
 
 
 class AsOfArgsSchema(_Args):
-    as_of = fields.Date(load_default=None, metadata={"description": "Date D (YYYY-MM-DD); default today (UTC+8)"})
+    as_of = IsoDate(load_default=None, metadata={"description": "Date D (YYYY-MM-DD); default today (UTC+8)"})
 
 
 class RulesQueryArgsSchema(AsOfArgsSchema):
@@ -60,13 +59,6 @@ class InnovationsQueryArgsSchema(_Args):
     year = fields.Integer(load_default=None, validate=validate.Range(1990, 2100))
     promoted = fields.Boolean(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=200))
-
-
-def parse_date(value: object, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: ["not a real date (YYYY-MM-DD)"]}) from None
 
 
 class RuleSummarySchema(Schema):
@@ -257,7 +249,7 @@ class RepealSchema(Schema):
     class Meta:
         unknown = "raise"
 
-    repealed = fields.Date(
+    repealed = IsoDate(
         required=True,
         error_messages={"invalid": "not a real date (YYYY-MM-DD)"},
         metadata={"description": "the date the rule stops being in force"},
@@ -292,7 +284,7 @@ class HardRuleBodySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    id = _Declared({"type": "string", "pattern": "^[a-z0-9-]{1,80}$"}, required=True, description="equals <id>")
+    id = _Declared({"type": "string", "pattern": f"^{SLUG_PATTERN}$"}, required=True, description="equals <id>")
     title = _Declared({"type": "string"}, required=True)
     parameter = _Declared({"type": "string"}, required=True, description="a parameter key")
     scope = _Declared({"type": "string", "nullable": True})

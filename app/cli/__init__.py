@@ -23,6 +23,7 @@ import click
 from flask.cli import FlaskGroup
 
 from app.config import ConfigError
+from app.corpus.dates import parse_date
 from app.exceptions import CorpusError, RegistryError
 from app.extensions import engine, require_current_schema
 from app.jsonprovider import json_default
@@ -45,7 +46,7 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value))
+            return parse_date(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a real date (YYYY-MM-DD)", param, ctx)
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from app.cli import as_of_option, cli, emit_json, handle_errors, json_option
+from app.corpus.dates import today
 from app.diff import services as diff_services
 from app.exceptions import ValidationError
 from app.extensions import db, search_backend
 from app.harmonization import services as hs
-from app.registry.temporal import today
 from app.search.services import run_search
 
 

@@ -62,9 +62,6 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     line: int = 0  # 1-based line of the heading within the body
 
-    def anchor(self) -> str:
-        return f"art-{self.number}"
-
 
 @dataclass(frozen=True)
 class Body:

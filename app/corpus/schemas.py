@@ -13,15 +13,16 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from app.corpus.dates import parse_date
 from app.corpus.documents import ADDRESSEES, KINDS, PROVENANCES
-from app.corpus.slugs import SLUG_ERROR, SLUG_RE  # SLUG_RE re-exported for the registry
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE
 
 CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,6})*\Z")
 STRICTER = ("lower", "higher", "equal", "true")
 _SLUG_ERROR = SLUG_ERROR.replace("{", "{{").replace("}", "}}")  # marshmallow formats the message
 
 
-class DateField(fields.Date):
-    """ISO date (YYYY-MM-DD) that exists in the calendar; empty means unknown."""
+class IsoDate(fields.Date):
+    """A date written YYYY-MM-DD that exists in the calendar, read by the one date parser
+    (app.corpus.dates.parse_date; marshmallow's own Date would also take 20230301)."""
 
     default_error_messages = {  # noqa: RUF012 - marshmallow's own pattern
         "invalid": "not a real date; write YYYY-MM-DD (e.g. 2023-03-28)",
@@ -29,12 +30,19 @@ class DateField(fields.Date):
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if value in ("", None):
-            return None
         try:
             return parse_date(value if isinstance(value, dt.date) else str(value))
         except ValueError:
             raise self.make_error("invalid") from None
+
+
+class DateField(IsoDate):
+    """An IsoDate in a corpus document, where empty means unknown."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value in ("", None):
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Text(fields.String):

@@ -116,7 +116,7 @@ class Coverage:
         """True when a full_text version of ``topic`` binding ``jurisdiction`` is in force on ``on``."""
         starts, ends = self._merged(jurisdiction, topic)
         i = bisect_right(starts, on) - 1
-        return i >= 0 and (ends[i] is None or on < ends[i])  # type: ignore[operator]
+        return i >= 0 and validity.in_force_between(starts[i], ends[i], on)
 
     def held(self, jurisdiction: str, topic: str, on: dt.date) -> dict[str, int]:
         """``{full_text, summary, unspecified}``: how many rules of ``topic`` binding ``jurisdiction``

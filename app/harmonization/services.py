@@ -1,7 +1,7 @@
 """Fetch in-force values, parameters and hard rules from the database and call the pure functions.
 
 One query for all parameter values with their versions; validity intervals
-come from ``registry.temporal`` so "in force" means the same everywhere.
+come from ``app.corpus.validity`` so "in force" means the same everywhere.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.corpus import dates, validity
+from app.corpus.dates import parse_date
 from app.corpus.structure import article_id
 from app.exceptions import ValidationError
 from app.harmonization import (
@@ -29,7 +31,7 @@ from app.harmonization import (
 from app.harmonization.coverage import Coverage, HeldVersion
 from app.harmonization.schemas import ComplianceCheckSchema
 from app.harmonization.values import ValueIndex
-from app.registry import repository, temporal
+from app.registry import repository
 from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
 
 
@@ -44,14 +46,14 @@ def load_hard_rule_defs(session: Session) -> list[HardRuleDef]:
 
 
 def _versions(session: Session) -> tuple[dict[str, RuleVersion], dict[str, tuple[dt.date, dt.date | None]]]:
-    """Every version by id, and its validity interval (``registry.temporal``)."""
+    """Every version by id, and its validity interval (``app.corpus.validity``)."""
     versions: dict[str, list[RuleVersion]] = defaultdict(list)
     for v in session.scalars(select(RuleVersion).order_by(RuleVersion.rule_id, RuleVersion.start)):
         versions[v.rule_id].append(v)
     interval: dict[str, tuple[dt.date, dt.date | None]] = {}
     meta: dict[str, RuleVersion] = {}
     for vs in versions.values():
-        for v, start, end in temporal.validity(vs):
+        for v, start, end in validity.intervals(vs):
             interval[v.id] = (start, end)
             meta[v.id] = v
     return meta, interval
@@ -181,7 +183,7 @@ def run_check(session: Session, request: dict) -> dict:
     """
     codes = [repository.check_code(session, j) for j in request["jurisdictions"]]
     expand = repository.check_code(session, request["expand_to"]) if request.get("expand_to") else None
-    as_of = request.get("as_of") or temporal.today()
+    as_of = request.get("as_of") or dates.today()
     return check(session, [c for c in codes if c], request["facts"], request.get("scopes"), as_of, expand)
 
 
@@ -204,7 +206,7 @@ def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tu
 
 
 def _timeline_points(timeline: list[dict]) -> list[tuple[dt.date, float]]:
-    return [(dt.date.fromisoformat(str(p["date"])), float(p["aligned_share"])) for p in timeline]
+    return [(parse_date(p["date"]), float(p["aligned_share"])) for p in timeline]
 
 
 def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
@@ -277,6 +279,6 @@ def annual_report(session: Session, year: int) -> str:
         params=params,
         records=index,
         changes=change_events(session),
-        generated_on=temporal.today(),
+        generated_on=dates.today(),
         coverage=cov,
     )

@@ -34,13 +34,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine, select
 
-from app.corpus import writer
+from app.corpus import dates, validity, writer
+from app.corpus.dates import DATE_PATTERN, parse_date
 from app.corpus.documents import Body, RuleDocument
 from app.corpus.loader import References, parse_rule_document
 from app.corpus.officialtext import SUFFIXES, OfficialText, OfficialTextError, make_slug, read_official_text
-from app.corpus.schemas import SLUG_RE
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE
 from app.exceptions import CorpusError, Problem, RegistryError, ValidationError
-from app.registry import audit, temporal
+from app.registry import audit
 from app.registry.db import session_factory, write_session
 from app.registry.mapping import fill_version, references, verification, version_document
 from app.registry.models import Rule, RuleVersion
@@ -199,10 +200,10 @@ def _squash(text: str) -> str:
 
 def _parse_date(value: str) -> dt.date:
     value = value.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(DATE_PATTERN, value):
         raise ValueError("must be a date YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
         raise ValueError("not a real date") from None
 
@@ -329,7 +330,7 @@ def read_manifest(path: Path, refs: References | None = None) -> Manifest:
                 problems.append(Problem(name, f"unknown topic code {value!r}", line, key))
                 continue
             if key == "slug" and not SLUG_RE.match(value):
-                problems.append(Problem(name, "must match [a-z0-9-]{1,80}", line, key))
+                problems.append(Problem(name, SLUG_ERROR, line, key))
                 continue
             if key == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
                 problems.append(Problem(name, "must be 64 lower-case hex digits", line, key))
@@ -500,7 +501,7 @@ def _text_dates(ot: OfficialText, file: Path) -> set[dt.date]:
     m = re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]\.\w+$", file.name)
     if m:
         with contextlib.suppress(ValueError):
-            dates.add(dt.date.fromisoformat(m[1]))
+            dates.add(parse_date(m[1]))
     if ot.meta is not None:
         dates.update(d for d in (ot.meta.publish, ot.meta.effective) if d is not None)
     return dates
@@ -526,7 +527,7 @@ class Importer:
         self.root = Path(corpus_root)
         self.options = options or ImportOptions()
         self.manifest = manifest
-        self.today = today or temporal.today()
+        self.today = today or dates.today()
         self.report = ImportReport()
         with session_factory(engine)() as session:
             self.refs = references(session)
@@ -709,7 +710,7 @@ class Importer:
         slug = self._pick("slug", entry)
         if slug is not None:
             if not SLUG_RE.match(str(slug)):
-                raise ValidationError("--slug must match [a-z0-9-]{1,80}", fields={"slug": ["bad slug"]})
+                raise ValidationError(f"--slug {SLUG_ERROR}", fields={"slug": [SLUG_ERROR]})
             if taken(str(slug)):
                 raise Refused(f"slug {slug!r} is taken in {jurisdiction.lower()}/{topic}; import never overwrites")
         else:
@@ -861,7 +862,7 @@ class Importer:
         elif len(rule.versions) == 1:
             target_v = rule.versions[0]
         else:
-            target_v = temporal.in_force(rule.versions, self.today) or rule.versions[-1]
+            target_v = validity.in_force(rule.versions, self.today) or rule.versions[-1]
         want = entry.sha256 if entry else None
         if want and want != ot.sha256:
             raise Refused(
@@ -891,7 +892,7 @@ class Importer:
         file_date = None
         m = re.search(r"@(\d{4}-\d{2}-\d{2})\.md$", target_v.path)
         if m:
-            file_date = dt.date.fromisoformat(m[1])
+            file_date = parse_date(m[1])
         data = writer.render_rule(doc).encode("utf-8")
         try:
             new = parse_rule_document(data, target_v.path, self.refs, rule_id=rule_id, file_date=file_date)

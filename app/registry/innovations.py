@@ -25,7 +25,7 @@ from app.corpus.documents import InnovationDocument
 from app.corpus.innovation_table import COLUMNS, TableRow, document_cells, row_to_document
 from app.corpus.loader import parse_innovation_document
 from app.corpus.officialtext import make_slug
-from app.corpus.schemas import SLUG_RE
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError
 from app.registry import audit, outbox
 from app.registry.mapping import fill_innovation, innovation_document
@@ -131,7 +131,7 @@ def add_innovation(session: Session, user: User, document: str, slug: str | None
     """POST /innovations: a new innovation; ``slug`` given, or derived from title_en or the title's pinyin."""
     check_can_write_innovations(user)
     if slug is not None and not SLUG_RE.match(slug):
-        raise ValidationError("slug must match [a-z0-9-]{1,80}", fields={"slug": ["must match [a-z0-9-]{1,80}"]})
+        raise ValidationError(f"slug {SLUG_ERROR}", fields={"slug": [SLUG_ERROR]})
     audit.lock(session)
     doc = _parse(session, document, f"innovations/{slug}.md" if slug else "document", slug or "")
     if slug is None:

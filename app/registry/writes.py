@@ -18,7 +18,7 @@ from app.corpus import writer
 from app.corpus.documents import RuleDocument
 from app.corpus.loader import parse_hard_rule, parse_rule_document
 from app.corpus.officialtext import make_slug
-from app.corpus.schemas import SLUG_RE
+from app.corpus.slugs import SLUG_ERROR, SLUG_RE
 from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError
 from app.registry import audit, mapping, outbox
 from app.registry.models import HardRule, Rule, RuleVersion, User
@@ -32,7 +32,7 @@ def add_rule(session: Session, user: User, document: str, slug: str | None = Non
     if slug is None:
         slug = make_slug(doc.title, doc.title_en, doc.start.year, lambda s: False)
     if not SLUG_RE.match(slug):
-        raise ValidationError("slug must match [a-z0-9-]{1,80}", fields={"slug": ["must match [a-z0-9-]{1,80}"]})
+        raise ValidationError(f"slug {SLUG_ERROR}", fields={"slug": [SLUG_ERROR]})
     doc.rule_id = f"{doc.jurisdiction.lower()}/{doc.topic}/{slug}"
     doc.path = f"rules/{doc.rule_id}.md"
     if session.get(Rule, doc.rule_id) is not None:

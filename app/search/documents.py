@@ -14,6 +14,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from app.corpus import validity
+
 # Bump when the stored layout or the analyzer changes: every content hash then
 # changes too, so ``registry index --check`` reports the whole index as stale.
 INDEX_FORMAT = 1
@@ -46,7 +48,7 @@ class ArticleDoc:
     binds: list[str] = field(default_factory=list)
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+        return validity.in_force_between(self.valid_from, self.valid_to, day)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.corpus import validity
 from app.corpus.structure import article_id
-from app.registry import repository, temporal
+from app.registry import repository
 from app.registry.db import session_factory, write_session
 from app.registry.models import IndexOutbox, Innovation, Rule, RuleVersion
 from app.search.documents import ArticleDoc, InnovationDoc, content_hash, doc_key
@@ -62,7 +63,7 @@ def run_search(
 def rule_docs(rule: Rule) -> list[ArticleDoc]:
     """Every version of a rule as search documents: one title doc plus one per article."""
     out: list[ArticleDoc] = []
-    for v, start, end in temporal.validity(rule.versions):
+    for v, start, end in validity.intervals(rule.versions):
         common = {
             "rule_id": rule.id,
             "version": v.id,

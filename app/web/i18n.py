@@ -10,7 +10,6 @@ then the browser's Accept-Language, else Chinese. Codes are shown as words throu
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote, urlencode
 
 from flask import Flask, request
@@ -18,6 +17,7 @@ from flask_babel import Babel, format_date, format_decimal, format_percent, get_
 from jinja2 import pass_context
 
 from app import labels
+from app.corpus.dates import parse_date
 from app.corpus.numerals import to_chinese_numeral
 
 COOKIE = "lang"
@@ -150,7 +150,7 @@ def date(value: object) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            value = parse_date(value)
         except ValueError:
             return value
     return format_date(value, format="medium")

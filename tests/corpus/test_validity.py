@@ -15,7 +15,6 @@ import pytest
 from app.corpus import validity
 from app.harmonization.coverage import HeldVersion
 from app.harmonization.values import ValueRecord
-from app.registry import temporal
 from app.search.documents import ArticleDoc
 
 D = dt.date.fromisoformat
@@ -66,7 +65,6 @@ def test_every_reading_of_in_force_agrees(case, versions, day, expected, statuse
     on = D(day)
     want = None if expected is None else versions[expected]
     assert validity.in_force(versions, on) is want
-    assert temporal.in_force(versions, on) is want  # the registry's name for it
     assert [validity.status_on(v, versions, on) for v in versions] == statuses
     intervals = validity.intervals(versions)
     assert [v for v, _, _ in intervals] == versions

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.corpus.structure import article_id
 from app.diff import RuleSide, SideArticle, SideParameter
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,7 +39,7 @@ def side_from_lawtext(path: Path, rule_id: str) -> RuleSide:
         id=rule_id,
         version=f"{rule_id}@{path.stem[-11:-1] if path.stem.endswith(')') else 'undated'}",
         title=official.title,
-        articles=[SideArticle(f"{rule_id}#{a.anchor()}", a.number, a.label, a.text) for a in body.articles],
+        articles=[SideArticle(article_id(rule_id, a.number), a.number, a.label, a.text) for a in body.articles],
         parameters=[],
     )
 

@@ -7,13 +7,12 @@ CSRF on both forms.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, redirect, render_template, request, session, url_for
 
 from app.accounts.permissions import can_write
 from app.accounts.services import active_user
 from app.corpus import writer
+from app.corpus.dates import parse_date
 from app.exceptions import Conflict, CorpusError, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import repository, writes
@@ -57,7 +56,7 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
             if action == "repeal":
                 raw = (request.form.get("repealed") or "").strip()
                 try:
-                    repealed = dt.date.fromisoformat(raw)
+                    repealed = parse_date(raw)
                 except ValueError:
                     raise ValidationError(f"repealed {raw!r} is not a real date (YYYY-MM-DD)") from None
                 with write_session(engine()) as s:

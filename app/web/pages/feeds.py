@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from app.corpus.dates import today
 from app.extensions import db
 from app.harmonization import services as hs
 from app.harmonization.feeds import alignment_feed, changes_feed
 from app.registry import repository
-from app.registry.temporal import today
 from app.web import bp
 
 ATOM = "application/atom+xml; charset=utf-8"

@@ -6,9 +6,9 @@ import datetime as dt
 
 from flask import render_template, request
 
+from app.corpus.dates import parse_date, today
 from app.extensions import db
 from app.registry import repository
-from app.registry.temporal import today
 from app.web import bp
 
 
@@ -17,7 +17,7 @@ def as_of_arg() -> dt.date:
     raw = request.args.get("as_of", "")
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
+            return parse_date(raw)
         except ValueError:
             from app.exceptions import ValidationError
 

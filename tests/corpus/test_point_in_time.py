@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.registry import temporal
+from app.corpus import dates, validity
 
 D = dt.date.fromisoformat
 
@@ -34,7 +34,7 @@ REPEALED = V(D("2021-10-01"), repealed=D("2025-01-01"))
     ],
 )
 def test_in_force(versions, on, expected):
-    assert temporal.in_force(versions, D(on)) is expected
+    assert validity.in_force(versions, D(on)) is expected
 
 
 @pytest.mark.parametrize(
@@ -47,24 +47,24 @@ def test_in_force(versions, on, expected):
     ],
 )
 def test_status_on(version, on, status):
-    assert temporal.status_on(version, [V1, V2], D(on)) == status
+    assert validity.status_on(version, [V1, V2], D(on)) == status
 
 
 def test_status_of_repealed_rule():
-    assert temporal.status_on(REPEALED, [REPEALED], D("2025-01-01")) == "repealed"
+    assert validity.status_on(REPEALED, [REPEALED], D("2025-01-01")) == "repealed"
 
 
 def test_validity_intervals_are_half_open_and_end_at_repeal():
     last = V(D("2023-03-01"), repealed=D("2026-01-01"))
-    assert temporal.validity([V1, last]) == [(V1, V1.start, last.start), (last, last.start, D("2026-01-01"))]
+    assert validity.intervals([V1, last]) == [(V1, V1.start, last.start), (last, last.start, D("2026-01-01"))]
 
 
 def test_shown_version_for_listings():
-    assert temporal.shown_version([V1, V2], D("2019-01-01")) is V1
-    assert temporal.shown_version([V1, V2], D("2024-01-01")) is V2
-    assert temporal.shown_version([REPEALED], D("2030-01-01")) is REPEALED
+    assert validity.shown_version([V1, V2], D("2019-01-01")) is V1
+    assert validity.shown_version([V1, V2], D("2024-01-01")) is V2
+    assert validity.shown_version([REPEALED], D("2030-01-01")) is REPEALED
 
 
 def test_today_is_china_standard_time():
     now_cst = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-    assert temporal.today() in (now_cst, now_cst - dt.timedelta(days=1))
+    assert dates.today() in (now_cst, now_cst - dt.timedelta(days=1))
