@@ -3,12 +3,18 @@ account per role that the authorisation tests need, each with an API token and a
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from app import create_app
 from app.accounts import services as accounts
-from app.registry.db import write_session
+from app.registry.db import upgrade, write_session
+from tests.conftest import FIXTURE_CORPUS
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,10 +41,9 @@ class Account:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-@pytest.fixture
-def accounts_(loaded):
+def make_accounts(app) -> dict[str, Account]:
     """Every account of ACCOUNTS, made through the account services (as `registry user add` does)."""
-    engine = loaded.extensions["registry_engine"]
+    engine = app.extensions["registry_engine"]
     out: dict[str, Account] = {}
     for name, (role, juris) in ACCOUNTS.items():
         with write_session(engine) as s:
@@ -47,6 +52,55 @@ def accounts_(loaded):
             token_id, token = accounts.create_token(s, name)
         out[name] = Account(name, role, juris, token, token_id)
     return out
+
+
+@pytest.fixture
+def accounts_(loaded):
+    """The accounts on the test's own loaded app."""
+    return make_accounts(loaded)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One loaded app (own database: SQLite file or PostgreSQL schema) with the accounts, per test module.
+
+    For tests that only read, or that check what each request changed themselves.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    tmp = tmp_path_factory.mktemp("security")
+    schema = None
+    if base:
+        schema = f"sec_{uuid.uuid4().hex[:12]}"
+        with create_engine(base).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in base else "?"
+        url = f"{base}{sep}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp / 'registry.sqlite3'}"
+    corpus = tmp / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "REGISTRY_CORPUS": str(corpus),
+            "REGISTRY_INDEX": str(tmp / "index"),
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    upgrade(app.extensions["registry_engine"])
+    from app.cli import cli
+
+    result = app.test_cli_runner().invoke(cli, ["load"])
+    assert result.exit_code == 0, result.output
+    app.extensions["test_accounts"] = make_accounts(app)
+    yield app
+    app.extensions["registry_engine"].dispose()
+    if schema:
+        admin = create_engine(base)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def document(jurisdiction: str = "CN-SH", effective: str = "2024-01-01", days: int = 15, extra: str = "") -> str:
