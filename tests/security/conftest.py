@@ -129,3 +129,20 @@ provenance: summary
 
 开放申请应当在{days}个工作日内答复，并说明理由。
 """
+
+
+def table_digests(engine, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """sha256 of every table's rows (sorted), by table name: equal before and after means nothing changed."""
+    import hashlib
+
+    from sqlalchemy import inspect as sa_inspect
+
+    out = {}
+    with engine.connect() as conn:
+        for table in sorted(sa_inspect(conn).get_table_names()):
+            if table in skip:
+                continue
+            rows = conn.execute(text(f'SELECT * FROM "{table}"')).all()
+            payload = "\n".join(sorted(repr(tuple(r)) for r in rows))
+            out[table] = hashlib.sha256(payload.encode()).hexdigest()
+    return out
