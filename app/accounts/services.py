@@ -109,11 +109,27 @@ def authenticate(session: Session, header: str | None) -> User:
     return tok.user
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made once, checked for unknown names so they take as long."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _DUMMY_HASH[0]
+
+
 def check_password(session: Session, name: str, password: str) -> User | None:
+    """The user when ``password`` is theirs; None otherwise.
+
+    One password hash is checked whatever the case (unknown name, disabled account, no password,
+    wrong password), so the time taken does not tell which user names exist.
+    """
+    dummy = _dummy_hash()
     user = session.scalars(select(User).where(User.name == name)).first()
-    if user is None or user.disabled or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    usable = user is not None and not user.disabled and bool(user.password_hash)
+    matches = check_password_hash(user.password_hash if usable else dummy, password)  # type: ignore[union-attr]
+    return user if usable and matches else None
 
 
 def active_user(session: Session, name: str | None) -> User | None:
