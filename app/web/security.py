@@ -13,6 +13,8 @@ import nh3
 from flask import Flask, abort, request, session
 from markupsafe import Markup
 
+from app.errors import deny_write
+
 MAX_MARKDOWN_CHARS = 20_000  # rendering cap (docs/decisions.md "Foundations: Markdown")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "a"}
 
@@ -46,6 +48,7 @@ def init_app(app: Flask) -> None:
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+                deny_write("CSRF token missing or wrong")
                 abort(400, description="CSRF token missing or wrong; reload the page and try again")
 
     @app.after_request

@@ -13,7 +13,8 @@ from app.accounts.permissions import can_write
 from app.accounts.services import active_user
 from app.corpus import writer
 from app.corpus.dates import parse_date
-from app.exceptions import Conflict, CorpusError, RegistryError, ValidationError
+from app.errors import deny_write
+from app.exceptions import Conflict, CorpusError, PermissionDenied, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import repository, writes
 from app.registry.db import write_session
@@ -34,6 +35,8 @@ def _writer_for(rule_id: str):  # type: ignore[no-untyped-def]
 
 
 def _signin_redirect():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        deny_write("not signed in")
     return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
 
 
@@ -71,6 +74,8 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
             message, status = err.message, 400
         except Conflict as err:
             message, status = err.message, 409
+        except PermissionDenied:
+            raise  # 403 (e.g. the version binds a jurisdiction the user may not write)
         except RegistryError as err:
             message, status = err.message, 400
     return (

@@ -15,7 +15,8 @@ from flask_babel import LazyString, lazy_gettext
 from app.accounts.permissions import DEMONSTRATION_ZONE, can_write_innovations
 from app.accounts.services import active_user
 from app.corpus.innovation_table import document_cells, row_to_document
-from app.exceptions import Conflict, CorpusError, NotFound, RegistryError, ValidationError
+from app.errors import deny_write
+from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import innovations as register
 from app.registry import repository
@@ -100,6 +101,8 @@ def _register_user():  # type: ignore[no-untyped-def]
 
 
 def _signin_redirect():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        deny_write("not signed in")
     return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
 
 
@@ -152,6 +155,8 @@ def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
         return _render_form(mode, cells, _field_errors(err), err.message, 400, row, user)
     except Conflict as err:
         return _render_form(mode, cells, {}, err.message, 409, row, user)
+    except PermissionDenied:
+        raise
     except RegistryError as err:
         return _render_form(mode, cells, {k: list(v) for k, v in err.fields.items()}, err.message, 400, row, user)
     apply_index_updates()
