@@ -141,6 +141,18 @@ SETTINGS: tuple[Setting, ...] = (
         shown_default="`0`",
     ),
     Setting(
+        "SESSION_IDLE_TIMEOUT",
+        1800.0,
+        "seconds a signed-in browser may stay unused before it must sign in again",
+        _seconds(minimum=60),
+    ),
+    Setting(
+        "SESSION_ABSOLUTE_TIMEOUT",
+        43200.0,
+        "seconds after sign-in when a session ends however much it is used",
+        _seconds(minimum=60),
+    ),
+    Setting(
         "SEARCH_TIME_LIMIT",
         2.0,
         "seconds one search may run before it is refused with `query_timeout` (SPEC §5)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -117,8 +117,8 @@ def _audit_denied_write(resp: Response) -> Response:
     reason = g.pop("write_denied", None)
     if reason is None and resp.status_code not in (401, 403):
         return resp
-    writer = g.get("writer")
-    actor = writer.name if writer is not None else session.get("user") or "anonymous"
+    user = g.get("writer") or g.get("user")  # the API's token holder, or the signed-in user
+    actor = user.name if user is not None else "anonymous"
     from app.extensions import engine
     from app.registry import audit
     from app.registry.db import write_session

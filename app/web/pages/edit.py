@@ -7,10 +7,9 @@ CSRF on both forms.
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from app.accounts.permissions import can_write
-from app.accounts.services import active_user
 from app.corpus import writer
 from app.corpus.dates import parse_date
 from app.errors import deny_write
@@ -21,11 +20,12 @@ from app.registry.db import write_session
 from app.registry.mapping import version_document
 from app.web import bp
 from app.web.i18n import url_quote
+from app.web.security import current_user
 
 
 def _writer_for(rule_id: str):  # type: ignore[no-untyped-def]
     """(user, rule, latest version) for a signed-in user allowed to write this rule; else redirect/403."""
-    user = active_user(db(), session.get("user"))
+    user = current_user()
     if user is None:
         return None
     rule = repository.get_rule(db(), repository.split_id(rule_id)[0])
