@@ -86,6 +86,9 @@ def shared(tmp_path_factory):
             "REGISTRY_CORPUS": str(corpus),
             "REGISTRY_INDEX": str(tmp / "index"),
             "SECRET_KEY": "test-secret",
+            # these modules send hundreds of refused writes on purpose; test_throttling uses the defaults
+            "SIGNIN_RATE_LIMIT": "100000 per minute",
+            "WRITE_RATE_LIMIT": "100000 per minute",
         }
     )
     upgrade(app.extensions["registry_engine"])
