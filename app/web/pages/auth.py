@@ -68,10 +68,6 @@ def signin():  # type: ignore[no-untyped-def]
     with write_session(engine()) as s:
         sessions.end(s, session.get("sid"))  # whatever this browser held before
         token = sessions.start(s, user, audit.utcnow())
-        audit.lock(s)
-        audit.append(
-            s, actor=user.name, action="signed_in", target=f"user:{user.name}", detail={"address": request.remote_addr}
-        )
     session.clear()  # a fresh cookie session (and CSRF token) for the signed-in user
     session["sid"] = token
     return redirect(_safe_next(next_url), code=303)
