@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.corpus import validity
 from app.corpus.structure import article_id
-from app.registry import repository
-from app.registry.db import session_factory, write_session
+from app.registry import outbox, repository
+from app.registry.db import write_session
 from app.registry.models import IndexOutbox, Innovation, Rule, RuleVersion
 from app.search.documents import ArticleDoc, InnovationDoc, content_hash, doc_key
 from app.search.interfaces import IndexChanges, SearchBackend, SearchRequest
@@ -131,21 +131,23 @@ def _changes(session: Session, rule_ids: Iterable[str], slugs: Iterable[str]) ->
     return changes
 
 
-def _clear_outbox(engine: Engine, up_to: int) -> None:
-    with write_session(engine) as session:
-        session.execute(delete(IndexOutbox).where(IndexOutbox.id <= up_to))
-
-
 # ---------------------------------------------------------------- keeping the index up to date
 
 
 def sync_index(engine: Engine, backend: SearchBackend) -> int:
     """Apply every pending outbox entry to the index in one commit; returns how many rules/innovations changed.
 
+    Syncs run one at a time (``outbox.hold_sync_lock``, across threads and processes) and read
+    the database only once they hold that lock, so the index never receives an older snapshot
+    after a newer one: a write committed after this sync's read stays in the outbox for the
+    next sync, which waits for this one. The entries applied are cleared in the same
+    transaction; when nothing is pending, every earlier write has already reached the index.
+
     A backend that cannot write (e.g. its lock is held past its timeout) raises
     SearchIndexError and the outbox keeps every entry for the next sync.
     """
-    with session_factory(engine)() as session:
+    with write_session(engine) as session:
+        outbox.hold_sync_lock(session)
         pending = list(session.scalars(select(IndexOutbox).order_by(IndexOutbox.id)))
         if not pending:
             return 0
@@ -154,20 +156,19 @@ def sync_index(engine: Engine, backend: SearchBackend) -> int:
             (p.target for p in pending if p.kind == "rule"),
             (p.target for p in pending if p.kind != "rule"),
         )
-        last = pending[-1].id
-    backend.apply(changes)
-    _clear_outbox(engine, last)
+        backend.apply(changes)
+        session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([p.id for p in pending])))
     return len(changes)
 
 
 def rebuild_index(engine: Engine, backend: SearchBackend) -> int:
     """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of documents."""
-    with session_factory(engine)() as session:
-        last = session.scalar(select(IndexOutbox.id).order_by(IndexOutbox.id.desc()).limit(1))
+    with write_session(engine) as session:
+        outbox.hold_sync_lock(session)  # no sync may apply an older snapshot over the rebuilt index
+        covered = list(session.scalars(select(IndexOutbox.id)))  # read before the documents: all covered
         docs, inns = all_docs(session)
-    n = backend.rebuild(docs, inns)
-    if last is not None:
-        _clear_outbox(engine, last)
+        n = backend.rebuild(docs, inns)
+        session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(covered)))
     return n
 
 
@@ -189,24 +190,24 @@ class Drift:
 
 def check_index(engine: Engine, backend: SearchBackend, *, repair: bool = True) -> Drift:
     """Compare the index with the database by key and content hash; repair any drift (one commit)."""
-    with session_factory(engine)() as session:
+    with write_session(engine) as session:
+        outbox.hold_sync_lock(session)  # compared and repaired against one snapshot, no sync in between
         docs, inns = all_docs(session)
-    expected = {doc_key(d): content_hash(d) for d in [*docs, *inns]}
-    actual = backend.fingerprints()
-    drift = Drift(
-        missing=sorted(k for k in expected if k not in actual),
-        stale=sorted(k for k in expected if k in actual and actual[k] != expected[k]),
-        extra=sorted(k for k in actual if k not in expected),
-    )
-    if drift.total and repair:
-        keys = [*drift.missing, *drift.stale, *drift.extra]
-        with session_factory(engine)() as session:
+        expected = {doc_key(d): content_hash(d) for d in [*docs, *inns]}
+        actual = backend.fingerprints()
+        drift = Drift(
+            missing=sorted(k for k in expected if k not in actual),
+            stale=sorted(k for k in expected if k in actual and actual[k] != expected[k]),
+            extra=sorted(k for k in actual if k not in expected),
+        )
+        if drift.total and repair:
+            keys = [*drift.missing, *drift.stale, *drift.extra]
             changes = _changes(
                 session,
                 (k.split("@", 1)[0] for k in keys if not k.startswith("innovation:")),
                 (k.split(":", 1)[1] for k in keys if k.startswith("innovation:")),
             )
-        backend.apply(changes)
+            backend.apply(changes)
     return drift
 
 
