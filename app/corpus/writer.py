@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from app.corpus import safefiles
 from app.corpus.documents import (
     INNOVATION_FIELDS,
     RULE_FIELDS,
@@ -25,6 +26,7 @@ from app.corpus.documents import (
     ParameterEntry,
     RuleDocument,
 )
+from app.exceptions import ValidationError
 
 
 def scalar(value: object) -> str:
@@ -202,10 +204,30 @@ def render_corpus(corpus: Corpus) -> dict[str, str]:
 
 
 def write_corpus(corpus: Corpus, target: Path) -> list[str]:
-    """Write the corpus under ``target`` (created if needed); return the relative paths written."""
+    """Write the corpus under ``target`` (created if needed); return the relative paths written.
+
+    Every file is written by a rename inside ``target``: a symbolic link planted in the folder (at a
+    file's place or as one of its folders) is refused with a ValidationError naming it, never
+    followed out of the folder.  All paths are checked before the first byte is written.
+    """
     files = render_corpus(corpus)
-    for rel, text in sorted(files.items()):
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for rel in sorted(files):
         path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        try:
+            safefiles.contained(target, path.parent)
+        except safefiles.FileRefused as exc:
+            problems.append(exc.reason)
+            continue
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            problems.append(f"{path} is a symbolic link or not a regular file; nothing is written through it")
+    if problems:
+        raise ValidationError("export refused: " + "; ".join(problems[:5]), code="unsafe_export_target")
+    for rel, text in sorted(files.items()):
+        try:
+            safefiles.write_new_file(target, target / rel, text.encode("utf-8"), replace=True)
+        except safefiles.FileRefused as exc:
+            raise ValidationError(f"export refused: {exc.reason}", code="unsafe_export_target") from None
     return sorted(files)
