@@ -111,9 +111,11 @@ def position(engine: Engine, name: str) -> int | None:
 
 
 def latest_entry(engine: Engine) -> int:
-    """The highest outbox id written so far that is still kept (0 when the outbox is empty)."""
+    """The highest outbox id written so far: kept, or deleted once every index had it (0: none yet)."""
     with session_factory(engine)() as session:
-        return session.scalar(select(func.max(IndexOutbox.id))) or 0
+        kept = session.scalar(select(func.max(IndexOutbox.id))) or 0
+        deleted = session.scalar(select(IndexCursor.position).where(IndexCursor.name == PRUNED)) or 0
+    return max(kept, deleted)
 
 
 def must_rebuild(engine: Engine, name: str) -> bool:

@@ -226,3 +226,62 @@ class Nginx:
         if self.proc is not None and self.proc.stderr:
             self.proc.stderr.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class Cluster:
+    """One database (migrated, loaded from ``corpus``, with one editor token per province) and n nodes on it.
+
+    Each node keeps its own index folder under ``workdir``; ``nginx`` (when started) balances over them.
+    """
+
+    database_url: str
+    workdir: Path
+    corpus: Path
+    settings: dict = field(default_factory=dict)
+    nodes: list[Node] = field(default_factory=list)
+    nginx: Nginx | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def env(self, index: Path | None = None) -> dict:
+        return node_env(
+            self.database_url,
+            index or self.workdir / "no-index",
+            REGISTRY_CORPUS=str(self.corpus),
+            **self.settings,
+        )
+
+    def prepare(self, provinces: tuple[str, ...] = ("CN-SH", "CN-JS")) -> Cluster:
+        """Migrate and load the database (no index built: only nodes keep one) and make editor tokens."""
+        env = self.env()
+        for args in (("db", "upgrade"), ("load", "--no-index")):
+            result = run_registry(env, *args)
+            if result.returncode != 0:
+                raise RuntimeError(f"registry {' '.join(args)}: {result.stderr[-2000:]}")
+        for code in provinces:
+            name = f"ed-{code[-2:].lower()}"
+            result = run_registry(env, "user", "add", name, "--role", "editor", "-j", code)
+            if result.returncode != 0:
+                raise RuntimeError(result.stderr)
+            result = run_registry(env, "token", "create", name, "--json")
+            self.tokens[code] = json.loads(result.stdout)["token"]
+        return self
+
+    def add_node(self, name: str) -> Node:
+        node = Node(self.env(self.workdir / f"index-{name}"), free_port(), self.workdir / f"{name}.log")
+        self.nodes.append(node)
+        return node
+
+    def start(self, n: int, *, with_nginx: bool = True, timeout: float = 300) -> Cluster:
+        started = [self.add_node(f"node{i + 1}").start() for i in range(n)]
+        for node in started:
+            node.wait_ready(timeout)
+        if with_nginx:
+            self.nginx = Nginx([node.port for node in self.nodes]).start()
+        return self
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            self.nginx.stop()
+        for node in self.nodes:
+            node.stop()
