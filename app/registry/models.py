@@ -240,7 +240,21 @@ class IndexOutbox(Base):
     """A pending search-index update, written in the same transaction as the change."""
 
     __tablename__ = "index_outbox"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused: cursors compare them (0006)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(12))  # rule | innovation
     target: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class IndexCursor(Base):
+    """How far one search index has applied the outbox (the highest ``IndexOutbox.id`` it holds).
+
+    ``name`` identifies the index (``app.search.follower.cursor_name``); the row named
+    ``(pruned)`` records the highest outbox id deleted, below which a cursor cannot catch up.
+    """
+
+    __tablename__ = "index_cursors"
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
