@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SEARCH_BACKEND",
         "whoosh",
-        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`); an unknown name stops start-up",
+        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`): `whoosh` (files under `REGISTRY_INDEX`) or `postgres` (tables in the PostgreSQL `DATABASE_URL`, shared by every node); an unknown name stops start-up",
     ),
     Setting(
         "SECRET_KEY",

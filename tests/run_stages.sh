@@ -42,6 +42,7 @@ except Exception as exc:
 PY
   then
     stage integration-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST -n 2 $(existing $INTEGRATION)
+    stage search-postgres env TEST_DATABASE_URL="$pg_url" TEST_SEARCH_BACKEND=postgres $PYTEST -n 2 tests/search tests/services/search
   else
     echo "=== stage: integration-postgres FAILED: server unreachable"; status=1
   fi
