@@ -282,3 +282,11 @@ def annual_report(session: Session, year: int) -> str:
         generated_on=dates.today(),
         coverage=cov,
     )
+
+
+def version_titles(session: Session, versions: list[str]) -> dict[str, str]:
+    """``{version id: title}`` of the given rule versions (for citations in downloads)."""
+    wanted = sorted({v for v in versions if v})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(RuleVersion.id, RuleVersion.title).where(RuleVersion.id.in_(wanted))).all())

@@ -162,3 +162,119 @@ def test_a_rule_alone_on_its_topic_has_no_counterparts(client):
     page = html(client.get(f"/rules/{DATA}?as_of=2024-01-01"))
     section = page.split('id="counterparts"')[1].split("</section>")[0]
     assert "<li" not in section and "登记簿未收录其他地区在该领域的规则" in section
+
+
+# ---------------------------------------------------------------- matrix
+
+COD = "env.water.cod.max_concentration"
+EIA = "env.eia.mutual_recognition"
+
+
+def matrix_keys(page: str) -> list[str]:
+    table = page.split('id="matrix"')[1].split("</table>")[0]
+    return re.findall(r'<tr class="row-[a-z]+" data-key="([^"]+)"', table)
+
+
+@pytest.mark.parametrize(
+    "query, keys",
+    [
+        ("", [EIA, COD]),
+        ("&differ=1", [COD]),  # values differ: 30 and 40
+        ("&min_values=2", [EIA, COD]),
+        ("&min_values=3", [EIA]),  # the joint standard binds three provinces
+        ("&hard=1", [COD]),
+        ("&differ=1&hard=1&min_values=2", [COD]),
+        ("&differ=on&hard=true", [COD]),
+        ("&differ=0&hard=", [EIA, COD]),
+    ],
+)
+def test_matrix_filters(client, query, keys):
+    page = html(client.get(f"/matrix?topic=environment{query}"))
+    assert matrix_keys(page) == keys
+    assert f"显示 {len(keys)} 行，共 2 行" in page
+    assert ("显示全部行" in page) == (len(keys) != 2)
+    # the filters stay ticked, and the downloads carry them
+    if "differ=1" in query:
+        assert 'name="differ" value="1" checked' in page
+        assert re.search(r'href="/matrix\.csv\?layout=wide&amp;[^"]*differ=1', page)
+
+
+def test_matrix_filters_apply_to_the_downloads(client):
+    rows = list(csv_rows(client.get("/matrix.csv?topic=environment&differ=1")))
+    assert {r["key"] for r in rows} == {COD}
+    wide = client.get("/matrix.csv?topic=environment&layout=wide&hard=1").get_data(as_text=True)
+    assert len(wide.strip().splitlines()) == 2
+
+
+def csv_rows(resp):  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    assert resp.status_code == 200
+    return csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")))
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("differ=2", "differ"),
+        ("hard=maybe", "hard"),
+        ("min_values=-1", "min_values"),
+        ("min_values=two", "min_values"),
+        ("min_values=100", "min_values"),
+        ("view=pie", "view"),
+    ],
+)
+def test_matrix_bad_filters_are_refused_by_name(client, query, field):
+    resp = client.get(f"/matrix?topic=environment&{query}")
+    assert resp.status_code == 400
+    assert field in html(resp)
+    api_like = client.get(f"/matrix.csv?topic=environment&{query}") if field != "view" else None
+    assert api_like is None or api_like.status_code == 400
+
+
+def test_matrix_cells_cite_province_and_article_shortly(client):
+    page = html(client.get("/matrix?topic=environment"))
+    row = page.split(f'data-key="{COD}"')[1].split("</tr>")[0]
+    sh = row.split('data-jurisdiction="CN-SH"')[1].split("</td>")[0]
+    assert re.search(
+        r'<a class="cite-short" href="/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3" '
+        r'title="cn-sh/environment/sample-wwtp@2023-03-01">上海市 第三条</a>',
+        sh,
+    )
+    en = html(client.get("/matrix?topic=environment&lang=en"))
+    assert ">Jiangsu Art. 4</a>" in en
+
+
+def test_matrix_heat_map(client):
+    page = html(client.get("/matrix?topic=environment&view=heat"))
+    assert 'class="matrix list heat"' in page
+    row = page.split(f'data-key="{COD}"')[1].split("</tr>")[0]
+    levels = dict(re.findall(r'data-jurisdiction="([A-Z-]+)" data-heat="(\d)"', row))
+    assert levels == {"CN-SH": "1", "CN-JS": "3", "CN-ZJ": "0", "CN-AH": "0"}  # 30 strictest, 40 is 33 % laxer
+    assert 'href="/rules/cn-js/environment/sample-wwtp-js@2021-06-30#art-4"' in row
+    assert 'name="view" value="heat" checked' in page
+    # filters work in the heat map too, and the downloads do not carry the view
+    page = html(client.get("/matrix?topic=environment&view=heat&differ=1"))
+    assert matrix_keys(page) == [COD]
+    assert "view=heat" not in page.split('class="downloads"')[1].split("</p>")[0]
+
+
+def test_matrix_wide_downloads(client):
+    import io
+
+    import openpyxl
+
+    resp = client.get("/matrix.xlsx?topic=environment&layout=wide")
+    assert resp.status_code == 200
+    assert 'filename="matrix-environment-' in resp.headers["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(resp.data)).active
+    header = [c.value for c in ws[1]]
+    assert header[:7] == ["指标", "范围", "单位", "上海市", "江苏省", "浙江省", "安徽省"]
+    assert ws.auto_filter.ref == f"A1:K{ws.max_row}"
+    cod = next(row for row in ws.iter_rows(min_row=2, values_only=True) if row[1] == "A级")
+    assert cod[3] == "30（《示例市污水排放标准》第三条）"
+    assert cod[4] == "40（《示例省城镇污水处理厂污染物排放标准》第四条）"
+    en = client.get("/matrix.csv?topic=environment&layout=wide&lang=en").get_data(as_text=True)
+    assert en.lstrip("\ufeff").startswith("Parameter,Scope,Unit,Shanghai,Jiangsu,Zhejiang,Anhui,")
+    assert client.get("/matrix.csv?topic=environment&layout=tall").status_code == 400
