@@ -278,3 +278,81 @@ def test_matrix_wide_downloads(client):
     en = client.get("/matrix.csv?topic=environment&layout=wide&lang=en").get_data(as_text=True)
     assert en.lstrip("\ufeff").startswith("Parameter,Scope,Unit,Shanghai,Jiangsu,Zhejiang,Anhui,")
     assert client.get("/matrix.csv?topic=environment&layout=tall").status_code == 400
+
+
+# ---------------------------------------------------------------- annual report (年度体检)
+
+HR = "dz-cod-common-limit"
+
+
+def test_menu_offers_the_annual_report(client):
+    page = html(client.get("/"))
+    assert '<a href="/report" id="nav-report">年度体检</a>' in page
+    assert 'id="nav-report">Annual report<' in html(client.get("/?lang=en"))
+
+
+def test_report_page_for_a_year(client):
+    resp = client.get("/report?year=2023&lang=zh")
+    assert resp.status_code == 200
+    page = html(resp)
+    assert "<h1>长三角规则协同年度体检 2023</h1>" in page
+    assert '<option value="2023" selected>2023</option>' in page
+    assert (
+        "状态截至 2023年12月31日，对比 2022年12月31日。硬规则 1 项，逾期 0 项。年内规则变更 1 条，一致性变化 1 次。"
+        in page
+    )
+    # the deficit table, the same numbers as the scoreboard on 31 December
+    board = client.get("/api/v1/scoreboard?as_of=2023-12-31").get_json()["jurisdictions"]
+    for code, row in board.items():
+        assert f'<tr data-jurisdiction="{code}" data-rating="{row["rating"]}">' in page
+    # hard rules at year end, each cell citing the article
+    hr_row = page.split(f'data-hard-rule="{HR}"')[1].split("</tr>")[0]
+    assert f"/hard-rules/{HR}?as_of=2023-12-31" in page
+    assert 'href="/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3">30</a>' in hr_row
+    # alignment restored in Shanghai when the 2023 version took effect; and that version in the changes
+    changes = page.split('id="report-alignment-changes"')[1].split("</section>")[0]
+    assert "2023年3月1日" in changes and "恢复一致" in changes and "上海市" in changes
+    rule_changes = page.split('id="report-rule-changes"')[1].split("</section>")[0]
+    assert "新增版本" in rule_changes and "/rules/cn-sh/environment/sample-wwtp@2023-03-01" in rule_changes
+    # a print button from a file, no inline script, a print layout, and the one-file download
+    assert "/static/print.js" in page and "<script>" not in page
+    assert 'class="filters no-print"' in page and "/static/officials.css" in page
+    assert 'href="/report/2023.html" download' in page
+
+
+def test_report_page_in_english_and_for_a_quiet_year(client):
+    page = html(client.get("/report?year=2021&lang=en"))
+    assert "<h1>Annual harmonization report 2021</h1>" in page
+    assert "No hard rule was overdue at year end." in page
+    page = html(client.get("/report?year=2030&lang=en"))  # past the deadline of 2025-12-31: overdue
+    overdue = page.split('id="report-overdue"')[1].split("</section>")[0]
+    assert "示例示范区化学需氧量统一限值" in overdue and "Zhejiang (not recorded)" in overdue
+
+
+def test_report_page_defaults_to_last_year(client):
+    import datetime as dt
+
+    page = html(client.get("/report"))
+    last = dt.date.today().year - 1
+    assert f'<option value="{last}" selected>' in page
+
+
+def test_report_document_is_the_cli_report(client, runner, cli, tmp_path):
+    resp = client.get("/report/2023.html")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="annual-report-2023.html"'
+    out = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", "--year", "2023", "--out", str(out)]).exit_code == 0
+    assert resp.get_data(as_text=True) == out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("query", ["year=abc", "year=-1", "year=1800", "year=20233", "year=2023.5"])
+def test_report_page_refuses_a_bad_year(client, query):
+    resp = client.get(f"/report?{query}")
+    assert resp.status_code == 400
+    assert "year" in html(resp) and resp.mimetype == "text/html"
+
+
+def test_report_document_refuses_a_year_out_of_range(client):
+    assert client.get("/report/1800.html").status_code == 400
+    assert client.get("/report/abc.html").status_code == 404

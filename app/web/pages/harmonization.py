@@ -299,3 +299,58 @@ def compliance():  # type: ignore[no-untyped-def]
 
 
 __all__ = ["cell_class", "matrix_args", "matrix_doc", "matrix_filters"]
+
+
+# ---------------------------------------------------------------- annual report (年度体检)
+
+MIN_REPORT_YEAR, MAX_REPORT_YEAR = 1949, 2100
+
+
+def _report_year(s, raw: str | None) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
+    """``?year=`` (default: last year, or this year when nothing older is stored) and the years
+    offered; a year that is not a whole number from 1949 to 2100 is a 400 naming it."""
+    years = hs.report_years(s)
+    if raw is None or raw.strip() == "":
+        return (years[1] if len(years) > 1 else years[0]), years
+    text = raw.strip()
+    if not text.isdigit() or not MIN_REPORT_YEAR <= int(text) <= MAX_REPORT_YEAR:
+        raise ValidationError(
+            f"year={text!r}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}",
+            fields={"year": ["not a year"]},
+        )
+    return int(text), years
+
+
+@bp.route("/report")
+def report():  # type: ignore[no-untyped-def]
+    s = db()
+    year, years = _report_year(s, request.args.get("year"))
+    data = hs.annual_report_data(s, year)
+    chart = progress_chart_svg(
+        {gettext("All hard rules"): data["series"]} if data["series"] else {},
+        until=data["year_end"],
+        title=gettext("Alignment progress"),
+    )
+    bars = deficit_bars_svg(data["board"], title=gettext("Alignment deficit"))
+    codes = sorted({j for h in data["status"] for j in h["jurisdictions"]})
+    return render_template(
+        "harmonization/report.html",
+        r=data,
+        year=year,
+        years=years if year in years else sorted({*years, year}, reverse=True),
+        chart=_svg(chart) if data["series"] else None,
+        bars=_svg(bars),
+        codes=codes,
+        green=GREEN_MAX_DEFICIT,
+        amber=AMBER_MAX_DEFICIT,
+    )
+
+
+@bp.route("/report/<int:year>.html")
+def report_document(year: int):  # type: ignore[no-untyped-def]
+    """The same report as the one self-contained HTML file ``registry report`` writes."""
+    if not MIN_REPORT_YEAR <= year <= MAX_REPORT_YEAR:
+        raise ValidationError(f"year={year}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}")
+    resp = Response(hs.annual_report(db(), year), mimetype="text/html")
+    resp.headers["Content-Disposition"] = f'attachment; filename="annual-report-{year}.html"'
+    return resp
