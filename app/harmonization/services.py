@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from marshmallow import ValidationError as MarshmallowError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.corpus import dates, validity
@@ -276,3 +276,28 @@ def annual_report(session: Session, year: int) -> str:
         generated_on=dates.today(),
         coverage=cov,
     )
+
+
+def version_titles(session: Session, versions: list[str]) -> dict[str, str]:
+    """``{version id: title}`` of the given rule versions (for citations in downloads)."""
+    wanted = sorted({v for v in versions if v})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(RuleVersion.id, RuleVersion.title).where(RuleVersion.id.in_(wanted))).all())
+
+
+def annual_report_data(session: Session, year: int) -> dict:
+    """The 年度体检 for ``year`` as data (``app.harmonization.report.report_data``), for the page."""
+    from app.harmonization.report import report_data
+
+    params, index, hrs, cov = _inputs(session)
+    return report_data(year, hard_rules=hrs, params=params, records=index, changes=change_events(session), coverage=cov)
+
+
+def report_years(session: Session) -> list[int]:
+    """The years an annual report can be asked for, newest first: from the year of the earliest
+    stored rule version to this year (only this year when nothing is stored)."""
+    first = session.scalar(select(func.min(RuleVersion.start)))
+    this_year = dates.today().year
+    start = min(first.year, this_year) if first else this_year
+    return list(range(this_year, start - 1, -1))
