@@ -108,7 +108,9 @@ def check_page(pg, base_url: str, axe_source: str, path: str, ready: str, expect
             if viewport is DESKTOP or lang == "zh":  # axe at 390 px once: the folded menu and stacked columns
                 for v in run_axe(pg, axe_source):
                     if v["impact"] in FAILING_IMPACTS:
-                        problems.append(f"{lang} {viewport['width']}px {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
+                        problems.append(
+                            f"{lang} {viewport['width']}px {v['impact']} {v['id']}: {v['help']} {v['nodes']}"
+                        )
             if viewport is PHONE:
                 overflow = sideways_overflow(pg)
                 if overflow:
