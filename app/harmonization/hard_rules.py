@@ -155,6 +155,7 @@ def hard_rule_status(
     item = {
         "id": hr.id,
         "title": hr.title,
+        "title_en": hr.title_en,
         "parameter": hr.parameter,
         "scope": hr.scope,
         "target": hr.target,
@@ -163,6 +164,7 @@ def hard_rule_status(
         "jurisdictions": list(st),
         "lead": hr.lead,
         "deliverable": hr.deliverable,
+        "deliverable_en": hr.deliverable_en,
         "deadline": iso(hr.deadline),
         "source_url": hr.source_url,
         "topic": p.topic,
