@@ -153,6 +153,7 @@ def hard_rule_status(
     item = {
         "id": hr.id,
         "title": hr.title,
+        "title_en": hr.title_en,
         "parameter": hr.parameter,
         "scope": hr.scope,
         "target": hr.target,
@@ -161,6 +162,7 @@ def hard_rule_status(
         "jurisdictions": list(st),
         "lead": hr.lead,
         "deliverable": hr.deliverable,
+        "deliverable_en": hr.deliverable_en,
         "deadline": iso(hr.deadline),
         "source_url": hr.source_url,
         "topic": p.topic,

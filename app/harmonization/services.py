@@ -196,10 +196,10 @@ def run_check(session: Session, request: dict) -> dict:
 
 def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
     """Series for ``charts.progress_chart_svg``: the overall aligned share of every (hard rule,
-    listed jurisdiction) pair over time (key ``"全部 All"``), then one series per hard rule (its
-    timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
+    listed jurisdiction) pair over time (key ``"all"``), then one series per hard rule (key: its
+    id; its timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
     params, index, hrs, cov = _inputs(session)
-    out: dict[str, list[tuple[dt.date, float]]] = {"全部 All": progress_series(hrs, params, index, as_of)}
+    out: dict[str, list[tuple[dt.date, float]]] = {"all": progress_series(hrs, params, index, as_of)}
     for hr in hrs:
         detail = hard_rule_detail(hr.id, hrs, params, index, as_of, coverage=cov)
         out[hr.id] = _timeline_points(detail["timeline"])

@@ -67,6 +67,8 @@ class HardRuleDef:
     deliverable: str | None = None
     deadline: dt.date | None = None
     source_url: str | None = None
+    title_en: str | None = None
+    deliverable_en: str | None = None
 
     @property
     def row(self) -> RowKey:
@@ -283,6 +285,8 @@ def as_hard_rule_defs(docs: Iterable) -> list[HardRuleDef]:
             deliverable=d.deliverable,
             deadline=d.deadline,
             source_url=d.source_url,
+            title_en=getattr(d, "title_en", None),
+            deliverable_en=getattr(d, "deliverable_en", None),
         )
         for d in docs
     ]

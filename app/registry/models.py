@@ -182,6 +182,7 @@ class HardRule(Base):
     __tablename__ = "hard_rules"
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
     parameter: Mapped[str] = mapped_column(ForeignKey("parameters.key"))
     scope: Mapped[str | None] = mapped_column(String(200))
     target_num: Mapped[float | None] = mapped_column(Float)
@@ -189,6 +190,7 @@ class HardRule(Base):
     jurisdictions: Mapped[list[Any]] = mapped_column(JSON)
     lead: Mapped[str | None] = mapped_column(String(16))
     deliverable: Mapped[str | None] = mapped_column(Text)
+    deliverable_en: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     source_url: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
