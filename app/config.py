@@ -73,6 +73,15 @@ def _integer(*, minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _boolean(value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("not a yes/no value (1/0, true/false, yes/no, on/off)")
+
+
 def _database_url(value: str) -> str:
     try:
         make_url(value)
@@ -123,6 +132,25 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "signs session cookies and CSRF tokens",
         shown_default="generated once and kept in `instance/secret_key`",
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        "send the sign-in cookie over HTTPS only; set it to `1` wherever the site is served over HTTPS",
+        _boolean,
+        shown_default="`0`",
+    ),
+    Setting(
+        "SESSION_IDLE_TIMEOUT",
+        1800.0,
+        "seconds a signed-in browser may stay unused before it must sign in again",
+        _seconds(minimum=60),
+    ),
+    Setting(
+        "SESSION_ABSOLUTE_TIMEOUT",
+        43200.0,
+        "seconds after sign-in when a session ends however much it is used",
+        _seconds(minimum=60),
     ),
     Setting(
         "SEARCH_TIME_LIMIT",
@@ -225,6 +253,9 @@ FIXED: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
+    # the sign-in cookie: never readable by scripts, not sent on cross-site requests (Flask's default is None)
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
 

@@ -1,6 +1,9 @@
-"""Page security: CSRF tokens on every form, session sign-in, safe headers, sanitised Markdown.
+"""Page security: CSRF tokens on every form, the signed-in user, safe headers, sanitised Markdown.
 
-The JSON API under /api/ never uses cookie sessions and is exempt from CSRF (SPEC §4).
+The signed-in user is found on each request from the cookie's session token through the
+database (``accounts.sessions``): role and jurisdictions come from the ``users`` row, never
+from the cookie; an ended or timed-out session signs the browser out. The JSON API under
+/api/ never uses cookie sessions and is exempt from CSRF (SPEC §4).
 """
 
 from __future__ import annotations
@@ -10,8 +13,15 @@ import secrets
 
 import markdown as md
 import nh3
-from flask import Flask, abort, request, session
+from flask import Flask, abort, current_app, g, request, session
 from markupsafe import Markup
+
+from app.accounts import sessions as web_sessions
+from app.errors import deny_write
+from app.extensions import db, engine
+from app.registry import audit
+from app.registry.db import write_session
+from app.registry.models import User
 
 MAX_MARKDOWN_CHARS = 20_000  # rendering cap (docs/decisions.md "Foundations: Markdown")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "a"}
@@ -21,6 +31,37 @@ def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
     return session["csrf"]
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request (read from the database), or None."""
+    return g.get("user")
+
+
+def _load_signed_in_user() -> None:
+    g.user = None
+    token = session.get("sid")
+    if not token or request.path.startswith("/api/") or (request.endpoint or "").endswith("static"):
+        return
+    row = web_sessions.find(db(), token)
+    now = audit.utcnow()
+    state = web_sessions.state(
+        row,
+        now,
+        idle=current_app.config["SESSION_IDLE_TIMEOUT"],
+        absolute=current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    if state in ("none", "expired"):
+        if state == "expired":
+            with write_session(engine()) as s:
+                web_sessions.end(s, token)
+        session.pop("sid", None)
+        return
+    if state == "touch":
+        with write_session(engine()) as s:
+            web_sessions.touch(s, token, now)
+    assert row is not None
+    g.user = row.user
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -41,14 +82,14 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.before_request(_load_signed_in_user)
 
     @app.before_request
     def _check_csrf() -> None:
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+                deny_write("CSRF token missing or wrong")
                 abort(400, description="CSRF token missing or wrong; reload the page and try again")
 
     @app.after_request
@@ -63,5 +104,5 @@ def init_app(app: Flask) -> None:
             )
         return resp
 
-    app.jinja_env.globals.update(csrf_token=csrf_token)
+    app.jinja_env.globals.update(csrf_token=csrf_token, current_user=current_user)
     app.jinja_env.filters["markdown"] = render_markdown
