@@ -73,6 +73,15 @@ def _integer(*, minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("not an http(s) URL without query or fragment (e.g. https://registry.example.org/)")
+    return value.rstrip("/") + "/"
+
+
 def _database_url(value: str) -> str:
     try:
         make_url(value)
@@ -165,6 +174,12 @@ SETTINGS: tuple[Setting, ...] = (
         30.0,
         "seconds a request waits for a free connection before it fails",
         _seconds(minimum=0.01),
+    ),
+    Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:5000/",
+        "the registry's public address, used for absolute links in feeds (never taken from the request's Host header)",
+        _base_url,
     ),
     Setting(
         "MAX_CONTENT_LENGTH",

@@ -17,6 +17,17 @@ MAX_MARKDOWN_CHARS = 20_000  # rendering cap (docs/decisions.md "Foundations: Ma
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "a"}
 
 
+#: Pages: scripts and styles from the app's own static files only (no inline script, no style attribute or
+#: <style> element, no data: URLs), no plugins, no <base>, never framed, forms post back to the app.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+#: Everything else (SVG charts, Atom feeds, JSON, CSV, XLSX): opened on its own it may load nothing and run
+#: nothing (an SVG or feed viewed directly is sandboxed; its presentation attributes need no styles).
+OTHER_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
+
+
 def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
@@ -56,11 +67,7 @@ def init_app(app: Flask) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         resp.headers.setdefault("X-Frame-Options", "DENY")
-        if resp.mimetype == "text/html":
-            resp.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'",
-            )
+        resp.headers.setdefault("Content-Security-Policy", PAGE_CSP if resp.mimetype == "text/html" else OTHER_CSP)
         return resp
 
     app.jinja_env.globals.update(csrf_token=csrf_token)
