@@ -10,6 +10,8 @@ from app.corpus.slugs import SLUG_ERROR, SLUG_PATTERN, SLUG_RE
 
 #: marshmallow formats validator messages, so the pattern's braces are doubled
 _SLUG_ERROR_FORMAT = SLUG_ERROR.replace("{", "{{").replace("}", "}}")
+#: At most this many jurisdiction codes in one request (there are seven; more is an attempt to make work).
+MAX_CODES = 20
 
 
 class _Args(Schema):
@@ -31,7 +33,11 @@ class RulesQueryArgsSchema(AsOfArgsSchema):
 
 class SearchQueryArgsSchema(AsOfArgsSchema):
     q = fields.String(load_default="", validate=validate.Length(max=2000))
-    jurisdiction = fields.List(fields.String(), load_default=list)
+    jurisdiction = fields.List(
+        fields.String(validate=validate.Length(max=20)),
+        load_default=list,
+        validate=validate.Length(max=MAX_CODES, error=f"at most {MAX_CODES} jurisdiction codes"),
+    )
     topic = fields.String(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
@@ -51,7 +57,11 @@ class CompareQueryArgsSchema(AsOfArgsSchema):
 
 class MatrixQueryArgsSchema(AsOfArgsSchema):
     topic = fields.String(required=True)
-    jurisdiction = fields.List(fields.String(), load_default=list)
+    jurisdiction = fields.List(
+        fields.String(validate=validate.Length(max=20)),
+        load_default=list,
+        validate=validate.Length(max=MAX_CODES, error=f"at most {MAX_CODES} jurisdiction codes"),
+    )
 
 
 class InnovationsQueryArgsSchema(_Args):

@@ -6,6 +6,7 @@ The JSON API under /api/ never uses cookie sessions and is exempt from CSRF (SPE
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 
 import markdown as md
@@ -13,6 +14,9 @@ import nh3
 from flask import Flask, abort, request, session
 from markupsafe import Markup
 
+#: Longest query string accepted (bytes, percent-encoded): a 2,000-character Chinese ``q`` needs 18 KB.
+#: Longer ones are refused with 414 before anything decodes them (decoding 1 MB takes seconds).
+MAX_QUERY_STRING_BYTES = 32 * 1024
 MAX_MARKDOWN_CHARS = 20_000  # rendering cap (docs/decisions.md "Foundations: Markdown")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "a"}
 
@@ -26,6 +30,40 @@ PAGE_CSP = (
 #: Everything else (SVG charts, Atom feeds, JSON, CSV, XLSX): opened on its own it may load nothing and run
 #: nothing (an SVG or feed viewed directly is sandboxed; its presentation attributes need no styles).
 OTHER_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
+
+
+class _QueryStringLimit:
+    """WSGI layer: a query string over MAX_QUERY_STRING_BYTES is answered 414 before Flask sees the request.
+
+    Nothing decodes it first (locale selection, logging and argument parsing all would).
+    """
+
+    def __init__(self, wsgi_app):  # type: ignore[no-untyped-def]
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        if len(environ.get("QUERY_STRING", "")) <= MAX_QUERY_STRING_BYTES:
+            return self.wsgi_app(environ, start_response)
+        message = f"the query string is longer than {MAX_QUERY_STRING_BYTES} bytes"
+        if environ.get("PATH_INFO", "").startswith("/api/"):
+            body = json.dumps({"error": {"code": "uri_too_long", "message": message}}).encode()
+            ctype = "application/json"
+        else:
+            body = f"<!doctype html><title>414</title><p>{message}</p>".encode()
+            ctype = "text/html; charset=utf-8"
+        csp = PAGE_CSP if ctype.startswith("text/html") else OTHER_CSP
+        start_response(
+            "414 URI Too Long",
+            [
+                ("Content-Type", ctype),
+                ("Content-Length", str(len(body))),
+                ("Content-Security-Policy", csp),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "same-origin"),
+                ("X-Frame-Options", "DENY"),
+            ],
+        )
+        return [body]
 
 
 def csrf_token() -> str:
@@ -54,6 +92,8 @@ def render_markdown(text: str | None) -> Markup:
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    app.wsgi_app = _QueryStringLimit(app.wsgi_app)  # type: ignore[method-assign]
 
     @app.before_request
     def _check_csrf() -> None:
