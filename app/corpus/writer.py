@@ -114,13 +114,15 @@ def render_hard_rule(h: HardRuleDocument) -> str:
     out = [
         f"id: {scalar(h.id)}",
         f"title: {scalar(h.title)}",
-        f"parameter: {scalar(h.parameter)}",
     ]
+    if h.title_en:
+        out.append(f"title_en: {scalar(h.title_en)}")
+    out.append(f"parameter: {scalar(h.parameter)}")
     if h.scope:
         out.append(f"scope: {scalar(h.scope)}")
     out.append(f"target: {scalar(h.target)}")
     out.append(f"jurisdictions: {_flow_list(h.jurisdictions)}")
-    for key in ("lead", "deliverable", "deadline", "source_url"):
+    for key in ("lead", "deliverable", "deliverable_en", "deadline", "source_url"):
         value = getattr(h, key)
         if value not in (None, ""):
             out.append(f"{key}: {scalar(value)}")
