@@ -55,9 +55,15 @@ bench: install
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/harmonization.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/hostile_search.py
 
-soak: install
-	FUZZ_EXAMPLES=5000 $(PYTEST) tests/fuzz
+# Long versions of the fuzz stage and the XSS sweep (docs/reliability.md "Bad input, XSS, hostile search,
+# API fuzzing"): every generated malformed corpus file through registry load, every XSS payload in
+# Chromium, schemathesis at 300 examples per operation, then the hostile-search benchmark.
+soak: install browser-deps
+	FUZZ_EXAMPLES=5000 CORPUS_DEFECTS=100000 SCHEMATHESIS_EXAMPLES=300 $(PYTEST) tests/fuzz
+	XSS_PAYLOADS=100000 $(PYTEST) tests/browser/test_xss.py
+	$(BIN)/python bench/hostile_search.py --requests 1000
 
 lint: install
 	$(BIN)/ruff check app bench tests

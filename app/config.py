@@ -82,6 +82,15 @@ def _boolean(value: str) -> bool:
     raise ValueError("not a yes/no value (1/0, true/false, yes/no, on/off)")
 
 
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("not an http(s) URL without query or fragment (e.g. https://registry.example.org/)")
+    return value.rstrip("/") + "/"
+
+
 def _database_url(value: str) -> str:
     try:
         make_url(value)
@@ -193,6 +202,12 @@ SETTINGS: tuple[Setting, ...] = (
         30.0,
         "seconds a request waits for a free connection before it fails",
         _seconds(minimum=0.01),
+    ),
+    Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:5000/",
+        "the registry's public address, used for absolute links in feeds (never taken from the request's Host header)",
+        _base_url,
     ),
     Setting(
         "MAX_CONTENT_LENGTH",
