@@ -64,6 +64,8 @@ bench: install
 
 soak: install
 	FUZZ_EXAMPLES=5000 $(PYTEST) tests/fuzz
+	$(BIN)/python bench/crash.py --rounds 50
+	$(BIN)/python bench/crash.py --rounds 50 --database-url $${TEST_DATABASE_URL:-$(PG_URL)}
 
 lint: install
 	$(BIN)/ruff check app bench tests

@@ -86,8 +86,13 @@ def prepare(quiet: bool = False) -> None:
         click.echo(f"empty database: loading {root}", err=True)
         with write_session(engine()) as s:
             load_corpus(s, read_corpus(root))
-    how, n = search_services.bring_index_up_to_date(engine(), search_backend())
-    drift = search_services.check_index(engine(), search_backend(), repair=True)
+    try:
+        how, n = search_services.bring_index_up_to_date(engine(), search_backend())
+        drift = search_services.check_index(engine(), search_backend(), repair=True)
+    except Exception as err:  # an index left unreadable (e.g. the machine died mid-commit): start over
+        click.echo(f"search index unusable ({type(err).__name__}: {err}); rebuilding it from the database", err=True)
+        how, n = "built", search_services.rebuild_index(engine(), search_backend())
+        drift = search_services.check_index(engine(), search_backend(), repair=True)
     if not quiet:
         click.echo(
             f"search index {'built' if how == 'built' else 'up to date'} ({n}); "
