@@ -6,8 +6,8 @@ and this node's search index is brought up to date and compared with the databas
 Then gunicorn runs ``WEB_WORKERS`` worker processes of ``WEB_THREADS`` threads each
 (``app.config``); every worker builds its own app (database pool, searcher) and runs
 the index follower (``app.search.follower``), so writes made through any node reach
-this node's index. Signals are gunicorn's: HUP restarts the workers gracefully
-(configuration re-read), TERM stops after the requests in flight, USR1 reopens the logs.
+this node's index. Signals are gunicorn's: HUP replaces the workers gracefully,
+TERM stops after the requests in flight, USR1 reopens the logs (docs/deploy.md).
 """
 
 from __future__ import annotations
