@@ -32,7 +32,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -43,7 +43,7 @@ from app.search import hits
 from app.search import schema as S
 from app.search.analyzer import normalize, word_grams
 from app.search.documents import ArticleDoc, InnovationDoc
-from app.search.indexer import innovation_units, rule_units
+from app.search.indexer import PROGRESS_EVERY, innovation_units, rule_units
 from app.search.interfaces import IndexChanges, SearchRequest, SearchResult
 from app.search.query import MATCH_ALL, And, Field, Node, Not, Or, Word, parse_query, positive_words
 from app.search.searcher import DEFAULT_TIME_LIMIT, check_deadline, checked_request, timed_out
@@ -383,15 +383,31 @@ class PostgresBackend:
             {"f": S.FORMAT_TAG, "t": dt.datetime.now(dt.UTC)},
         )
 
-    def rebuild(self, rules: Iterable[ArticleDoc], innovations: Iterable[InnovationDoc] = ()) -> int:
+    def rebuild(
+        self,
+        rules: Iterable[ArticleDoc],
+        innovations: Iterable[InnovationDoc] = (),
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Replace every unit in one transaction; searches read the old units until it commits."""
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done)
 
         def rows() -> Iterator[tuple]:
             for fields in rule_units(rules):
                 yield unit_row(fields)
+                step()
             for doc in innovations:
                 for _key, fields in innovation_units(doc):
                     yield unit_row(fields)
+                step()
+            if progress:
+                progress(done)
 
         with self.engine.begin() as conn:
             self._lock(conn)

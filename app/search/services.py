@@ -12,7 +12,7 @@ commit, ``rebuild_index`` starts over, ``check_index`` compares and repairs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, delete, select
@@ -160,12 +160,19 @@ def sync_index(engine: Engine, backend: SearchBackend) -> int:
     return len(changes)
 
 
-def rebuild_index(engine: Engine, backend: SearchBackend) -> int:
-    """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of documents."""
+def rebuild_index(engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of documents.
+
+    ``progress(done, total)`` is called as documents are indexed (``registry index --rebuild``'s bar).
+    """
     with session_factory(engine)() as session:
         last = session.scalar(select(IndexOutbox.id).order_by(IndexOutbox.id.desc()).limit(1))
         docs, inns = all_docs(session)
-    n = backend.rebuild(docs, inns)
+    if progress is None:
+        n = backend.rebuild(docs, inns)
+    else:
+        total = len(docs) + len(inns)
+        n = backend.rebuild(docs, inns, progress=lambda done: progress(done, total))
     if last is not None:
         _clear_outbox(engine, last)
     return n
