@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from pathlib import Path
@@ -90,7 +91,18 @@ def export_command(directory: str) -> None:
 def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
     """Bring the search index up to date with the database."""
     if rebuild:
-        n = search_services.rebuild_index(engine(), search_backend())
+        show_bar = not as_json or sys.stderr.isatty()
+        with contextlib.ExitStack() as stack:
+            bar = None
+
+            def progress(done: int, total: int) -> None:
+                nonlocal bar
+                if bar is None:
+                    out = sys.stderr if show_bar else io.StringIO()
+                    bar = stack.enter_context(click.progressbar(length=total, label="indexing", file=out))
+                bar.update(done - bar.pos)
+
+            n = search_services.rebuild_index(engine(), search_backend(), progress=progress)
         out = {"rebuilt": True, "documents": n}
         emit_json(out) if as_json else click.echo(f"search index rebuilt: {n} documents")
         return
