@@ -17,7 +17,6 @@ from app.harmonization.values import (
     Binding,
     HardRuleDef,
     ParameterDef,
-    RowKey,
     ValueIndex,
     ValueRecord,
     as_index,
@@ -177,65 +176,6 @@ def _worst(statuses: Sequence[str]) -> str:
         if s in statuses:
             return s
     return strictness.ALIGNED
-
-
-def matrix_naive(
-    topic: str,
-    params: Iterable[ParameterDef] | Mapping[str, ParameterDef],
-    records: Sequence[ValueRecord],
-    hard_rules: Iterable[HardRuleDef] = (),
-    *,
-    jurisdictions: Iterable[str] | None = None,
-    as_of: dt.date,
-    coverage: Iterable[HeldVersion] = (),
-) -> dict:
-    """The same document computed cell by cell, each cell scanning every record (the benchmark's
-    baseline and a cross-check in the tests; do not use in production)."""
-    from app.harmonization.values import choose_binding
-
-    held = list(coverage)
-    cols = jurisdiction_list(jurisdictions)
-    plist = list(params_by_key(params).values())
-    hrs = list(hard_rules)
-    rows_keys: list[tuple[ParameterDef, str | None]] = []
-    for p in plist:
-        if p.topic != topic:
-            continue
-        scopes = {r.scope for r in records if r.key == p.key} | {h.scope for h in hrs if h.parameter == p.key}
-        kept = []
-        for scope in sorted(scopes, key=lambda s: (s is not None, s or "")):
-            if any(
-                r.key == p.key and r.scope == scope and r.in_force(as_of) and any(r.binds_jurisdiction(j) for j in cols)
-                for r in records
-            ) or any(h.row == (p.key, scope) for h in hrs):
-                kept.append(scope)
-        rows_keys.extend((p, s) for s in (kept or [None]))
-    rows = []
-    for p, scope in rows_keys:
-        cells: dict[str, Binding | None] = {}
-        for j in cols:
-            cand = [
-                r
-                for r in records
-                if r.key == p.key and r.scope == scope and r.in_force(as_of) and r.binds_jurisdiction(j)
-            ]
-            cells[j] = choose_binding(cand, j, p.stricter)
-        covered = {
-            j: any(v.topic == p.topic and v.official and v.in_force(as_of) and v.binds_jurisdiction(j) for v in held)
-            for j in cols
-        }
-        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)], covered))
-    return {
-        "topic": topic,
-        "as_of": as_of.isoformat(),
-        "jurisdictions": cols,
-        "rows": rows,
-        "coverage": column_coverage(Coverage(held), topic, cols, as_of),
-    }
-
-
-def row_key(row: Mapping) -> RowKey:
-    return (row["key"], row["scope"])
 
 
 # ---------------------------------------------------------------- views of a matrix document (pages, downloads)

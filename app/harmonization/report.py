@@ -144,7 +144,7 @@ def annual_report(
     )
     for code, row in board["jurisdictions"].items():
         h.append(
-            f"<tr><td>{_e(code)}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
+            f"<tr><td>{escape(word('jurisdiction', code))}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
             f"<td>{row['divergent']}</td><td>{row['missing']}</td><td>{row['unknown']}</td>"
             f"<td>{_pct(row['deficit'])}</td><td>{_pct(row['deficit_year_before'])}</td>"
             f"<td>{_signed_pct(row['change'])}</td><td class='{escape(row['rating'])}'>{escape(word('rating', row['rating']))}</td></tr>"
@@ -160,7 +160,7 @@ def annual_report(
         h.append(
             f"<h3>{_e(item['title'])} <span class='muted'>({_e(item['id'])})</span></h3>"
             f"<p>参数 {_e(item['parameter'])}{' · ' + _e(item['scope']) if item['scope'] else ''}；"
-            f"目标 {_e(item['target'])} {_e(item['unit'])}；牵头 {_e(item['lead'])}；"
+            f"目标 {_e(item['target'])} {_e(item['unit'])}；牵头 {escape(word('jurisdiction', item['lead'])) if item['lead'] else '—'}；"
             f"期限 {_e(item['deadline'])}（{escape(word('deadline_status', item['deadline_status']))}）；"
             f"一致比例 {_pct(item['aligned_share'])}</p>"
         )
@@ -168,14 +168,14 @@ def annual_report(
         for code, cell in item["status"].items():
             cite = f"{_e(cell['version'])}<br>{_e(cell['article'])}" if cell["version"] else "—"
             h.append(
-                f"<tr class='{escape(cell['status'])}'><td>{_e(code)}</td>"
+                f"<tr class='{escape(cell['status'])}'><td>{escape(word('jurisdiction', code))}</td>"
                 f"<td>{escape(word('status', cell['status']))}</td><td>{_e(cell['value'])}</td>"
                 f"<td class='cite'>{cite}</td></tr>"
             )
         h.append("</table>")
     series = data["series"]
     if series:
-        h.append(progress_chart_svg({"全部硬规则 All hard rules": series}, until=year_end))
+        h.append(progress_chart_svg({"all": series}, until=year_end, names={"all": "全部硬规则 All hard rules"}))
 
     # 3. overdue
     h.append("<h2>三、逾期硬规则 Overdue hard rules</h2>")
@@ -183,13 +183,13 @@ def annual_report(
         h.append("<table><tr><th>硬规则</th><th>期限</th><th>牵头</th><th>未一致地区</th></tr>")
         for item in overdue:
             open_js = [
-                f"{_e(j)}（{escape(word('status', c['status']))}）"
+                f"{escape(word('jurisdiction', j))}（{escape(word('status', c['status']))}）"
                 for j, c in item["status"].items()
                 if c["status"] != "aligned"
             ]
             h.append(
                 f"<tr><td>{_e(item['title'])}<br><span class='cite'>{_e(item['id'])}</span></td>"
-                f"<td>{_e(item['deadline'])}</td><td>{_e(item['lead'])}</td><td>{'、'.join(open_js)}</td></tr>"
+                f"<td>{_e(item['deadline'])}</td><td>{escape(word('jurisdiction', item['lead'])) if item['lead'] else '—'}</td><td>{'、'.join(open_js)}</td></tr>"
             )
         h.append("</table>")
     else:

@@ -24,6 +24,7 @@ from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT
 from app.registry import repository
 from app.registry.models import Parameter, ParameterValue
 from app.web import bp
+from app.web.i18n import lang, translated_text
 from app.web.pages.home import as_of_arg
 
 DEFAULT_TOPIC = "environment"
@@ -160,8 +161,9 @@ def scoreboard():  # type: ignore[no-untyped-def]
     board = hs.score(s, as_of)
     hard = hs.progress(s, as_of)
     series = hs.progress_chart_series(s, as_of)
-    chart = progress_chart_svg(series, until=as_of, title=gettext("Alignment progress"))
-    bars = deficit_bars_svg(board, title=gettext("Alignment deficit"))
+    names = {"all": gettext("All hard rules"), **{h["id"]: translated_text(h, "title") for h in hard["items"]}}
+    chart = progress_chart_svg(series, until=as_of, names=names, locale=lang())
+    bars = deficit_bars_svg(board, locale=lang())
     return render_template(
         "harmonization/scoreboard.html",
         board=board,
@@ -180,7 +182,14 @@ def hard_rule_svg(hard_rule_id: str):  # type: ignore[no-untyped-def]
     s = db()
     as_of = as_of_arg()
     detail = hs.hard_rule(s, hard_rule_id, as_of)
-    svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
+    title = translated_text(detail, "title")
+    svg = progress_chart_svg(
+        hs.hard_rule_series(s, hard_rule_id, as_of),
+        until=as_of,
+        title=title,
+        names={hard_rule_id: title},
+        locale=lang(),
+    )
     resp = Response(svg, mimetype="image/svg+xml")
     resp.headers["Content-Disposition"] = f'attachment; filename="{hard_rule_id}.svg"'
     return resp
@@ -191,7 +200,14 @@ def hard_rule(hard_rule_id: str):  # type: ignore[no-untyped-def]
     s = db()
     as_of = as_of_arg()
     detail = hs.hard_rule(s, hard_rule_id, as_of)
-    svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
+    title = translated_text(detail, "title")
+    svg = progress_chart_svg(
+        hs.hard_rule_series(s, hard_rule_id, as_of),
+        until=as_of,
+        title=title,
+        names={hard_rule_id: title},
+        locale=lang(),
+    )
     param = s.get(Parameter, detail["parameter"])
     return render_template("harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param)
 
