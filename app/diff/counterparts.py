@@ -51,6 +51,7 @@ class RuleCard:
     kind: str = ""
     parameters: frozenset[str] = field(default_factory=frozenset)
     version: str = ""
+    title_en: str | None = None  # shown on English pages; not used for matching
 
 
 @dataclass(frozen=True)
