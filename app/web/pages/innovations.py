@@ -9,13 +9,13 @@ add, correct and delete innovations through the same validated, audited services
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import LazyString, lazy_gettext
 
 from app.accounts.permissions import DEMONSTRATION_ZONE, can_write_innovations
-from app.accounts.services import active_user
 from app.corpus.innovation_table import document_cells, row_to_document
-from app.exceptions import Conflict, CorpusError, NotFound, RegistryError, ValidationError
+from app.errors import deny_write
+from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import innovations as register
 from app.registry import repository
@@ -24,6 +24,7 @@ from app.registry.mapping import innovation_document
 from app.registry.models import Innovation
 from app.web import bp
 from app.web.i18n import url_quote
+from app.web.security import current_user
 
 PROMOTED_VALUES = {"true": True, "false": False, "unknown": None}
 
@@ -62,7 +63,7 @@ def innovations():  # type: ignore[no-untyped-def]
         categories=sorted(categories.items()),
         known={"known": everything["promotion_known"], "promoted": everything["promoted_known"]},
         reported=everything["reported"],
-        can_edit=can_write_innovations(active_user(s, session.get("user"))),
+        can_edit=can_write_innovations(current_user()),
     )
 
 
@@ -88,7 +89,7 @@ FORM_FIELDS: tuple[tuple[str, LazyString, str], ...] = (
 
 def _register_user():  # type: ignore[no-untyped-def]
     """The signed-in user allowed to write innovations; None when not signed in; 403 otherwise."""
-    user = active_user(db(), session.get("user"))
+    user = current_user()
     if user is None:
         return None
     if not can_write_innovations(user):
@@ -100,6 +101,8 @@ def _register_user():  # type: ignore[no-untyped-def]
 
 
 def _signin_redirect():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        deny_write("not signed in")
     return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
 
 
@@ -152,6 +155,8 @@ def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
         return _render_form(mode, cells, _field_errors(err), err.message, 400, row, user)
     except Conflict as err:
         return _render_form(mode, cells, {}, err.message, 409, row, user)
+    except PermissionDenied:
+        raise
     except RegistryError as err:
         return _render_form(mode, cells, {k: list(v) for k, v in err.fields.items()}, err.message, 400, row, user)
     apply_index_updates()
