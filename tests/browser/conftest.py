@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,7 +81,14 @@ def browser():
         b.close()
 
 
-def _watched_page(context):
+@pytest.fixture
+def allow_errors() -> set[tuple[int, str]]:
+    """Failed responses the test expects, as (status, path): e.g. ``allow_errors.add((400, "/compliance"))``
+    for a form refused on purpose. Any other 4xx/5xx response fails the test."""
+    return set()
+
+
+def _watched_page(context, allowed: set[tuple[int, str]]):
     """A page of the context that collects script errors, console errors and failed responses."""
     context.set_default_timeout(10_000)
     pg = context.new_page()
@@ -96,15 +104,19 @@ def _watched_page(context):
     )
     pg.on(
         "response",
-        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and (r.status, urlsplit(r.url).path) not in allowed
+            else None
+        ),
     )
     return pg, errors
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, allow_errors):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    pg, errors = _watched_page(context)
+    pg, errors = _watched_page(context, allow_errors)
     yield pg
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations, every asset (CSS, JS) served
@@ -127,11 +139,11 @@ def signed_in_state(browser, base_url):
 
 
 @pytest.fixture
-def signed_in_page(browser, signed_in_state):
+def signed_in_page(browser, signed_in_state, allow_errors):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="zh-CN", storage_state=signed_in_state
     )
-    pg, errors = _watched_page(context)
+    pg, errors = _watched_page(context, allow_errors)
     yield pg
     context.close()
     assert errors == [], errors
