@@ -176,3 +176,25 @@ def test_enterprise_fact_in_a_wrong_unit_is_refused_with_the_reason(page, base_u
     assert page.input_value("input[name=fact_unit]") == "天"
     assert page.input_value("input[name=fact_value]") == "35"
     shots(page, "enterprise-4-wrong-unit")
+
+
+def test_keyboard_skip_link_and_menu_on_a_phone(page, base_url):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}/search?q={QUERY}")
+    skip = page.locator(".skip-link")
+    assert not skip.is_visible() or skip.bounding_box()["y"] < 0  # out of sight until focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0  # shown while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")  # the header is skipped
+    # the menu by keyboard: its button, then its first link
+    page.focus("#menu-toggle")
+    page.keyboard.press("Enter")
+    assert page.locator("#site-menu").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#site-menu') !== null")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")  # focus is visible
