@@ -3,8 +3,10 @@ Chromium driven by Playwright, against the real app with the fixture corpus, ser
 loopback port. Never runs `playwright install`; skipped when /usr/bin/chromium is absent.
 
 One app, one server and one browser serve the whole session (the browser stage has 4 minutes in all); each test
-gets a fresh browser context. ``signed_in_page`` is a page whose context has signed in as ``SIGNED_IN_USER``, an
-administrator added to the session's database.
+gets a fresh browser context. ``browser_app`` is the served app (for the CLI on its database); ``signed_in_page``
+is a page whose context has signed in as ``SIGNED_IN_USER``, an administrator added to that database;
+``allow_errors`` names the failed responses a test expects (any other 4xx/5xx fails it); ``axe_source`` is the
+pinned axe-core engine (ensure_axe.sh).
 
 ``shots(page, name)`` saves a full-page screenshot at 1280 px and at 390 px under tests/browser/screenshots/
 (git-ignored), so each user task leaves pictures of what the user saw on a desktop and on a phone.
@@ -36,10 +38,9 @@ SIGNED_IN_USER = ("browser-admin", "browser-admin-password")
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
-    """The app on the fixture corpus (SQLite), loaded and indexed, served in a thread."""
-    from werkzeug.serving import make_server
-
+def browser_app(tmp_path_factory):
+    """The app on the fixture corpus (SQLite), loaded and indexed, with ``SIGNED_IN_USER`` added. A test
+    that needs the CLI on the served database runs ``browser_app.test_cli_runner().invoke(cli, [...])``."""
     from app import create_app
     from app.cli import cli
 
@@ -59,14 +60,22 @@ def base_url(tmp_path_factory):
     name, password = SIGNED_IN_USER
     result = app.test_cli_runner().invoke(cli, ["user", "add", name, "--role", "admin", "--password", password])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    app.extensions["registry_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(browser_app):
+    """``browser_app`` served by werkzeug in a thread on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, browser_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-    app.extensions["registry_engine"].dispose()
 
 
 @pytest.fixture(scope="session")
