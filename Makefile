@@ -7,7 +7,7 @@ PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
 UNIT_TESTS        := tests/corpus tests/diff tests/search tests/harmonization tests/exports tests/test_units.py tests/test_config.py tests/test_layers.py tests/corpus_content
-INTEGRATION_TESTS := tests/registry tests/services tests/api tests/cli tests/web
+INTEGRATION_TESTS := tests/registry tests/services tests/api tests/cli tests/web tests/security
 
 .PHONY: install run test test-unit test-integration test-postgres test-browser browser-deps bench soak lint clean help
 

@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SEARCH_BACKEND",
         "whoosh",
-        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`); an unknown name stops start-up",
+        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`): `whoosh` (files under `REGISTRY_INDEX`) or `postgres` (tables in the PostgreSQL `DATABASE_URL`, shared by every node); an unknown name stops start-up",
     ),
     Setting(
         "SECRET_KEY",
@@ -171,6 +171,47 @@ SETTINGS: tuple[Setting, ...] = (
         2 * 1024 * 1024,
         "largest request body in bytes (a corpus document is at most 1 MB); larger → 413",
         _integer(minimum=1024),
+    ),
+    Setting(
+        "WEB_WORKERS",
+        2,
+        "`registry serve`: gunicorn worker processes (each with its own database pool and searcher)",
+        _integer(minimum=1),
+    ),
+    Setting(
+        "WEB_THREADS",
+        4,
+        "`registry serve`: threads per worker (requests served at once = workers × threads)",
+        _integer(minimum=1),
+    ),
+    Setting(
+        "WEB_TIMEOUT",
+        60.0,
+        "`registry serve`: seconds a request may run before gunicorn restarts its worker",
+        _seconds(minimum=1),
+    ),
+    Setting(
+        "WEB_GRACEFUL_TIMEOUT",
+        30.0,
+        "`registry serve`: seconds a worker may finish its requests on restart (HUP) or stop (TERM)",
+        _seconds(minimum=1),
+    ),
+    Setting(
+        "WEB_ACCESS_LOG",
+        "-",
+        "`registry serve`: where the access log goes (`-` is stderr, else a file path; reopened on USR1)",
+    ),
+    Setting(
+        "INDEX_FOLLOW_INTERVAL",
+        0.2,
+        "seconds between two reads of the outbox by a node's index follower (`app/search/follower.py`)",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "READY_MAX_LAG",
+        5.0,
+        "`/readyz` answers 503 while an outbox entry older than this many seconds is not in this node's index",
+        _seconds(minimum=0.1),
     ),
 )
 

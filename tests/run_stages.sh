@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 PYTEST=".venv/bin/pytest -q -p no:cacheprovider"
 PG_URL_DEFAULT="postgresql+psycopg://root@127.0.0.1:5432/test"
 UNIT="tests/corpus tests/diff tests/search tests/harmonization tests/exports tests/test_units.py tests/test_config.py tests/test_layers.py tests/corpus_content"
-INTEGRATION="tests/registry tests/services tests/api tests/cli tests/web"
+INTEGRATION="tests/registry tests/services tests/api tests/cli tests/web tests/security"
 status=0
 
 stage() {
@@ -42,6 +42,7 @@ except Exception as exc:
 PY
   then
     stage integration-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST -n 2 $(existing $INTEGRATION)
+    stage search-postgres env TEST_DATABASE_URL="$pg_url" TEST_SEARCH_BACKEND=postgres $PYTEST -n 2 tests/search tests/services/search
   else
     echo "=== stage: integration-postgres FAILED: server unreachable"; status=1
   fi

@@ -28,6 +28,19 @@ def check_can_write(user: User, jurisdiction: str) -> None:
         raise PermissionDenied(f"user {user.name} may not write rules of {jurisdiction}")
 
 
+def check_can_bind(user: User, jurisdiction: str, applies_to: list[str] | None) -> None:
+    """A rule version binds its ``applies_to`` jurisdictions (SPEC §2): writing it needs rights for
+    the rule's own jurisdiction and for every jurisdiction it binds, so that an editor of one
+    province cannot set another province's binding values through ``applies_to``."""
+    check_can_write(user, jurisdiction)
+    for code in applies_to or []:
+        if not can_write(user, code):
+            raise PermissionDenied(
+                f"user {user.name} may not write a rule that binds {code.upper()} (applies_to): "
+                f"only admins and editors of {code.upper()} may"
+            )
+
+
 def can_write_innovations(user: User | None) -> bool:
     """The innovation register: admins, and editors whose jurisdictions include YRD-DZ (SPEC §8.5)."""
     return can_write(user, DEMONSTRATION_ZONE)

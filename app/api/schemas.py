@@ -286,6 +286,7 @@ class HardRuleBodySchema(Schema):
 
     id = _Declared({"type": "string", "pattern": f"^{SLUG_PATTERN}$"}, required=True, description="equals <id>")
     title = _Declared({"type": "string"}, required=True)
+    title_en = _Declared({"type": "string", "nullable": True}, description="our English translation of title")
     parameter = _Declared({"type": "string"}, required=True, description="a parameter key")
     scope = _Declared({"type": "string", "nullable": True})
     target = _Declared(
@@ -296,6 +297,9 @@ class HardRuleBodySchema(Schema):
     jurisdictions = _Declared({"type": "array", "items": {"type": "string"}, "minItems": 1}, required=True)
     lead = _Declared({"type": "string", "nullable": True}, description="the leading jurisdiction's code")
     deliverable = _Declared({"type": "string", "nullable": True})
+    deliverable_en = _Declared(
+        {"type": "string", "nullable": True}, description="our English translation of deliverable"
+    )
     deadline = _Declared({"type": "string", "format": "date", "nullable": True})
     source_url = _Declared({"type": "string", "format": "uri"}, required=True)
 

@@ -115,7 +115,7 @@ cli = FlaskGroup(
 
 
 def _register() -> None:
-    from app.cli import corpus, db, innovations, query, users  # noqa: F401 - registers commands on ``cli``
+    from app.cli import corpus, db, innovations, query, serve, users  # noqa: F401 - registers commands on ``cli``
 
 
 _register()

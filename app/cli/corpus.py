@@ -1,4 +1,4 @@
-"""Corpus commands: load, export, import, index, serve."""
+"""Corpus commands: load, export, import, index (``serve`` is in app/cli/serve.py)."""
 
 from __future__ import annotations
 
@@ -233,25 +233,3 @@ def import_command(
         )
     if report.refused:
         sys.exit(1)
-
-
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@handle_errors
-@applies_migrations
-def serve_command(host: str, port: int) -> None:
-    """Serve the web app; the database is migrated, and an empty one loaded from the corpus, first."""
-    from app.registry.db import is_empty
-
-    if is_empty(engine()):
-        root = corpus_dir(None)
-        click.echo(f"empty database: loading {root}", err=True)
-        with write_session(engine()) as s:
-            load_corpus(s, read_corpus(root))
-    bring_index_up_to_date()
-    click.echo(f"serving on http://{host}:{port}/", err=True)
-    from werkzeug.serving import run_simple
-
-    # Flask ignores app.run() inside a CLI command; serve the same app object directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False, use_debugger=False)

@@ -1,7 +1,8 @@
 """The search-index outbox: every write records, in its own transaction, what the index must redo.
 
 The registry never imports search (docs/decisions.md "Registry use cases"); whoever maintains the
-index reads and clears ``IndexOutbox`` after the write commits.
+index follows ``IndexOutbox`` after the write commits, each index by its own cursor
+(``app.search.follower``).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from app.accounts.permissions import check_can_write, check_can_write_hard_rules
+from app.accounts.permissions import check_can_bind, check_can_write, check_can_write_hard_rules
 from app.corpus import writer
 from app.corpus.documents import RuleDocument
 from app.corpus.loader import parse_hard_rule, parse_rule_document
@@ -28,7 +28,7 @@ def add_rule(session: Session, user: User, document: str, slug: str | None = Non
     """POST /rules: a new rule with its first version; the slug defaults to one made from the title."""
     audit.lock(session)
     doc = _parse_document(session, document, "document", None)
-    check_can_write(user, doc.jurisdiction)
+    check_can_bind(user, doc.jurisdiction, doc.applies_to)
     if slug is None:
         slug = make_slug(doc.title, doc.title_en, doc.start.year, lambda s: False)
     if not SLUG_RE.match(slug):
@@ -54,6 +54,8 @@ def add_version(session: Session, user: User, rule_id: str, document: str, if_ma
     rule, current = _latest(session, rule_id)
     check_can_write(user, rule.jurisdiction)
     doc = _parse_document(session, document, f"rules/{rule_id}@new.md", rule_id)
+    # the new version binds its applies_to; it also stops binding what the current one bound
+    check_can_bind(user, rule.jurisdiction, [*(current.applies_to or []), *(doc.applies_to or [])])
     if doc.jurisdiction != rule.jurisdiction or doc.topic != rule.topic:
         raise CorpusError(
             Problem(
@@ -86,7 +88,7 @@ def repeal_rule(session: Session, user: User, rule_id: str, repealed: dt.date, i
     """POST /rules/<id>/repeal: set the repeal date on the latest version."""
     audit.lock(session)
     rule, current = _latest(session, rule_id)
-    check_can_write(user, rule.jurisdiction)
+    check_can_bind(user, rule.jurisdiction, current.applies_to)  # repealing unbinds them
     _check_if_match(current, if_match)
     if current.repealed is not None:
         raise Conflict(f"rule {rule_id} is already repealed (on {current.repealed.isoformat()})")

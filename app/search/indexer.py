@@ -37,7 +37,8 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_POLL = 0.05
 
 
-def _rule_units(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
+def rule_unit(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
+    """The unit of one rule doc at place ``seq`` of its version: ``(key, {key, owner, uni, bi, doc})``."""
     if doc.article_id is None:
         unit, text = S.UNIT_TITLE, "\n".join(t for t in (doc.title, doc.title_en, doc.doc_number) if t)
     else:
@@ -67,7 +68,8 @@ def _rule_units(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
     return key, _fields(key, f"rule:{doc.rule_id}", text, payload)
 
 
-def _innovation_units(doc: InnovationDoc) -> list[tuple[str, dict]]:
+def innovation_units(doc: InnovationDoc) -> list[tuple[str, dict]]:
+    """An innovation's two units, its title and its text, as ``(key, fields)``."""
     key = doc_key(doc)
     owner = f"innovation:{doc.slug}"
     out = []
@@ -105,6 +107,16 @@ def _fields(key: str, owner: str, text: str, payload: tuple) -> dict:
     return {"key": key, "owner": owner, "uni": list(unigrams(norm)), "bi": list(bigrams(norm)), "doc": payload}
 
 
+def rule_units(docs: Iterable[ArticleDoc]) -> Iterator[dict]:
+    """The unit fields of rule docs, numbered (``seq``) in the order given within each rule version."""
+    seqs: dict[tuple[str, str], int] = {}
+    for doc in docs:
+        version_key = (doc.rule_id, doc.version)
+        seq = seqs.get(version_key, 0)
+        seqs[version_key] = seq + 1
+        yield rule_unit(doc, seq)[1]
+
+
 class IndexBatch:
     """Updates collected inside :meth:`SearchIndex.batch`; applied in one commit on exit."""
 
@@ -125,20 +137,15 @@ class IndexBatch:
 
     def replace_innovation(self, doc: InnovationDoc) -> None:
         self.delete_innovation(doc.slug)
-        for _key, fields in _innovation_units(doc):
+        for _key, fields in innovation_units(doc):
             self._writer.add_document(**fields)
 
     def delete_innovation(self, slug: str) -> None:
         self._writer.delete_by_term("owner", f"innovation:{slug}")
 
     def _add_rule_docs(self, docs: Iterable[ArticleDoc]) -> int:
-        seqs: dict[tuple[str, str], int] = {}
         n = 0
-        for doc in docs:
-            version_key = (doc.rule_id, doc.version)
-            seq = seqs.get(version_key, 0)
-            seqs[version_key] = seq + 1
-            _key, fields = _rule_units(doc, seq)
+        for fields in rule_units(docs):
             self._writer.add_document(**fields)
             n += 1
         return n

@@ -410,7 +410,7 @@ def test_changes_feed_filters(client):
 def test_alignment_feed(client):
     root = _atom(client.get("/feeds/alignment.atom"))
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
-    assert any("CN-SH" in t for t in titles) and any("CN-JS" in t for t in titles)
+    assert any("上海市" in t for t in titles) and any("江苏省" in t for t in titles)  # named, not coded
 
 
 # ---------------------------------------------------------------- downloads

@@ -5,6 +5,8 @@ A wrong password and an unknown user get the same answer (no account enumeration
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
@@ -14,10 +16,28 @@ from app.web import bp
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a local path (``/...``, not ``//host``) is followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
+    """The page to return to after sign-in: only a path on this site, else the home page.
+
+    Refused: anything with a scheme or host (``https://x``, ``//x``, ``javascript:``), a backslash
+    (browsers read ``/\\x`` as ``//x``), and any whitespace or control character (browsers drop
+    tabs and newlines, so ``/\t/x`` would become ``//x``). What is left must be ``/`` followed by
+    something that is not another ``/``.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.home")
+    if "\\" in target or any(ch.isspace() or _control(ch) for ch in target):
+        return url_for("web.home")
+    decoded = unquote(target)  # the same checks once percent-decoded: /%09/x and /%2F/x are off-site too
+    if decoded.startswith("//") or "\\" in decoded or any(_control(ch) for ch in decoded):
+        return url_for("web.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("web.home")
+    return target
+
+
+def _control(ch: str) -> bool:
+    return ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\ufeff\u200b"
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import render_template, request
 
 from app.corpus.dates import parse_date, today
+from app.exceptions import ValidationError
 from app.extensions import db
 from app.registry import repository
 from app.web import bp
@@ -19,8 +20,6 @@ def as_of_arg() -> dt.date:
         try:
             return parse_date(raw)
         except ValueError:
-            from app.exceptions import ValidationError
-
             raise ValidationError(f"as_of {raw!r} is not a real date (YYYY-MM-DD)") from None
     return today()
 
