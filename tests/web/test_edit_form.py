@@ -37,7 +37,7 @@ def field_value(page: str, name: str) -> str:
 
 
 def textarea(page: str, name: str) -> str:
-    return html_module.unescape(re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', page, re.S)[1])
+    return html_module.unescape(re.search(rf'<textarea[^>]*name="{name}"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)[1])
 
 
 def form_of(page: str) -> dict[str, str]:

@@ -93,8 +93,8 @@ def test_dz_editor_records_a_new_innovation(signed_in, engine, count_rows):
 def test_admin_corrects_then_deletes_with_confirmation(signed_in, engine, count_rows, runner, cli):
     client = signed_in("boss", "admin")
     page = client.get("/innovations/sample-innovation/edit").get_data(as_text=True)
-    assert 'name="if_match" value="1"' in page and "示例跨域项目审批制度" in page
-    summary = html.unescape(re.search(r'<textarea id="f-summary"[^>]*>(.*?)</textarea>', page, re.S)[1])
+    assert re.search(r'name="if_match" type="hidden" value="1"', page) and "示例跨域项目审批制度" in page
+    summary = html.unescape(re.search(r'<textarea id="summary"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)[1])
     assert summary == "示范区三地统一项目审批流程（测试用示例）。"
     form = {
         **FORM,
@@ -146,7 +146,7 @@ def test_field_level_errors_and_nothing_written(signed_in, count_rows):
     assert r.status_code == 400
     errors = dict(re.findall(r'<span class="field-error" data-field="([a-z_]+)">([^<]+)</span>', page))
     assert set(errors) == {"category", "year", "promotion_date", "source_url"}, errors
-    assert "not a real date" in errors["promotion_date"] and "URL" in errors["source_url"]
+    assert "不是真实存在的日期" in errors["promotion_date"] and "网址" in errors["source_url"]
     assert 'value="示范区跨省通办窗口"' in page  # what was typed is kept
     # once the rest is right, the unknown related rule is reported on its field
     r = client.post(
