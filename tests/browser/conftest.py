@@ -27,10 +27,8 @@ FIXTURE_CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    """The app on the fixture corpus (SQLite), loaded and indexed, served in a thread."""
-    from werkzeug.serving import make_server
-
+def served_app(tmp_path_factory):
+    """The app on the fixture corpus (SQLite), loaded and indexed (tests add users through its CLI)."""
     from app import create_app
     from app.cli import cli
 
@@ -47,14 +45,22 @@ def base_url(tmp_path_factory):
     )
     result = app.test_cli_runner().invoke(cli, ["load"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    app.extensions["registry_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def base_url(served_app):
+    """``served_app`` served by werkzeug in a thread on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-    app.extensions["registry_engine"].dispose()
 
 
 @pytest.fixture(scope="module")
