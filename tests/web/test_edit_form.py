@@ -279,3 +279,22 @@ def test_missing_csrf_writes_nothing(signed_in, count_rows):
     r = client.post(f"/rules/{SH}/edit", data={**data, "effective": "2026-01-01", "csrf_token": "forged"})
     assert r.status_code == 400
     assert (count_rows("rule_versions"), count_rows("audit_log")) == before
+
+
+def test_the_form_speaks_the_page_language(signed_in):
+    client = signed_in("sh-editor", "editor", "CN-SH")
+    zh = client.get(f"/rules/{SH}/edit?lang=zh").get_data(as_text=True)
+    en = client.get(f"/rules/{SH}/edit?lang=en").get_data(as_text=True)
+    pairs = [
+        ("施行日期", "Effective from"),
+        ("失效日期（废止日期）", "Expires (repealed on)"),
+        ("添加一行", "Add a row"),
+        ("预览", "Preview"),
+        ("原文单位", "Unit as stated"),
+        ("高级：语料文件", "Advanced: the corpus document"),
+        ("地方标准", "local standard"),
+        ("化学需氧量排放浓度限值 (mg/L)", "COD discharge concentration limit (mg/L)"),
+    ]
+    for zh_words, en_words in pairs:
+        assert zh_words in zh and en_words not in zh, en_words
+        assert en_words in en and zh_words not in en, zh_words

@@ -183,3 +183,29 @@ def test_english_form(signed_in):
     client = signed_in("boss", "admin")
     page = client.get("/innovations/new?lang=en").get_data(as_text=True)
     assert "Record an innovation" in page and "Related rules (rule ids, one per line)" in page
+
+
+def test_stale_delete_is_refused_in_the_page_language(signed_in, count_rows):
+    client = signed_in("boss", "admin")
+    form = {**FORM, "title": "示例跨域项目审批制度", "if_match": "1"}
+    form["csrf_token"] = _csrf(client, "/innovations/sample-innovation/edit")
+    assert client.post("/innovations/sample-innovation/edit", data=form).status_code == 303
+    stale = {"if_match": "1", "csrf_token": _csrf(client, "/innovations/sample-innovation/delete")}
+    for lang, words in (("zh", "未删除"), ("en", "Nothing was deleted")):
+        r = client.post(f"/innovations/sample-innovation/delete?lang={lang}", data=stale)
+        assert r.status_code == 409 and words in r.get_data(as_text=True)
+    assert count_rows("innovations") == 1
+
+
+def test_field_errors_in_english(signed_in, count_rows):
+    client = signed_in("dz-editor", "editor", "YRD-DZ")
+    bad = {**FORM, "year": "22", "source_url": "example.org", "csrf_token": _csrf(client, "/innovations/new")}
+    r = client.post("/innovations/new?lang=en", data=bad)
+    errors = dict(
+        re.findall(r'<span class="field-error" data-field="([a-z_]+)">([^<]+)</span>', r.get_data(as_text=True))
+    )
+    assert r.status_code == 400 and errors == {
+        "year": "Write the year as 4 digits, e.g. 2021",
+        "source_url": "Write the full web address, starting with http:// or https://",
+    }
+    assert count_rows("innovations") == 1

@@ -160,15 +160,20 @@ def innovation_delete(slug: str):  # type: ignore[no-untyped-def]
     if user is None:
         return _signin_redirect()
     row = _stored(slug)
-    message, status = None, 200
+    message, detail, status = None, None, 200
     if request.method == "POST":
         try:
             with write_session(engine()) as s:
                 register.delete_innovation(s, user, row.slug, request.form.get("if_match"))
         except Conflict as err:
-            message, status = err.message, 409
+            message = gettext(
+                "Nothing was deleted: the innovation changed in the meantime. Reload the page and decide again."
+            )
+            detail, status = err.message, 409
         else:
             apply_index_updates()
             return redirect(url_for("web.innovations"), code=303)
     if_match = request.form.get("if_match") if request.method == "POST" else row.revision
-    return render_template("innovations/delete.html", row=row, user=user, message=message, if_match=if_match), status
+    return render_template(
+        "innovations/delete.html", row=row, user=user, message=message, detail=detail, if_match=if_match
+    ), status
