@@ -82,13 +82,23 @@ def test_editor_submits_a_new_version_through_the_structured_form(page, base_url
     page.select_option("#parameters-1-key", "env.eia.mutual_recognition")
     page.fill("#parameters-1-value", "true")
     page.fill("#parameters-1-article", "2")
-    body = page.input_value("#body").replace("不得超过30毫克/升", "不得超过20毫克/升")
-    page.fill("#body", body + "\n## 第四条 附则\n\n**本标准**自发布之日起施行。<script>window.bad = 1</script>\n")
-    page.click("#preview-button")
+    page.fill("#body", page.input_value("#body").replace("不得超过30毫克/升", "不得超过20毫克/升"))
+    # the next article's heading, its label from the server, inserted where the caret is
+    page.focus("#body")
+    page.evaluate(
+        "() => { const b = document.getElementById('body'); b.setSelectionRange(b.value.length, b.value.length); }"
+    )
+    page.click("#insert-article")
     page.wait_for_selector("#preview-result")
+    page.keyboard.type("附则")
+    assert "\n\n## 第四条 附则\n\n" in page.input_value("#body")
+    page.fill("#body", page.input_value("#body") + "**本标准**自发布之日起施行。<script>window.bad = 1</script>\n")
+    # the preview follows the text (fetched from the server a moment after typing stops)
+    page.wait_for_function("() => document.querySelector('#preview-result strong') !== null")
     preview = page.locator("#preview-result")
-    assert "第四条" in preview.inner_text() and preview.locator("strong", has_text="本标准").count() == 1
+    assert "第四条 附则" in preview.inner_text() and preview.locator("strong", has_text="本标准").count() == 1
     assert preview.locator("script").count() == 0 and page.evaluate("() => window.bad") is None
+    assert page.get_attribute("#insert-article", "data-next") == "第五条"
     shots(page, "edit-structured-form")
     page.click("#submit-version")
     page.wait_for_url(f"**/rules/{SH}@2026-01-01")
