@@ -226,9 +226,10 @@ def test_preview_is_rendered_on_the_server_through_the_sanitiser(signed_in, clie
     page = editor.post(f"/rules/{SH}/edit", data={**data, "body": body, "action": "preview", "csrf_token": csrf})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="preview-result"' in text
-    shown = re.search(r'<div class="edit-preview" id="preview-result">.*?\n</div>\n</div>', text, re.S)[0]
+    shown = re.search(r'<div class="edit-preview" id="preview-result"[^>]*>.*?\n</div>\n</div>', text, re.S)[0]
     assert "<strong>加粗</strong>" in shown and "<script>alert" not in text and "javascript:" not in shown
     assert "第一条 目的" in shown and "第一章 总则" in shown and "2 条" in shown
+    assert 'data-next-article="第三条"' in shown  # the heading the editor's button inserts next
     fragment = editor.post(f"/rules/{SH}/edit/preview", data={"body": body, "csrf_token": csrf})
     assert fragment.status_code == 200 and "<strong>加粗</strong>" in fragment.get_data(as_text=True)
     assert "<script>alert" not in fragment.get_data(as_text=True)
