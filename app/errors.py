@@ -187,6 +187,8 @@ def error_page(status: int, code: str, fields: dict | None = None) -> str:
     to check, the rule's versions under ``/rules/``, and a search box."""
     rule = _rule_versions(status)
     heading, explanation = PAGE_TEXT.get(status, PAGE_TEXT[500] if status >= 500 else PAGE_TEXT[400])
+    if status == 404 and rule:
+        explanation = None  # the rule is there: the detail says which version is not
     return render_template(
         "error.html",
         status=status,
