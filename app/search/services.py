@@ -12,7 +12,7 @@ commit, ``rebuild_index`` starts over, ``check_index`` compares and repairs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, delete, select
@@ -160,12 +160,23 @@ def sync_index(engine: Engine, backend: SearchBackend) -> int:
     return len(changes)
 
 
-def rebuild_index(engine: Engine, backend: SearchBackend) -> int:
-    """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of documents."""
+def _counted(items: list, start: int, total: int, progress: Callable[[int, int], None] | None) -> Iterator:
+    for i, item in enumerate(items):
+        if progress is not None:
+            progress(start + i, total)
+        yield item
+    if progress is not None:
+        progress(start + len(items), total)
+
+
+def rebuild_index(engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of
+    documents. ``progress(done, total)`` is called as the backend takes each document."""
     with session_factory(engine)() as session:
         last = session.scalar(select(IndexOutbox.id).order_by(IndexOutbox.id.desc()).limit(1))
         docs, inns = all_docs(session)
-    n = backend.rebuild(docs, inns)
+    total = len(docs) + len(inns)
+    n = backend.rebuild(_counted(docs, 0, total, progress), _counted(inns, len(docs), total, progress))
     if last is not None:
         _clear_outbox(engine, last)
     return n
@@ -210,8 +221,11 @@ def check_index(engine: Engine, backend: SearchBackend, *, repair: bool = True) 
     return drift
 
 
-def bring_index_up_to_date(engine: Engine, backend: SearchBackend) -> tuple[str, int]:
-    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or ``("synced", n)``."""
+def bring_index_up_to_date(
+    engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None
+) -> tuple[str, int]:
+    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or
+    ``("synced", n)``. ``progress`` follows a build (see ``rebuild_index``)."""
     if not backend.exists():
-        return "built", rebuild_index(engine, backend)
+        return "built", rebuild_index(engine, backend, progress)
     return "synced", sync_index(engine, backend)
