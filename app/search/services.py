@@ -232,10 +232,13 @@ def check_index(engine: Engine, backend: SearchBackend, *, repair: bool = True) 
     return drift
 
 
-def bring_index_up_to_date(engine: Engine, backend: SearchBackend) -> tuple[str, int]:
-    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or ``("synced", n)``."""
+def bring_index_up_to_date(
+    engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None
+) -> tuple[str, int]:
+    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or
+    ``("synced", n)``. ``progress`` follows a build (see ``rebuild_index``)."""
     if not backend.exists() or follower.must_rebuild(engine, follower.cursor_name(backend)):
-        return "built", rebuild_index(engine, backend)
+        return "built", rebuild_index(engine, backend, progress)
     return "synced", sync_index(engine, backend)
 
 
