@@ -299,3 +299,15 @@ def test_the_form_speaks_the_page_language(signed_in):
     for zh_words, en_words in pairs:
         assert zh_words in zh and en_words not in zh, en_words
         assert en_words in en and zh_words not in en, zh_words
+
+
+def test_rows_stop_at_the_limit(signed_in):
+    from app.web.forms import MAX_PARAMETER_ROWS
+
+    client = signed_in("sh-editor", "editor", "CN-SH")
+    data = form_of(client.get(f"/rules/{SH}/edit").get_data(as_text=True))
+    rows = {f"parameters-{i}-key": "" for i in range(MAX_PARAMETER_ROWS)}
+    data.update({**rows, "action": "add_parameter", "csrf_token": _csrf(client, f"/rules/{SH}/edit")})
+    r = client.post(f"/rules/{SH}/edit", data=data)
+    assert r.status_code == 200
+    assert len(re.findall(r'<select[^>]*id="parameters-\d+-key"', r.get_data(as_text=True))) == MAX_PARAMETER_ROWS
