@@ -78,7 +78,7 @@ def test_the_form_shows_the_current_version_as_fields(signed_in):
     assert "effective: 2023-03-01" in textarea(page, "document")  # the advanced mode
 
 
-def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows):
+def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows, runner, cli):
     client = signed_in("sh-editor", "editor", "CN-SH")
     data = form_of(client.get(f"/rules/{SH}/edit").get_data(as_text=True))
     data.update(
@@ -103,6 +103,7 @@ def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows):
     assert client.get(f"/api/v1/rules/{SH}?as_of=2031-01-01").status_code == 404  # expired
     hits = client.get("/api/v1/search?q=不得超过20毫克&as_of=2026-02-01").get_json()
     assert SH in [h["id"] for h in hits["hits"]]
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0  # the audit chain holds the write
 
 
 BAD = {

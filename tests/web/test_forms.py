@@ -169,10 +169,12 @@ def test_a_registry_problem_lands_on_its_field_and_others_are_returned(in_lang):
             [
                 Problem("f", "unit 'kWh' cannot be converted", None, "parameters[0].unit"),
                 Problem("f", "unknown topic", None, "topic"),
+                Problem("f", "repealed may be set only on the latest version", None, "repealed"),
                 Problem("f", "duplicate", None, "parameters[5]"),
             ]
         )
     assert form.parameters[0].form.unit.errors == ["unit 'kWh' cannot be converted"]
+    assert form.repealed.errors == ["repealed may be set only on the latest version"]
     assert rest == ["unknown topic", "duplicate"]
 
 
