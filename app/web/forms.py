@@ -278,7 +278,24 @@ class RuleVersionForm(BaseForm):
         return rest
 
 
+#: Front-matter fields the rule form shows (a problem on another one is listed above the form).
+RULE_FORM_FIELDS = (
+    "title",
+    "title_en",
+    "kind",
+    "doc_number",
+    "issuer",
+    "adopted",
+    "published",
+    "effective",
+    "repealed",
+    "source_url",
+    "provenance",
+)
+
+
 def _field_of(form: RuleVersionForm, name: str | None):  # type: ignore[no-untyped-def]
+    """The form field a registry problem names (``parameters[0].unit`` → row 0's unit), or None."""
     if not name:
         return None
     m = re.fullmatch(r"parameters\[(\d+)\](?:\.(\w+))?", name)
@@ -288,11 +305,7 @@ def _field_of(form: RuleVersionForm, name: str | None):  # type: ignore[no-untyp
         if i >= len(rows):
             return None
         return getattr(rows[i], m[2] or "key", None) or rows[i].key
-    if name in ("repealed", "effective", "adopted", "published", "title", "title_en", "kind", "source_url"):
-        return getattr(form, name)
-    if name in ("doc_number", "issuer", "provenance"):
-        return getattr(form, name)
-    return None
+    return getattr(form, name) if name in RULE_FORM_FIELDS else None
 
 
 def _iso(d: dt.date | None) -> str:

@@ -78,7 +78,7 @@ def test_the_form_shows_the_current_version_as_fields(signed_in):
     assert "effective: 2023-03-01" in textarea(page, "document")  # the advanced mode
 
 
-def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows):
+def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows, runner, cli):
     client = signed_in("sh-editor", "editor", "CN-SH")
     data = form_of(client.get(f"/rules/{SH}/edit").get_data(as_text=True))
     data.update(
@@ -103,6 +103,7 @@ def test_editor_submits_a_new_version_through_the_fields(signed_in, count_rows):
     assert client.get(f"/api/v1/rules/{SH}?as_of=2031-01-01").status_code == 404  # expired
     hits = client.get("/api/v1/search?q=不得超过20毫克&as_of=2026-02-01").get_json()
     assert SH in [h["id"] for h in hits["hits"]]
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0  # the audit chain holds the write
 
 
 BAD = {
@@ -299,3 +300,15 @@ def test_the_form_speaks_the_page_language(signed_in):
     for zh_words, en_words in pairs:
         assert zh_words in zh and en_words not in zh, en_words
         assert en_words in en and zh_words not in en, zh_words
+
+
+def test_rows_stop_at_the_limit(signed_in):
+    from app.web.forms import MAX_PARAMETER_ROWS
+
+    client = signed_in("sh-editor", "editor", "CN-SH")
+    data = form_of(client.get(f"/rules/{SH}/edit").get_data(as_text=True))
+    rows = {f"parameters-{i}-key": "" for i in range(MAX_PARAMETER_ROWS)}
+    data.update({**rows, "action": "add_parameter", "csrf_token": _csrf(client, f"/rules/{SH}/edit")})
+    r = client.post(f"/rules/{SH}/edit", data=data)
+    assert r.status_code == 200
+    assert len(re.findall(r'<select[^>]*id="parameters-\d+-key"', r.get_data(as_text=True))) == MAX_PARAMETER_ROWS

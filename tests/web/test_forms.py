@@ -42,12 +42,30 @@ CURRENT = RuleDocument(
 )
 
 
+@pytest.fixture(scope="module")
+def forms_app(tmp_path_factory):
+    """An app for request contexts only: the forms never touch the database, so none is migrated."""
+    from app import create_app
+
+    tmp = tmp_path_factory.mktemp("forms")
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp / 'unused.sqlite3'}",
+            "REGISTRY_INDEX": str(tmp / "index"),
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    yield application
+    application.extensions["registry_engine"].dispose()
+
+
 @pytest.fixture
-def in_lang(app):
+def in_lang(forms_app):
     """Run inside a request in the given page language (the forms' messages come from the catalogues)."""
 
     def enter(lang: str):
-        return app.test_request_context(f"/?lang={lang}")
+        return forms_app.test_request_context(f"/?lang={lang}")
 
     return enter
 
@@ -151,10 +169,12 @@ def test_a_registry_problem_lands_on_its_field_and_others_are_returned(in_lang):
             [
                 Problem("f", "unit 'kWh' cannot be converted", None, "parameters[0].unit"),
                 Problem("f", "unknown topic", None, "topic"),
+                Problem("f", "repealed may be set only on the latest version", None, "repealed"),
                 Problem("f", "duplicate", None, "parameters[5]"),
             ]
         )
     assert form.parameters[0].form.unit.errors == ["unit 'kWh' cannot be converted"]
+    assert form.repealed.errors == ["repealed may be set only on the latest version"]
     assert rest == ["unknown topic", "duplicate"]
 
 

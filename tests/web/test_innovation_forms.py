@@ -210,3 +210,17 @@ def test_field_errors_in_english(signed_in, count_rows):
         "source_url": "Write the full web address, starting with http:// or https://",
     }
     assert count_rows("innovations") == 1
+
+
+def test_a_viewer_is_offered_nothing_and_refused_in_the_page_language(signed_in, count_rows):
+    client = signed_in("reader", "viewer")
+    page = client.get("/innovations").get_data(as_text=True)
+    assert "/innovations/new" not in page and "/edit" not in page
+    for lang, words in (
+        ("zh", "制度创新登记只能由管理员和示范区的编辑修改"),
+        ("en", "by editors of the demonstration zone"),
+    ):
+        r = client.get(f"/innovations/new?lang={lang}")
+        assert r.status_code == 403 and words in r.get_data(as_text=True)
+    r = client.post("/innovations/new", data={**FORM, "csrf_token": _csrf(client, "/innovations")})
+    assert r.status_code == 403 and count_rows("innovations") == 1

@@ -26,7 +26,7 @@ from app.extensions import apply_index_updates, db, engine
 from app.registry import mapping, repository, writes
 from app.registry.db import write_session
 from app.web import bp
-from app.web.forms import RuleVersionForm
+from app.web.forms import MAX_PARAMETER_ROWS, RuleVersionForm
 from app.web.i18n import url_quote
 from app.web.security import current_user
 
@@ -112,7 +112,8 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
     if action == "preview":
         view["preview"] = preview_of(form.body.data or "")
     elif action == "add_parameter":
-        form.parameters.append_entry()
+        if len(form.parameters.entries) < MAX_PARAMETER_ROWS:
+            form.parameters.append_entry()
         form.setup(form.parameter_defs)
     elif action == "remove_parameter":
         index = request.form.get("remove_parameter", "")
