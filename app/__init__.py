@@ -61,6 +61,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_web(app)
 
+    from app import ratelimit
+
+    ratelimit.init_app(app)  # after the routes: it throttles sign-in and the API's writes
+
     from app.cli import cli as registry_cli
 
     for name, command in registry_cli.commands.items():  # `flask --app wsgi <command>` = `registry <command>`

@@ -91,6 +91,17 @@ def _base_url(value: str) -> str:
     return value.rstrip("/") + "/"
 
 
+def _rate(value: str) -> str:
+    """A rate such as ``20 per minute`` or ``5/second`` (Flask-Limiter's notation)."""
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("not a rate (e.g. 20 per minute, 5/second)") from None
+    return value
+
+
 def _database_url(value: str) -> str:
     try:
         make_url(value)
@@ -160,6 +171,24 @@ SETTINGS: tuple[Setting, ...] = (
         43200.0,
         "seconds after sign-in when a session ends however much it is used",
         _seconds(minimum=60),
+    ),
+    Setting(
+        "SIGNIN_RATE_LIMIT",
+        "20 per minute",
+        "failed sign-ins allowed per user name and per client address (more → 429 with Retry-After)",
+        _rate,
+    ),
+    Setting(
+        "WRITE_RATE_LIMIT",
+        "120 per minute",
+        "API writes allowed per account and per client address (more → 429 with Retry-After)",
+        _rate,
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "where those counts are kept: `memory://` counts in each worker process; a shared store such as "
+        "`redis://host:6379` counts across workers",
     ),
     Setting(
         "SEARCH_TIME_LIMIT",

@@ -82,6 +82,7 @@ def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
         413: "payload_too_large",
         415: "unsupported_media_type",
         422: "bad_request",
+        429: "too_many_requests",
     }.get(status, "error")
     fields = None
     data = getattr(error, "data", None) or {}
@@ -96,6 +97,7 @@ def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
         404: "no such page or resource",
         405: "method not allowed here",
         413: "the request body is too large",
+        429: f"too many requests ({error.description}); try again later (see Retry-After)",
     }.get(status, error.description or error.name)
     if _wants_json():
         return jsonify(envelope(code, message, fields)), status

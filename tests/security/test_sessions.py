@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.accounts import services as accounts
 from app.registry.db import session_factory, write_session
 from app.registry.models import User, WebSession
-from tests.security.conftest import PASSWORD
+from tests.security.conftest import PASSWORD, cheap_password
 from tests.security.test_signin import sign_in
 
 EDIT = "/rules/cn-sh/environment/sample-wwtp/edit"
@@ -43,6 +43,7 @@ def _rows(app, name: str | None = None) -> list[WebSession]:
 def _new_user(app, name: str, role: str = "editor", juris=("CN-SH",)) -> None:
     with write_session(app.extensions["registry_engine"]) as s:
         accounts.add_user(s, name, role, list(juris), PASSWORD)
+    cheap_password(app.extensions["registry_engine"], name)
 
 
 def test_a_copied_cookie_is_useless_after_sign_out(shared):

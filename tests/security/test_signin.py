@@ -85,11 +85,15 @@ def test_every_sign_in_checks_one_password_hash_whether_or_not_the_name_exists(s
         calls.append(pwhash)
         return real(pwhash, password)
 
+    from app.registry.db import write_session
+
+    with write_session(shared.extensions["registry_engine"]) as s:  # a password hashed the default way
+        services.add_user(s, "hash-default", "viewer", [], PASSWORD)
     monkeypatch.setattr(services, "check_password_hash", counting)
     with shared.app_context():
         s = db()
-        assert services.check_password(s, "reader", PASSWORD).name == "reader"
-        assert services.check_password(s, "reader", "wrong") is None
+        assert services.check_password(s, "hash-default", PASSWORD).name == "hash-default"
+        assert services.check_password(s, "hash-default", "wrong") is None
         assert services.check_password(s, "nobody-by-this-name", PASSWORD) is None
         assert services.check_password(s, "", "x") is None
     assert len(calls) == 4

@@ -53,12 +53,25 @@ def signin():  # type: ignore[no-untyped-def]
     password = request.form.get("password") or ""
     user = check_password(db(), name, password) if name and password and len(password) <= 1024 else None
     if user is None:
+        with write_session(engine()) as s:
+            audit.lock(s)
+            audit.append(
+                s,
+                actor="anonymous",
+                action="signin_failed",
+                target=f"user:{name[:60]}",
+                detail={"address": request.remote_addr},
+            )
         return render_template(
             "auth/signin.html", error=gettext("Wrong user name or password"), name=name, next_url=next_url
         ), 401
     with write_session(engine()) as s:
         sessions.end(s, session.get("sid"))  # whatever this browser held before
         token = sessions.start(s, user, audit.utcnow())
+        audit.lock(s)
+        audit.append(
+            s, actor=user.name, action="signed_in", target=f"user:{user.name}", detail={"address": request.remote_addr}
+        )
     session.clear()  # a fresh cookie session (and CSRF token) for the signed-in user
     session["sid"] = token
     return redirect(_safe_next(next_url), code=303)
