@@ -9,7 +9,7 @@ Left out, with the reason: ``positive_data_acceptance`` — a request can match 
 name an unknown jurisdiction code, rule id or date outside any version (the vocabularies live in the
 database, not in the schema), which the API rightly refuses with 400/404.
 
-SCHEMATHESIS_EXAMPLES per operation: 25 in `make test` (well under a minute); `make soak` raises it.
+SCHEMATHESIS_EXAMPLES per operation: 15 in `make test` (well under a minute); `make soak` raises it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import FIXTURE_CORPUS
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
 LEAKS = ("Traceback (most recent call last)", 'File "/', "sqlalchemy.exc", "psycopg", "sqlite3.")
 
 
