@@ -291,6 +291,7 @@ def main() -> int:
                 for node in cluster.nodes
                 for w in ("database is locked", "is locked by another", "deadlock")
             )
+            deferred = sum(node.log_text().count("search index not updated after a write") for node in cluster.nodes)
             mixed["after"] = {
                 "audit_rows_added": rows - audit_before,
                 "audit_chain_problems": len(problems),
@@ -298,6 +299,7 @@ def main() -> int:
                 "audit_rows_for_them": audited,
                 "index_drift_per_node": drift,
                 "lock_errors_in_logs": lock_lines,
+                "writes_indexed_later": deferred,
             }
             report["mixed"] = mixed
             print("mixed:", mixed, flush=True)
