@@ -17,7 +17,7 @@ geometric mean, and how soon a write is visible to a search.
 
 ``--backends`` picks the engines (default ``whoosh,postgres``); the PostgreSQL
 tables go to a schema ``bench_<corpus>`` of ``--pg-url`` (``BENCH_DATABASE_URL``,
-default the local test server), dropped and rebuilt on each run.
+default the local test server), dropped at the end of the run unless ``--keep``.
 
 The real texts are read with ``app.corpus.officialtext.read_official_text``
 (whose ``body`` is ``app.corpus.structure.parse_body`` of the corpus-format
@@ -501,6 +501,30 @@ def build_postgres(name: str, docs: list[ArticleDoc], args) -> tuple[dict, str]:
     return build, url
 
 
+def _reachable(url: str) -> bool:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _drop_schema(base: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
 def run(args) -> dict:
     out = Path(args.out)
     name = f"synthetic-{args.size}" if args.corpus == "synthetic" else "real"
@@ -520,7 +544,11 @@ def run(args) -> dict:
 
     builds: dict[str, dict] = {}
     targets: dict[str, str] = {}
-    for kind in backends:
+    for kind in list(backends):
+        if kind == "postgres" and not _reachable(args.pg_url):
+            print(f"postgres: skipped, no server at {args.pg_url} (--pg-url / BENCH_DATABASE_URL)", flush=True)
+            backends.remove(kind)
+            continue
         build, target = build_whoosh(work, docs, args) if kind == "whoosh" else build_postgres(name, docs, args)
         builds[kind], targets[kind] = build, target
         print(f"{kind} build: {build}", flush=True)
@@ -574,6 +602,8 @@ def run(args) -> dict:
             text=True,
         ).stdout
     )
+    if "postgres" in targets and not args.keep:
+        _drop_schema(args.pg_url, "bench_" + re.sub(r"\W", "_", name))
     report = compare(name, builds, ours, base)
     (work / "result.json").write_text(
         json.dumps({"build": builds, "ours": ours, "fts5": base, "report": report}, ensure_ascii=False, indent=1),
@@ -671,6 +701,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limitmb", type=int, default=256)
     ap.add_argument("--procs", type=int, default=1, help="Whoosh indexing processes (1: the registry's own writer)")
     ap.add_argument("--reuse-index", action="store_true", help="skip the builds when the indexes exist")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema (for --reuse-index)")
     ap.add_argument("--worker", nargs=3, metavar=("BACKEND", "TARGET", "QUERIES"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:

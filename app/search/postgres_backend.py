@@ -21,7 +21,7 @@ page's matching units, from which :mod:`app.search.hits` builds each hit and its
 
 Time bound: ``statement_timeout`` is set to ``SEARCH_TIME_LIMIT`` for each search's
 transaction, and the time left is checked between statements; past it the search
-raises QueryError ``query_timeout``. Writes take one transaction-level advisory lock
+raises QueryError ``query_timeout``. Writes lock ``search_state`` for their transaction
 (waiting at most ``SEARCH_LOCK_TIMEOUT``), so index writes are serialised as under
 Whoosh's write lock, and searches keep reading the previous state until the commit.
 """
@@ -50,7 +50,6 @@ from app.search.searcher import DEFAULT_TIME_LIMIT, check_deadline, checked_requ
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 NEVER = 10**9  # valid_to of an open-ended version (a date ordinal after every date)
-_LOCK_KEY = 0x59524453  # the advisory lock every index writer takes ("YRDS")
 
 _COLUMNS = (
     "key",
@@ -319,15 +318,25 @@ class PostgresBackend:
     # -- writing ------------------------------------------------------------------------------------
 
     def _lock(self, conn: Connection) -> None:
+        """Take the index's writer lock for this transaction (waiting ``lock_timeout`` at most).
+
+        The lock is on ``search_state`` of the schema written (EXCLUSIVE: searches, which only read,
+        are not blocked), so registries in other schemas or databases of the same server never wait
+        for each other.
+        """
         conn.execute(
             text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{max(1, round(self.lock_timeout * 1000))}"}
         )
         try:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            conn.execute(text("LOCK TABLE search_state IN EXCLUSIVE MODE"))
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
                 raise SearchIndexError(
                     f"the search index is locked by another writer (waited {self.lock_timeout:g} s)"
+                ) from exc
+            if getattr(exc.orig, "sqlstate", None) == "42P01":  # undefined_table
+                raise SearchIndexError(
+                    "the database has no search tables: run `registry db upgrade`", code="search_index_missing"
                 ) from exc
             raise
         conn.execute(text("SELECT set_config('lock_timeout', '0', true)"))

@@ -198,7 +198,8 @@ def test_a_second_writer_waits_then_gives_up(built_backend):
     b = PostgresBackend(built_backend.engine, lock_timeout=0.2)
     before = b.fingerprints()
     with built_backend.engine.connect() as holder:
-        holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x59524453})
+        holder.execute(text("LOCK TABLE search_state IN EXCLUSIVE MODE"))
+        assert b.search(SearchRequest(q="排放", as_of=AS_OF)).total  # searches do not wait for writers
         with pytest.raises(SearchIndexError, match="locked by another writer"):
             b.apply(IndexChanges(rules={SH_AIR: []}))
         with pytest.raises(SearchIndexError, match="locked by another writer"):
@@ -265,3 +266,13 @@ def test_rebuild_reports_progress_up_to_every_document(backend):
     n = backend.rebuild(rules, inns, progress=seen.append)
     assert seen and seen[-1] == n == len(rules) + len(inns)
     assert seen == sorted(seen)
+
+
+@postgres_only
+def test_writers_of_another_schema_do_not_wait(built_backend, tmp_path):
+    with built_backend.engine.connect() as holder:
+        holder.execute(text("LOCK TABLE search_state IN EXCLUSIVE MODE"))
+        with empty_backend(tmp_path, lock_timeout=0.2) as other:
+            rules, inns = all_docs()
+            assert other.rebuild(rules, inns) == len(rules) + len(inns)
+        holder.rollback()
