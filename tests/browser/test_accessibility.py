@@ -34,6 +34,8 @@ PAGES = [
     ("compare-nway", f"/compare?baseline={SH_2023}&rules={JS_RULE}&rules={DZ_RULE}", "table.nway"),
     ("compare-form", "/compare", "form"),
     ("matrix", "/matrix?topic=environment", "table.matrix"),
+    ("matrix-heat-map", "/matrix?topic=environment&view=heat", "table.matrix"),
+    ("annual-report", "/report", "h1"),
     ("hard-rules-scoreboard", "/scoreboard", "table"),
     ("hard-rule", "/hard-rules/dz-cod-common-limit", "h1"),
     ("compliance-form", "/compliance", "#check-submit"),
@@ -144,7 +146,16 @@ def test_signed_in_page_is_accessible_and_fits_a_phone(signed_in_page, base_url,
     assert signed_in_page.locator("button:has-text('Sign out'), button:has-text('退出')").count() == 1
 
 
-PHONE_PAGES = ["home", "search-results", "rule", "compare-two", "compare-nway", "matrix", "compliance-form"]
+PHONE_PAGES = [
+    "home",
+    "search-results",
+    "rule",
+    "compare-two",
+    "compare-nway",
+    "matrix",
+    "compliance-form",
+    "annual-report",
+]
 
 
 @pytest.mark.parametrize("kind", PHONE_PAGES)
