@@ -73,6 +73,24 @@ def _integer(*, minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _boolean(value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("not a yes/no value (1/0, true/false, yes/no, on/off)")
+
+
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("not an http(s) URL without query or fragment (e.g. https://registry.example.org/)")
+    return value.rstrip("/") + "/"
+
+
 def _database_url(value: str) -> str:
     try:
         make_url(value)
@@ -125,6 +143,25 @@ SETTINGS: tuple[Setting, ...] = (
         shown_default="generated once and kept in `instance/secret_key`",
     ),
     Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        "send the sign-in cookie over HTTPS only; set it to `1` wherever the site is served over HTTPS",
+        _boolean,
+        shown_default="`0`",
+    ),
+    Setting(
+        "SESSION_IDLE_TIMEOUT",
+        1800.0,
+        "seconds a signed-in browser may stay unused before it must sign in again",
+        _seconds(minimum=60),
+    ),
+    Setting(
+        "SESSION_ABSOLUTE_TIMEOUT",
+        43200.0,
+        "seconds after sign-in when a session ends however much it is used",
+        _seconds(minimum=60),
+    ),
+    Setting(
         "SEARCH_TIME_LIMIT",
         2.0,
         "seconds one search may run before it is refused with `query_timeout` (SPEC §5)",
@@ -165,6 +202,12 @@ SETTINGS: tuple[Setting, ...] = (
         30.0,
         "seconds a request waits for a free connection before it fails",
         _seconds(minimum=0.01),
+    ),
+    Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:5000/",
+        "the registry's public address, used for absolute links in feeds (never taken from the request's Host header)",
+        _base_url,
     ),
     Setting(
         "MAX_CONTENT_LENGTH",
@@ -225,6 +268,9 @@ FIXED: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
+    # the sign-in cookie: never readable by scripts, not sent on cross-site requests (Flask's default is None)
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
 

@@ -7,8 +7,9 @@ message meant for the API: the page says what happened in words of the catalogue
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.exceptions import (
@@ -186,6 +187,8 @@ def error_page(status: int, code: str, fields: dict | None = None) -> str:
     to check, the rule's versions under ``/rules/``, and a search box."""
     rule = _rule_versions(status)
     heading, explanation = PAGE_TEXT.get(status, PAGE_TEXT[500] if status >= 500 else PAGE_TEXT[400])
+    if status == 404 and rule:
+        explanation = None  # the rule is there: the detail says which version is not
     return render_template(
         "error.html",
         status=status,
@@ -197,6 +200,60 @@ def error_page(status: int, code: str, fields: dict | None = None) -> str:
     )
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def deny_write(reason: str) -> None:
+    """Mark this request as a refused write (e.g. no CSRF token, not signed in): it is audited."""
+    g.write_denied = reason
+
+
+def _audit_denied_write(resp: Response) -> Response:
+    """Every refused write leaves one audit row (``write_denied``), in a transaction of its own.
+
+    Refused: 401 or 403 to a write, and writes marked by :func:`deny_write`. The refused write's
+    own transaction was rolled back, so the row records the attempt only; it is chained like every
+    other row and carries no before/after hashes, as nothing changed. Sign-in answers are audited
+    by the sign-in page itself (``signin_failed``).
+    """
+    if request.method not in WRITE_METHODS or request.endpoint == "web.signin":
+        return resp
+    reason = g.pop("write_denied", None)
+    if reason is None and resp.status_code not in (401, 403):
+        return resp
+    user = g.get("writer") or g.get("user")  # the API's token holder, or the signed-in user
+    actor = user.name if user is not None else "anonymous"
+    from app.extensions import engine
+    from app.registry import audit
+    from app.registry.db import write_session
+
+    try:
+        with write_session(engine()) as s:
+            audit.lock(s)
+            audit.append(
+                s,
+                actor=str(actor)[:80],
+                action="write_denied",
+                target=request.path[:240],
+                detail={
+                    "method": request.method,
+                    "status": resp.status_code,
+                    "reason": reason or _reason(resp),
+                    "address": request.remote_addr,
+                },
+            )
+    except SQLAlchemyError as err:  # the refusal stands even when it cannot be recorded
+        current_app.logger.error("could not audit a refused write to %s: %s", request.path, err)
+    return resp
+
+
+def _reason(resp: Response) -> str:
+    if resp.is_json:
+        return str((resp.get_json(silent=True) or {}).get("error", {}).get("message", ""))[:500]
+    return {401: "not authenticated", 403: "not allowed"}.get(resp.status_code, "refused")
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(RegistryError, registry_error_response)
     app.register_error_handler(HTTPException, http_error_response)
+    app.after_request(_audit_denied_write)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import sessions
 from app.exceptions import AuthenticationRequired, Conflict, NotFound, ValidationError
 from app.registry import audit
 from app.registry.models import ApiToken, Jurisdiction, User
@@ -65,12 +66,58 @@ def _user(session: Session, name: str) -> User:
     return user
 
 
+def _end_access(session: Session, user: User) -> dict:
+    """End every web session and revoke every API token of ``user``, at once (ASVS 7.4.2)."""
+    now = audit.utcnow()
+    ended = sessions.end_all(session, user.id)
+    revoked = 0
+    for tok in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        tok.revoked_at = now
+        revoked += 1
+    return {"sessions_ended": ended, "tokens_revoked": revoked}
+
+
 def disable_user(session: Session, name: str) -> None:
-    """Disable an account: its tokens and its web session stop working."""
+    """Disable an account: its web sessions end and its tokens are revoked, at once."""
     audit.lock(session)
-    _user(session, name).disabled = True
-    audit.append(session, actor="registry user", action="user_disabled", target=f"user:{name}")
+    user = _user(session, name)
+    user.disabled = True
+    detail = _end_access(session, user)
+    audit.append(session, actor="registry user", action="user_disabled", target=f"user:{name}", detail=detail)
     session.flush()
+
+
+def set_rights(session: Session, name: str, role: str, jurisdictions: list[str]) -> None:
+    """Change an account's role and jurisdictions; its web sessions end and its tokens are revoked.
+
+    Rights are read from the database on every request anyway; ending sessions and tokens as well
+    makes the holder sign in again (and get a new token) under the new rights.
+    """
+    if role not in ROLES:
+        raise ValidationError(f"role must be one of {', '.join(ROLES)}")
+    if role == "editor" and not jurisdictions:
+        raise ValidationError("an editor is bound to one or more jurisdictions: give --jurisdiction")
+    codes = [j.upper() for j in jurisdictions]
+    audit.lock(session)
+    for c in codes:
+        if session.get(Jurisdiction, c) is None:
+            raise ValidationError(f"unknown jurisdiction code {c!r}")
+    user = _user(session, name)
+    before = {"role": user.role, "jurisdictions": list(user.jurisdictions or [])}
+    user.role = role
+    user.jurisdictions = codes
+    detail = {"before": before, "after": {"role": role, "jurisdictions": codes}, **_end_access(session, user)}
+    audit.append(session, actor="registry user", action="user_rights_changed", target=f"user:{name}", detail=detail)
+    session.flush()
+
+
+def end_sessions(session: Session, name: str) -> int:
+    """Sign a user out everywhere (an admin's action); their tokens stay valid. Returns sessions ended."""
+    audit.lock(session)
+    user = _user(session, name)
+    n = sessions.end_all(session, user.id)
+    audit.append(session, actor="registry user", action="sessions_ended", target=f"user:{name}", detail={"sessions": n})
+    return n
 
 
 def create_token(session: Session, name: str) -> tuple[str, str]:
@@ -109,11 +156,27 @@ def authenticate(session: Session, header: str | None) -> User:
     return tok.user
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made once, checked for unknown names so they take as long."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _DUMMY_HASH[0]
+
+
 def check_password(session: Session, name: str, password: str) -> User | None:
+    """The user when ``password`` is theirs; None otherwise.
+
+    One password hash is checked whatever the case (unknown name, disabled account, no password,
+    wrong password), so the time taken does not tell which user names exist.
+    """
+    dummy = _dummy_hash()
     user = session.scalars(select(User).where(User.name == name)).first()
-    if user is None or user.disabled or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    usable = user is not None and not user.disabled and bool(user.password_hash)
+    matches = check_password_hash(user.password_hash if usable else dummy, password)  # type: ignore[union-attr]
+    return user if usable and matches else None
 
 
 def active_user(session: Session, name: str | None) -> User | None:

@@ -6,8 +6,8 @@ and this node's search index is brought up to date and compared with the databas
 Then gunicorn runs ``WEB_WORKERS`` worker processes of ``WEB_THREADS`` threads each
 (``app.config``); every worker builds its own app (database pool, searcher) and runs
 the index follower (``app.search.follower``), so writes made through any node reach
-this node's index. Signals are gunicorn's: HUP restarts the workers gracefully
-(configuration re-read), TERM stops after the requests in flight, USR1 reopens the logs.
+this node's index. Signals are gunicorn's: HUP replaces the workers gracefully,
+TERM stops after the requests in flight, USR1 reopens the logs (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -86,8 +86,13 @@ def prepare(quiet: bool = False) -> None:
         click.echo(f"empty database: loading {root}", err=True)
         with write_session(engine()) as s:
             load_corpus(s, read_corpus(root))
-    how, n = search_services.bring_index_up_to_date(engine(), search_backend())
-    drift = search_services.check_index(engine(), search_backend(), repair=True)
+    try:
+        how, n = search_services.bring_index_up_to_date(engine(), search_backend())
+        drift = search_services.check_index(engine(), search_backend(), repair=True)
+    except Exception as err:  # an index left unreadable (e.g. the machine died mid-commit): start over
+        click.echo(f"search index unusable ({type(err).__name__}: {err}); rebuilding it from the database", err=True)
+        how, n = "built", search_services.rebuild_index(engine(), search_backend())
+        drift = search_services.check_index(engine(), search_backend(), repair=True)
     if not quiet:
         click.echo(
             f"search index {'built' if how == 'built' else 'up to date'} ({n}); "

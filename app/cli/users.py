@@ -45,6 +45,28 @@ def user_disable(name: str) -> None:
     click.echo(f"user {name} disabled")
 
 
+@user_group.command("rights")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), required=True)
+@click.option("--jurisdiction", "-j", "jurisdictions", multiple=True, help="For editors: where they may write")
+@handle_errors
+def user_rights(name: str, role: str, jurisdictions: tuple[str, ...]) -> None:
+    """Change an account's role and jurisdictions (its sessions end and its tokens are revoked)."""
+    with write_session(engine()) as s:
+        services.set_rights(s, name, role, list(jurisdictions))
+    click.echo(f"user {name} is now {role}; signed out everywhere and tokens revoked")
+
+
+@user_group.command("signout")
+@click.argument("name")
+@handle_errors
+def user_signout(name: str) -> None:
+    """End every web session of an account (its tokens stay valid)."""
+    with write_session(engine()) as s:
+        n = services.end_sessions(s, name)
+    click.echo(f"user {name}: {n} session(s) ended")
+
+
 @cli.group("token")
 def token_group() -> None:
     """Manage API tokens."""

@@ -21,6 +21,7 @@ import yaml
 from app.exceptions import CorpusError, Problem
 
 MAX_FILE_BYTES = 1_000_000  # SPEC §2: a file over 1 MB is refused
+MAX_YAML_DEPTH = 32  # lists and mappings inside each other; the corpus format uses 3
 
 LinePath = tuple[Any, ...]
 
@@ -70,9 +71,17 @@ def decode(data: bytes, file: str) -> str:
 def _scan_events(text: str, file: str, line_offset: int) -> list[Problem]:
     """Refuse anchors, aliases and explicit tags, which the corpus format does not allow."""
     problems: list[Problem] = []
+    depth = 0
     try:
         for ev in yaml.parse(text, Loader=_Loader):
             line = ev.start_mark.line + 1 + line_offset
+            if isinstance(ev, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:  # refused before the rest is read: deep YAML costs quadratic time
+                    problems.append(Problem(file, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", line))
+                    break
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(ev, yaml.AliasEvent):
                 problems.append(Problem(file, "YAML aliases (*name) are not allowed; write the value out", line))
             elif getattr(ev, "anchor", None):

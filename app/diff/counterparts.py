@@ -33,7 +33,7 @@ DEFAULT_LIMIT = 8
 
 #: Words that say where or what kind of instrument a title is, not what it is about.
 _PLACE_OR_FORM = re.compile(
-    r"上海市|上海|江苏省|江苏|浙江省|浙江|安徽省|安徽|长三角|长江三角洲|生态绿色一体化发展示范区|示范区|"
+    r"中华人民共和国|上海市|上海|江苏省|江苏|浙江省|浙江|安徽省|安徽|长三角|长江三角洲|生态绿色一体化发展示范区|示范区|"
     r"青浦区|吴江区|嘉善县|"
     r"实施|暂行|试行|若干|关于|条例|办法|规定|细则|意见|通知|决定|标准|规范|"
     r"《|》|（[^）]*）|\([^)]*\)|\s"
@@ -51,6 +51,7 @@ class RuleCard:
     kind: str = ""
     parameters: frozenset[str] = field(default_factory=frozenset)
     version: str = ""
+    title_en: str | None = None  # shown on English pages; not used for matching
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ def counterparts(session: Session, ident: str, as_of: dt.date, limit: int = 8) -
             kind=item["kind"],
             parameters=frozenset(keys.get(item["version"], ())),
             version=item["version"],
+            title_en=item.get("title_en"),
         )
 
     me = RuleCard(rule.id, v.jurisdiction, v.topic, v.title, v.kind, frozenset(keys.get(v.id, ())), v.id)

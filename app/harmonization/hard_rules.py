@@ -40,6 +40,7 @@ class AlignmentEvent:
     after being divergent or missing). ``rule_id``/``version``/``article`` cite the binding value
     after the change (None when it became missing).
     """
+
     date: dt.date
     hard_rule_id: str
     hard_rule_title: str

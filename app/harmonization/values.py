@@ -30,6 +30,7 @@ class ValueRecord:
     ``binds`` is the rule's ``applies_to`` (default: its own jurisdiction); a rule of ``CN`` binds
     every jurisdiction whatever ``binds`` says. Codes are upper case.
     """
+
     key: str
     scope: str | None
     value: float | bool
@@ -57,6 +58,7 @@ class ValueRecord:
 @dataclass(frozen=True)
 class HardRuleDef:
     """One ``hard_rules/<id>.yaml`` (a harmonization target). ``target`` is in the parameter's unit."""
+
     id: str
     title: str
     parameter: str
@@ -83,6 +85,7 @@ class Binding:
     (no single value satisfies all of them); ``value`` is then the one the tie-break picks and
     ``values`` holds all of them.
     """
+
     key: str
     scope: str | None
     jurisdiction: str
@@ -164,6 +167,7 @@ class ValueIndex:
     All matrix cells of a topic (or all hard-rule statuses on a date) are computed from one pass
     over the relevant groups instead of one scan (or SQL query) per cell.
     """
+
     def __init__(self, records: Iterable[ValueRecord]):
         groups: dict[RowKey, list[ValueRecord]] = defaultdict(list)
         by_key: dict[str, set[str | None]] = defaultdict(set)

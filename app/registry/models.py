@@ -222,6 +222,20 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class WebSession(Base):
+    """A signed-in browser (SPEC §7): the cookie holds a random token, the database its sha256.
+
+    Deleting the row ends the session at once (sign-out, disabled account, changed rights).
+    """
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC; the absolute timeout counts from here
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC; the idle timeout counts from here
+    user: Mapped[User] = relationship()
+
+
 class AuditEntry(Base):
     """One append-only audit row; ``row_hash`` chains each row to the one before."""
 

@@ -91,8 +91,10 @@ def bigrams(norm: str) -> set[str]:
     >>> sorted(bigrams("50mg/l"))
     ['/l', '0m', '50', 'g/', 'mg']
     """
-    grams = {norm[i : i + 2] for i in range(len(norm) - 1)}
-    return {g for g in grams if " " not in g}
+    grams = set(map(str.__add__, norm, norm[1:]))
+    if " " in norm:
+        return {g for g in grams if " " not in g}
+    return grams
 
 
 def word_grams(word: str) -> tuple[str, list[str]]:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.exceptions import SearchIndexError
@@ -70,17 +70,22 @@ def cursor_name(backend: object) -> str:
 
 @contextlib.contextmanager
 def node_lock(backend: object, timeout: float | None = None) -> Iterator[None]:
-    """Hold this node's update lock for the backend's index (a file lock beside a local index).
+    """Hold this node's update lock for the backend's index (a file lock beside a local index; an advisory lock for an index kept in PostgreSQL).
 
     Released by the operating system when the holder dies, so a killed worker never
     leaves it held. SearchIndexError when another holder keeps it past ``timeout``
-    (default: the backend's ``lock_timeout``). Backends without a local folder need none.
+    (default: the backend's ``lock_timeout``). An index kept in SQLite or in no database needs none.
     """
     path = getattr(backend, "path", None)
-    if path is None:
-        yield
-        return
     timeout = float(timeout if timeout is not None else getattr(backend, "lock_timeout", 10.0))
+    if path is None:
+        shared = getattr(backend, "engine", None)
+        if shared is None or shared.dialect.name != "postgresql":
+            yield
+            return
+        with _database_lock(shared, timeout):
+            yield
+        return
     lock_path = Path(path).resolve().with_name(Path(path).name + ".sync.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -102,6 +107,27 @@ def node_lock(backend: object, timeout: float | None = None) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+#: PostgreSQL advisory lock key under which updates of an index kept in the database take turns
+SHARED_INDEX_LOCK_KEY = 7323
+
+
+@contextlib.contextmanager
+def _database_lock(engine: Engine, timeout: float) -> Iterator[None]:
+    """The update lock of an index kept in the database itself (every node updates the same one):
+    a session-level advisory lock on a connection of its own, released when the holder dies."""
+    with engine.connect() as conn:
+        deadline = time.monotonic() + timeout
+        while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SHARED_INDEX_LOCK_KEY}).scalar():
+            if time.monotonic() >= deadline:
+                raise SearchIndexError(f"the search index is being updated by another node (waited {timeout:g} s)")
+            time.sleep(_LOCK_POLL)
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SHARED_INDEX_LOCK_KEY})
+            conn.commit()
 
 
 def position(engine: Engine, name: str) -> int | None:

@@ -13,7 +13,7 @@ index has not applied yet (its cursor, ``app.search.follower``) in one commit,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -166,21 +166,30 @@ def sync_index(engine: Engine, backend: SearchBackend) -> int:
         return len(changes)
 
 
-def _rebuild(engine: Engine, backend: SearchBackend, name: str) -> int:
+def _rebuild(
+    engine: Engine, backend: SearchBackend, name: str, progress: Callable[[int, int], None] | None = None
+) -> int:
     follower.reserve(engine, name)  # no outbox entry is deleted while this index is being built
     upto = follower.latest_entry(engine)  # read before the documents: what they hold includes it
     with session_factory(engine)() as session:
         docs, inns = all_docs(session)
-    n = backend.rebuild(docs, inns)
+    if progress is None:
+        n = backend.rebuild(docs, inns)
+    else:
+        total = len(docs) + len(inns)
+        n = backend.rebuild(docs, inns, progress=lambda done: progress(done, total))
     follower.advance(engine, name, upto)
     return n
 
 
-def rebuild_index(engine: Engine, backend: SearchBackend) -> int:
-    """Rebuild the whole index from the database and move its outbox cursor. Returns the number of documents."""
+def rebuild_index(engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database and move its outbox cursor. Returns the number of documents.
+
+    ``progress(done, total)`` is called as documents are indexed (``registry index --rebuild``'s bar).
+    """
     name = follower.cursor_name(backend)
     with follower.node_lock(backend):
-        return _rebuild(engine, backend, name)
+        return _rebuild(engine, backend, name, progress)
 
 
 @dataclass
@@ -223,10 +232,13 @@ def check_index(engine: Engine, backend: SearchBackend, *, repair: bool = True) 
     return drift
 
 
-def bring_index_up_to_date(engine: Engine, backend: SearchBackend) -> tuple[str, int]:
-    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or ``("synced", n)``."""
+def bring_index_up_to_date(
+    engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None
+) -> tuple[str, int]:
+    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or
+    ``("synced", n)``. ``progress`` follows a build (see ``rebuild_index``)."""
     if not backend.exists() or follower.must_rebuild(engine, follower.cursor_name(backend)):
-        return "built", rebuild_index(engine, backend)
+        return "built", rebuild_index(engine, backend, progress)
     return "synced", sync_index(engine, backend)
 
 

@@ -257,3 +257,11 @@ def test_an_unmigrated_database_names_the_fix(tmp_path):
             PostgresBackend(engine).exists()
     finally:
         engine.dispose()
+
+
+def test_rebuild_reports_progress_up_to_every_document(backend):
+    rules, inns = all_docs()
+    seen: list[int] = []
+    n = backend.rebuild(rules, inns, progress=seen.append)
+    assert seen and seen[-1] == n == len(rules) + len(inns)
+    assert seen == sorted(seen)

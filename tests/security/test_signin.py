@@ -71,3 +71,50 @@ def test_next_from_the_query_string_is_checked_too(shared):
         "/signin?next=/%09/evil.example/", data={"csrf_token": token, "name": "reader", "password": PASSWORD}
     )
     assert r.status_code == 303 and r.headers["Location"] == "/"
+
+
+def test_every_sign_in_checks_one_password_hash_whether_or_not_the_name_exists(shared, monkeypatch):
+    """The time a sign-in takes must not tell which user names exist: each one verifies a hash."""
+    from app.accounts import services
+    from app.extensions import db
+
+    calls: list[str] = []
+    real = services.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", counting)
+    with shared.app_context():
+        s = db()
+        assert services.check_password(s, "reader", PASSWORD).name == "reader"
+        assert services.check_password(s, "reader", "wrong") is None
+        assert services.check_password(s, "nobody-by-this-name", PASSWORD) is None
+        assert services.check_password(s, "", "x") is None
+    assert len(calls) == 4
+    # the unknown names were checked against a real hash of the same kind as the users'
+    assert calls[2] == calls[3] and calls[2].split("$")[0] == calls[0].split("$")[0]
+
+
+def test_sign_in_cookie_is_httponly_samesite_lax_and_secure_when_configured(shared):
+    client = shared.test_client()
+    cookie = sign_in(client, "reader").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    shared.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        cookie = sign_in(shared.test_client(), "reader").headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        shared.config["SESSION_COOKIE_SECURE"] = False
+
+
+def test_session_cookie_secure_is_read_from_the_environment():
+    import pytest
+
+    from app.config import ConfigError, from_environment
+
+    assert from_environment({"SESSION_COOKIE_SECURE": "1"}) == {"SESSION_COOKIE_SECURE": True}
+    assert from_environment({"SESSION_COOKIE_SECURE": "off"}) == {"SESSION_COOKIE_SECURE": False}
+    with pytest.raises(ConfigError, match="SESSION_COOKIE_SECURE='maybe': not a yes/no value"):
+        from_environment({"SESSION_COOKIE_SECURE": "maybe"})

@@ -253,18 +253,25 @@ class Cluster:
 
     def prepare(self, provinces: tuple[str, ...] = ("CN-SH", "CN-JS")) -> Cluster:
         """Migrate and load the database (no index built: only nodes keep one) and make editor tokens."""
-        env = self.env()
-        for args in (("db", "upgrade"), ("load", "--no-index")):
-            result = run_registry(env, *args)
-            if result.returncode != 0:
-                raise RuntimeError(f"registry {' '.join(args)}: {result.stderr[-2000:]}")
-        for code in provinces:
-            name = f"ed-{code[-2:].lower()}"
-            result = run_registry(env, "user", "add", name, "--role", "editor", "-j", code)
-            if result.returncode != 0:
-                raise RuntimeError(result.stderr)
-            result = run_registry(env, "token", "create", name, "--json")
-            self.tokens[code] = json.loads(result.stdout)["token"]
+        from app.accounts.services import add_user, create_token
+        from app.corpus.loader import read_corpus
+        from app.registry.db import is_empty, make_engine, upgrade, write_session
+        from app.registry.loading import load_corpus
+
+        engine = make_engine(self.database_url)
+        try:
+            upgrade(engine)
+            if is_empty(engine):
+                with write_session(engine) as s:
+                    load_corpus(s, read_corpus(self.corpus))
+            for code in provinces:
+                name = f"ed-{code[-2:].lower()}-{os.getpid()}"
+                with write_session(engine) as s:
+                    add_user(s, name, "editor", [code])
+                with write_session(engine) as s:
+                    self.tokens[code] = create_token(s, name)[1]
+        finally:
+            engine.dispose()
         return self
 
     def add_node(self, name: str) -> Node:
@@ -283,5 +290,8 @@ class Cluster:
     def stop(self) -> None:
         if self.nginx is not None:
             self.nginx.stop()
+        for node in self.nodes:  # all stop gracefully at once
+            if node.proc is not None and node.proc.poll() is None:
+                node.proc.send_signal(signal.SIGTERM)
         for node in self.nodes:
             node.stop()

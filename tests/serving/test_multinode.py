@@ -141,3 +141,13 @@ def test_concurrent_writers_on_two_nodes_keep_one_audit_chain_and_every_index_eq
             backend.close()
     finally:
         engine.dispose()
+
+
+def test_nodes_started_together_on_an_empty_database_migrate_it_once(nginx_installed, database_url, tmp_path):
+    c = Cluster(database_url, tmp_path, FIXTURE_CORPUS)
+    try:
+        c.start(2, with_nginx=False)  # both run `registry db upgrade` and find the database empty
+        for node in c.nodes:
+            assert http("GET", f"{node.url}/api/v1/rules")[1]["total"] == 4
+    finally:
+        c.stop()

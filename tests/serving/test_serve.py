@@ -159,3 +159,26 @@ def test_database_unreachable_readyz_503(tmp_path):
     assert r.get_json()["checks"] == {"database": {"ok": False, "error": "unreachable (OperationalError)"}}
     assert application.test_client().get("/healthz").status_code == 200
     application.extensions["registry_engine"].dispose()
+
+
+def test_access_log_file_is_reopened_on_usr1_for_rotation(tmp_path, database_url):
+    log = tmp_path / "access.log"
+    env = node_env(database_url, tmp_path / "index", REGISTRY_CORPUS=str(FIXTURE_CORPUS), WEB_ACCESS_LOG=str(log))
+    n = Node(env, free_port(), tmp_path / "node.log").start()
+    try:
+        n.wait_ready()
+        assert http("GET", f"{n.url}/healthz")[0] == 200
+        log.rename(tmp_path / "access.log.1")
+        n.signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 30
+        while not log.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert http("GET", f"{n.url}/api/v1/rules")[0] == 200
+        deadline = time.monotonic() + 10
+        while "GET /api/v1/rules" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert '"GET /api/v1/rules HTTP/1.1" 200' in log.read_text()
+        assert '"GET /healthz HTTP/1.1" 200' in (tmp_path / "access.log.1").read_text()
+        assert "GET /api/v1/rules" not in (tmp_path / "access.log.1").read_text()
+    finally:
+        n.stop()

@@ -37,7 +37,7 @@ def field_value(page: str, name: str) -> str:
 
 
 def textarea(page: str, name: str) -> str:
-    return html_module.unescape(re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', page, re.S)[1])
+    return html_module.unescape(re.search(rf'<textarea[^>]*name="{name}"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)[1])
 
 
 def form_of(page: str) -> dict[str, str]:
@@ -226,9 +226,10 @@ def test_preview_is_rendered_on_the_server_through_the_sanitiser(signed_in, clie
     page = editor.post(f"/rules/{SH}/edit", data={**data, "body": body, "action": "preview", "csrf_token": csrf})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="preview-result"' in text
-    shown = re.search(r'<div class="edit-preview" id="preview-result">.*?\n</div>\n</div>', text, re.S)[0]
+    shown = re.search(r'<div class="edit-preview" id="preview-result"[^>]*>.*?\n</div>\n</div>', text, re.S)[0]
     assert "<strong>加粗</strong>" in shown and "<script>alert" not in text and "javascript:" not in shown
     assert "第一条 目的" in shown and "第一章 总则" in shown and "2 条" in shown
+    assert 'data-next-article="第三条"' in shown  # the heading the editor's button inserts next
     fragment = editor.post(f"/rules/{SH}/edit/preview", data={"body": body, "csrf_token": csrf})
     assert fragment.status_code == 200 and "<strong>加粗</strong>" in fragment.get_data(as_text=True)
     assert "<script>alert" not in fragment.get_data(as_text=True)
@@ -279,3 +280,22 @@ def test_missing_csrf_writes_nothing(signed_in, count_rows):
     r = client.post(f"/rules/{SH}/edit", data={**data, "effective": "2026-01-01", "csrf_token": "forged"})
     assert r.status_code == 400
     assert (count_rows("rule_versions"), count_rows("audit_log")) == before
+
+
+def test_the_form_speaks_the_page_language(signed_in):
+    client = signed_in("sh-editor", "editor", "CN-SH")
+    zh = client.get(f"/rules/{SH}/edit?lang=zh").get_data(as_text=True)
+    en = client.get(f"/rules/{SH}/edit?lang=en").get_data(as_text=True)
+    pairs = [
+        ("施行日期", "Effective from"),
+        ("失效日期（废止日期）", "Expires (repealed on)"),
+        ("添加一行", "Add a row"),
+        ("预览", "Preview"),
+        ("原文单位", "Unit as stated"),
+        ("高级：语料文件", "Advanced: the corpus document"),
+        ("地方标准", "local standard"),
+        ("化学需氧量排放浓度限值 (mg/L)", "COD discharge concentration limit (mg/L)"),
+    ]
+    for zh_words, en_words in pairs:
+        assert zh_words in zh and en_words not in zh, en_words
+        assert en_words in en and zh_words not in en, zh_words

@@ -79,6 +79,12 @@ def failing_client(loaded):
     def boom():  # type: ignore[no-untyped-def]
         raise RuntimeError("failure in /srv/registry/app/secret_module.py line 12")
 
+    def conflict():  # type: ignore[no-untyped-def]
+        from app.exceptions import Conflict
+
+        raise Conflict("stale If-Match: the current version is x@2020-01-01 (/srv/registry/corpus)")
+
+    loaded.add_url_rule("/conflict", "conflict", conflict)
     loaded.add_url_rule("/boom", "boom", boom)
     loaded.add_url_rule("/api/v1/boom", "api_boom", boom)
     loaded.config["PROPAGATE_EXCEPTIONS"] = False
@@ -96,6 +102,17 @@ def test_server_error_page_hides_paths_and_traces(failing_client):
     assert api.status_code == 500 and api.mimetype == "application/json"
     assert "secret_module" not in api.get_data(as_text=True)
     assert set(api.get_json()["error"]) == {"code", "message"}
+
+
+def test_conflict_page_says_to_reload_in_both_languages(failing_client):
+    for lang, heading, words in (
+        ("zh", "其间已被更改", "请重新加载页面查看最新状态"),
+        ("en", "Changed in the meantime", "Reload the page to see the current state"),
+    ):
+        resp = failing_client.get(f"/conflict?lang={lang}")
+        page = html(resp)
+        assert resp.status_code == 409 and heading in page and words in page
+        assert "/srv/" not in page and "stale If-Match" not in page
 
 
 def test_api_errors_keep_the_json_envelope(client):

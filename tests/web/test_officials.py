@@ -326,7 +326,8 @@ def test_report_page_in_english_and_for_a_quiet_year(client):
     assert "No hard rule was overdue at year end." in page
     page = html(client.get("/report?year=2030&lang=en"))  # past the deadline of 2025-12-31: overdue
     overdue = page.split('id="report-overdue"')[1].split("</section>")[0]
-    assert "示例示范区化学需氧量统一限值" in overdue and "Zhejiang (not recorded)" in overdue
+    assert "Sample: common chemical oxygen demand limit of the Demonstration Zone" in overdue
+    assert "Zhejiang (not recorded)" in overdue
 
 
 def test_report_page_defaults_to_last_year(client):
@@ -356,3 +357,10 @@ def test_report_page_refuses_a_bad_year(client, query):
 def test_report_document_refuses_a_year_out_of_range(client):
     assert client.get("/report/1800.html").status_code == 400
     assert client.get("/report/abc.html").status_code == 404
+
+
+def test_counterparts_in_english_use_the_english_title_when_there_is_one(client):
+    page = html(client.get(f"/rules/{JS}?lang=en"))
+    section = page.split('id="counterparts"')[1].split("</section>")[0]
+    assert "Shanghai · Sample municipal wastewater standard" in section
+    assert '<span lang="zh-CN">示例示范区联合环评互认规定</span>' in section  # no English title: marked as Chinese

@@ -282,7 +282,7 @@ def test_dates_and_percents_per_language(client):
 
 
 def switch_link(page: str) -> str:
-    m = re.search(r'<a href="([^"]*)" id="lang-switch">', page)
+    m = re.search(r'<a href="([^"]*)" id="lang-switch"[^>]*>', page)
     assert m, "no language switch"
     return m.group(1).replace("&amp;", "&")
 

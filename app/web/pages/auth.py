@@ -1,4 +1,5 @@
-"""Sign-in for officials (SPEC §7): a cookie session holding the user name; CSRF on both forms.
+"""Sign-in for officials (SPEC §7): a server-side session (``accounts.sessions``) whose token the
+cookie carries; a new one at every sign-in, deleted at sign-out; CSRF on both forms.
 
 A wrong password and an unknown user get the same answer (no account enumeration).
 """
@@ -10,8 +11,11 @@ from urllib.parse import unquote, urlsplit
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from app.accounts import sessions
 from app.accounts.services import check_password
-from app.extensions import db
+from app.extensions import db, engine
+from app.registry import audit
+from app.registry.db import write_session
 from app.web import bp
 
 
@@ -52,13 +56,17 @@ def signin():  # type: ignore[no-untyped-def]
         return render_template(
             "auth/signin.html", error=gettext("Wrong user name or password"), name=name, next_url=next_url
         ), 401
-    session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    session["user"] = user.name
-    session["role"] = user.role
+    with write_session(engine()) as s:
+        sessions.end(s, session.get("sid"))  # whatever this browser held before
+        token = sessions.start(s, user, audit.utcnow())
+    session.clear()  # a fresh cookie session (and CSRF token) for the signed-in user
+    session["sid"] = token
     return redirect(_safe_next(next_url), code=303)
 
 
 @bp.route("/signout", methods=["POST"])
 def signout():  # type: ignore[no-untyped-def]
+    with write_session(engine()) as s:
+        sessions.end(s, session.get("sid"))
     session.clear()
     return redirect(url_for("web.home"), code=303)

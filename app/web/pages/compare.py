@@ -18,6 +18,7 @@ from collections import Counter
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.diff import render_compare_rows, render_side_by_side
@@ -29,6 +30,7 @@ from app.extensions import db
 from app.registry import repository
 from app.registry.models import Parameter
 from app.web import bp
+from app.web.i18n import date as format_date
 from app.web.i18n import label
 from app.web.pages.home import as_of_arg
 
@@ -97,12 +99,22 @@ def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]): 
     an explicit version id, or an unknown id, is answered as the API would (404)."""
     try:
         return rule_side(s, ident, as_of)
-    except NotInForce as err:
+    except NotInForce:
         bare = ident.strip().strip("/")
         shown = next((r["version"] for r in listing if r["id"].lower() == bare.lower()), None)
         if shown is None or "@" in bare:
             raise
-        notes.append(gettext("%(message)s; showing version %(version)s", message=err.message, version=shown))
+        ids = Markup('<span translate="no">%s</span>')
+        notes.append(
+            Markup(
+                gettext(
+                    "No version of %(rule)s is in force on %(date)s; showing version %(version)s",
+                    rule=ids % bare,
+                    date=escape(format_date(as_of)),
+                    version=ids % shown,
+                )
+            )
+        )
         return rule_side(s, shown, as_of)
 
 

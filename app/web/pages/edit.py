@@ -11,22 +11,24 @@ a static file (CSP allows no inline script).
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.permissions import can_write
-from app.accounts.services import active_user
 from app.corpus import writer
 from app.corpus.dates import parse_date
+from app.corpus.numerals import to_chinese_numeral
 from app.corpus.structure import parse_body
-from app.exceptions import Conflict, CorpusError, RegistryError
+from app.errors import deny_write
+from app.exceptions import Conflict, CorpusError, PermissionDenied, RegistryError
 from app.extensions import apply_index_updates, db, engine
 from app.registry import mapping, repository, writes
 from app.registry.db import write_session
 from app.web import bp
 from app.web.forms import RuleVersionForm
 from app.web.i18n import url_quote
+from app.web.security import current_user
 
 #: The buttons of the version form (``action``): what the page does with the posted fields.
 ACTIONS = ("structured", "preview", "add_parameter", "remove_parameter", "version", "repeal")
@@ -35,13 +37,13 @@ ACTIONS = ("structured", "preview", "add_parameter", "remove_parameter", "versio
 @bp.app_template_global()
 def can_edit_rule(jurisdiction: str) -> bool:
     """Whether the signed-in user may write rules of ``jurisdiction`` (shows or hides edit actions)."""
-    return can_write(active_user(db(), session.get("user")), jurisdiction)
+    return can_write(current_user(), jurisdiction)
 
 
 def _writer_for(rule_id: str):  # type: ignore[no-untyped-def]
     """(user, rule, latest version) for a signed-in user allowed to write this rule; None when
     nobody is signed in; 403 (an error page naming who may) otherwise."""
-    user = active_user(db(), session.get("user"))
+    user = current_user()
     if user is None:
         return None
     rule = repository.get_rule(db(), repository.split_id(rule_id)[0])
@@ -51,6 +53,8 @@ def _writer_for(rule_id: str):  # type: ignore[no-untyped-def]
 
 
 def _signin_redirect():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        deny_write("not signed in")
     return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
 
 
@@ -78,7 +82,14 @@ def preview_of(body: str) -> dict:
             for a in parsed.articles
         ],
         "problems": [p.reason for p in problems],
+        "next_label": next_article_label(parsed.articles),
     }
+
+
+def next_article_label(articles) -> str:  # type: ignore[no-untyped-def]
+    """The heading label of an article after the last one (第五条 after 第四条 or 第四条之一)."""
+    numbers = [int(a.number.split("-")[0]) for a in articles if a.number.split("-")[0].isdigit()]
+    return f"第{to_chinese_numeral(max(numbers, default=0) + 1)}条"
 
 
 @bp.route("/rules/<path:rule_id>/edit", methods=["GET", "POST"])
@@ -121,6 +132,7 @@ def edit_rule(rule_id: str):  # type: ignore[no-untyped-def]
             user=user,
             form=form,
             document=document,
+            next_label=next_article_label(parse_body(form.body.data or "")[0].articles),
             **{k: v for k, v in view.items() if k != "status"},
         ),
         view["status"],
@@ -166,6 +178,8 @@ def _submit(action, user, rule, latest, form: RuleVersionForm, document: str, vi
             status=409,
         )
         return None
+    except PermissionDenied:
+        raise  # 403 (e.g. the version binds a jurisdiction the user may not write): the error page, audited
     except RegistryError as err:
         view.update(message=gettext("Nothing was saved."), detail=err.message, status=400)
         return None

@@ -343,11 +343,13 @@ def report():  # type: ignore[no-untyped-def]
     year, years = _report_year(s, request.args.get("year"))
     data = hs.annual_report_data(s, year)
     chart = progress_chart_svg(
-        {gettext("All hard rules"): data["series"]} if data["series"] else {},
+        {"all": data["series"]} if data["series"] else {},
         until=data["year_end"],
         title=gettext("Alignment progress"),
+        names={"all": gettext("All hard rules")},
+        locale=lang(),
     )
-    bars = deficit_bars_svg(data["board"], title=gettext("Alignment deficit"))
+    bars = deficit_bars_svg(data["board"], locale=lang())
     codes = sorted({j for h in data["status"] for j in h["jurisdictions"]})
     return render_template(
         "harmonization/report.html",
@@ -357,6 +359,7 @@ def report():  # type: ignore[no-untyped-def]
         chart=_svg(chart) if data["series"] else None,
         bars=_svg(bars),
         codes=codes,
+        hard_by_id={h["id"]: h for h in data["status"]},
         green=GREEN_MAX_DEFICIT,
         amber=AMBER_MAX_DEFICIT,
     )

@@ -27,6 +27,9 @@
     rows.lastElementChild.querySelector("select").focus();
   }
 
+  var insert = document.getElementById("insert-article");
+  var pending = null;
+
   function showPreview() {
     var data = new FormData(form);
     data.delete("action");
@@ -36,7 +39,32 @@
       .then(function (html) {
         preview.innerHTML = html; // rendered and sanitised on the server
         preview.removeAttribute("aria-busy");
+        var result = document.getElementById("preview-result");
+        if (insert && result) { insert.setAttribute("data-next", result.getAttribute("data-next-article")); }
       });
+  }
+
+  // The preview follows the text: shown again a moment after typing stops, once it has been asked for.
+  function previewSoon() {
+    if (!preview.firstElementChild) { return; }
+    if (pending) { clearTimeout(pending); }
+    pending = setTimeout(showPreview, 700);
+  }
+
+  // "Insert the next article heading": the label comes from the server (the registry's own numerals).
+  if (insert && body) {
+    insert.hidden = false;
+    insert.addEventListener("click", function () {
+      var heading = "## " + insert.getAttribute("data-next") + " ";
+      var at = body.selectionEnd;
+      var before = body.value.slice(0, at).replace(/\n*$/, "");
+      var after = body.value.slice(at);
+      body.value = before + "\n\n" + heading + "\n\n" + after.replace(/^\n*/, "");
+      var caret = before.length + 2 + heading.length;
+      body.focus();
+      body.setSelectionRange(caret, caret);
+      showPreview();
+    });
   }
 
   form.addEventListener("click", function (event) {
@@ -56,6 +84,7 @@
 
   // Ctrl+Enter (or Cmd+Enter) in the text shows the preview.
   if (body) {
+    body.addEventListener("input", previewSoon);
     body.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

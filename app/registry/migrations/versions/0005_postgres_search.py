@@ -56,6 +56,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_search_units_owner", "search_units", ["owner"])
     op.create_index("ix_search_units_grams", "search_units", ["grams"], postgresql_using="gin")
+    # the request filters (jurisdiction + topic): a selective filter beats a common word's posting list
+    op.create_index("ix_search_units_filter", "search_units", ["jurisdiction", sa.text("lower(topic)")])
     op.create_table(
         "search_versions",  # article (or innovation text) units per rule version: the ranking's denominator
         sa.Column("owner", sa.Text(), primary_key=True),
@@ -75,6 +77,7 @@ def downgrade() -> None:
         return
     op.drop_table("search_state")
     op.drop_table("search_versions")
+    op.drop_index("ix_search_units_filter", table_name="search_units")
     op.drop_index("ix_search_units_grams", table_name="search_units")
     op.drop_index("ix_search_units_owner", table_name="search_units")
     op.drop_table("search_units")
