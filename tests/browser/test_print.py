@@ -16,6 +16,7 @@ PRINTED = [
     ("compare", f"/compare?a={SH_2020}&b={SH_2023}", "#pane-b .cmp-row"),
     ("matrix", "/matrix?topic=environment", "table.matrix"),
     ("scoreboard", "/scoreboard", "#scoreboard"),
+    ("annual-report", "/report", "h1"),
 ]
 
 CLIPPED = """() => [...document.querySelectorAll('.table-scroll, .cmp-pane, .nway-wrap')]

@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app import labels
+
 pytestmark = pytest.mark.browser
 
 QUERY = "化学需氧量"
@@ -18,10 +20,19 @@ def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
-def hit_jurisdictions(page) -> set[str]:
-    """The jurisdiction code each rule hit names first in its meta line."""
+def word(code: str, lang: str = "zh") -> str:
+    """How pages name a jurisdiction (app.labels)."""
+    return labels.word("jurisdiction", code, lang)
+
+
+def hit_jurisdictions(page, lang: str = "zh") -> set[str]:
+    """The jurisdiction codes of the rule hits (each meta line starts with the jurisdiction's name)."""
     metas = page.locator(".hit .hit-meta").all_inner_texts()
-    return {m.split("·")[0].strip() for m in metas if "·" in m}
+    names = {m.split("·")[0].strip() for m in metas if "·" in m}
+    codes = {"CN", "CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "YRD", "YRD-DZ"}
+    by_name = {word(c, lang): c for c in codes}
+    assert names <= set(by_name), names
+    return {by_name[n] for n in names}
 
 
 # ---------------------------------------------------------------- legal staff
@@ -37,10 +48,10 @@ def test_legal_staff_search_two_provinces_article_and_language(page, base_url, s
     shots(page, "legal-1-search")
 
     # first province facet, then a second one: both stay selected, the hits come from those two only
-    page.locator(".facets li a", has_text="CN-SH").first.click()
+    page.locator(".facets li a", has_text=word("CN-SH")).first.click()
     page.wait_for_url("**jurisdiction=CN-SH**")
     assert hit_jurisdictions(page) == {"CN-SH"}
-    page.locator(".facets li:not(.on) a", has_text="CN-JS").first.click()
+    page.locator(".facets li:not(.on) a", has_text=word("CN-JS")).first.click()
     page.wait_for_function("() => new URLSearchParams(location.search).getAll('jurisdiction').length === 2")
     params = query_of(page.url)
     assert sorted(params["jurisdiction"]) == ["CN-JS", "CN-SH"] and params["q"] == [QUERY]
@@ -70,7 +81,7 @@ def test_legal_staff_search_two_provinces_article_and_language(page, base_url, s
     assert params["q"] == [QUERY] and sorted(params["jurisdiction"]) == ["CN-JS", "CN-SH"]
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.input_value("input[name=q]") == QUERY
-    assert hit_jurisdictions(page) == {"CN-SH", "CN-JS"}
+    assert hit_jurisdictions(page, "en") == {"CN-SH", "CN-JS"}
     assert page.locator("label", has_text="Sort by").locator("select[name=sort]").count() == 1
     shots(page, "legal-4-english")
 
@@ -140,13 +151,13 @@ def test_enterprise_checks_facts_in_its_units_and_an_expansion(page, base_url, s
     page.wait_for_selector("#results")
     rows = page.locator("#results table").first.locator("tbody tr")
     by_jurisdiction = {r.locator("td").first.inner_text().strip(): r for r in rows.all()}
-    assert set(by_jurisdiction) == {"CN-JS", "CN-ZJ"}
-    js = by_jurisdiction["CN-JS"]
+    assert set(by_jurisdiction) == {word("CN-JS"), word("CN-ZJ")}
+    js = by_jurisdiction[word("CN-JS")]
     assert "35" in js.locator("td").nth(3).inner_text() and "mg/L" in js.locator("td").nth(3).inner_text()
     assert "40" in js.locator("td").nth(4).inner_text()
     assert js.locator(".ok").count() == 1
     # Zhejiang: the registry holds no value, and says so rather than passing or failing the fact
-    zj = by_jurisdiction["CN-ZJ"]
+    zj = by_jurisdiction[word("CN-ZJ")]
     assert zj.locator(".ok, .bad").count() == 0 and zj.locator("[data-coverage]").count() == 1
     # the third province: Shanghai's 30 mg/L would become the binding, stricter value
     expansion = page.locator("#expansion tbody tr")

@@ -8,11 +8,14 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+from app import labels
+
 QUERY = "化学需氧量"
+SH, JS = labels.word("jurisdiction", "CN-SH", "zh"), labels.word("jurisdiction", "CN-JS", "zh")
 
 
 def facet_links(html: str) -> dict[str, list[str]]:
-    """The jurisdiction facet: link text -> the jurisdiction values of the link's query."""
+    """The jurisdiction facet: link text (the province's name) -> the jurisdiction values of the link's query."""
     aside = html.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
     section = aside.split("</ul>", 1)[0]  # the first facet is the jurisdiction one
     out = {}
@@ -24,16 +27,16 @@ def facet_links(html: str) -> dict[str, list[str]]:
 def test_a_second_province_can_be_added_to_the_first(client):
     html = client.get("/search", query_string={"q": QUERY, "jurisdiction": "CN-SH"}).get_data(as_text=True)
     links = facet_links(html)
-    assert links["CN-SH"] == []  # the chosen one removes itself
-    assert sorted(links["CN-JS"]) == ["CN-JS", "CN-SH"]  # the other adds itself to the first
-    metas = re.findall(r'<p class="hit-meta">([A-Z-]+) ·', html)
-    assert metas and set(metas) == {"CN-SH"}  # the hits are still Shanghai's only
+    assert links[SH] == []  # the chosen one removes itself
+    assert sorted(links[JS]) == ["CN-JS", "CN-SH"]  # the other adds itself to the first
+    metas = re.findall(r'<p class="hit-meta">([^<·]+) ·', html)
+    assert metas and {m.strip() for m in metas} == {SH}  # the hits are still Shanghai's only
 
     both = client.get("/search", query_string=[("q", QUERY), ("jurisdiction", "CN-SH"), ("jurisdiction", "CN-JS")])
     html = both.get_data(as_text=True)
-    assert set(re.findall(r'<p class="hit-meta">([A-Z-]+) ·', html)) == {"CN-SH", "CN-JS"}
+    assert {m.strip() for m in re.findall(r'<p class="hit-meta">([^<·]+) ·', html)} == {SH, JS}
     links = facet_links(html)
-    assert links["CN-SH"] == ["CN-JS"] and links["CN-JS"] == ["CN-SH"]
+    assert links[SH] == ["CN-JS"] and links[JS] == ["CN-SH"]
 
 
 def test_a_query_error_is_shown_once_with_a_province_chosen(client):
