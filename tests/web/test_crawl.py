@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from app import labels
 from tests.web.crawl import crawl, problems, visible_text
 
@@ -87,3 +89,13 @@ def test_the_scan_tells_interface_from_content_and_finds_codes():
     assert visible_text(marked) == "Shanghai"
     # an element left open (HTML allows it) does not hide what follows its parent
     assert problems('<div lang="zh-CN"><p>示例</div><p>上海</p>', "en") == ["上海"]
+
+
+@pytest.mark.parametrize("lang", labels.LOCALES)
+def test_error_pages_say_what_happened_in_the_page_language(client, lang):
+    resp = client.get(f"/eli/cn-sh/environment/sample-wwtp/2023-02-30?lang={lang}")
+    assert resp.status_code == 404
+    page = resp.get_data(as_text=True)
+    assert ("<h1>404 · 未找到</h1>" if lang == "zh" else "<h1>404 · Not found</h1>") in page
+    assert '<p class="error" lang="en">' in page and "is not a version date" in page  # the detail, declared
+    assert problems(page, lang) == []
