@@ -237,6 +237,7 @@ def init_app(app: Flask) -> None:
                 "date": date,
                 "localized": localized,
                 "translated": translated,
+                "translated_text": translated_text,
                 "zh": zh_content,
             }.items()
         }
