@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -78,6 +79,7 @@ def main() -> int:
     finally:
         cluster.stop()
         drop()
+        shutil.rmtree(workdir, ignore_errors=True)
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"\n{dt.date.today()} {backend}: {args.rounds} rounds, {failed} failed; {totals['acked_writes']} acknowledged "
