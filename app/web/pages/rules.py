@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from app import labels
 from app.corpus.dates import parse_date
+from app.corpus.structure import article_anchor
 from app.exceptions import NotFound, NotInForce
 from app.extensions import db
 from app.registry import repository
@@ -202,4 +203,4 @@ def eli_article(jurisdiction: str, topic: str, slug: str, date: str, article: st
     number = m.group(1)
     if number not in {str(a["number"]) for a in doc["articles"]}:
         raise NotFound(f"{doc['version']} has no article {number}")
-    return redirect(f"{eli_path(doc['version'])}#art-{number}", code=301)
+    return redirect(f"{eli_path(doc['version'])}#{article_anchor(number)}", code=301)
