@@ -8,8 +8,9 @@ PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
 UNIT_TESTS        := tests/corpus tests/diff tests/search tests/harmonization tests/exports tests/test_units.py tests/test_config.py tests/test_layers.py tests/corpus_content
 INTEGRATION_TESTS := tests/registry tests/services tests/api tests/cli tests/web tests/security
+SERVING_TESTS     := tests/serving
 
-.PHONY: install run test test-unit test-integration test-postgres test-browser browser-deps bench soak lint clean help
+.PHONY: install run test test-unit test-integration test-postgres test-serving test-browser browser-deps bench soak lint clean help
 
 help:
 	@echo "make run    - set up and serve the registry on http://127.0.0.1:5000 (SQLite, bundled corpus)"
@@ -46,6 +47,11 @@ test-postgres: install
 browser-deps:
 	@bash tests/browser/ensure_chromium.sh
 
+# gunicorn, health and readiness, the index follower; with PostgreSQL also two nodes behind nginx and crashes
+test-serving: install
+	$(PYTEST) -n 2 $(SERVING_TESTS)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST) -n 2 $(SERVING_TESTS)
+
 test-browser: install browser-deps
 	$(PYTEST) tests/browser
 
@@ -55,9 +61,17 @@ bench: install
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/harmonization.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/hostile_search.py
 
-soak: install
-	FUZZ_EXAMPLES=5000 $(PYTEST) tests/fuzz
+# Long versions of the fuzz stage and the XSS sweep (docs/reliability.md "Bad input, XSS, hostile search,
+# API fuzzing"): every generated malformed corpus file through registry load, every XSS payload in
+# Chromium, schemathesis at 300 examples per operation, then the hostile-search benchmark.
+soak: install browser-deps
+	FUZZ_EXAMPLES=5000 CORPUS_DEFECTS=100000 SCHEMATHESIS_EXAMPLES=300 $(PYTEST) tests/fuzz
+	XSS_PAYLOADS=100000 $(PYTEST) tests/browser/test_xss.py
+	$(BIN)/python bench/hostile_search.py --requests 1000
+	$(BIN)/python bench/crash.py --rounds 50
+	$(BIN)/python bench/crash.py --rounds 50 --database-url $${TEST_DATABASE_URL:-$(PG_URL)}
 
 lint: install
 	$(BIN)/ruff check app bench tests

@@ -82,6 +82,15 @@ def _boolean(value: str) -> bool:
     raise ValueError("not a yes/no value (1/0, true/false, yes/no, on/off)")
 
 
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("not an http(s) URL without query or fragment (e.g. https://registry.example.org/)")
+    return value.rstrip("/") + "/"
+
+
 def _rate(value: str) -> str:
     """A rate such as ``20 per minute`` or ``5/second`` (Flask-Limiter's notation)."""
     from limits import parse_many
@@ -136,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SEARCH_BACKEND",
         "whoosh",
-        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`); an unknown name stops start-up",
+        "search engine behind `app.search.interfaces.SearchBackend` (`app/search/backends.py`): `whoosh` (files under `REGISTRY_INDEX`) or `postgres` (tables in the PostgreSQL `DATABASE_URL`, shared by every node); an unknown name stops start-up",
     ),
     Setting(
         "SECRET_KEY",
@@ -224,10 +233,57 @@ SETTINGS: tuple[Setting, ...] = (
         _seconds(minimum=0.01),
     ),
     Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:5000/",
+        "the registry's public address, used for absolute links in feeds (never taken from the request's Host header)",
+        _base_url,
+    ),
+    Setting(
         "MAX_CONTENT_LENGTH",
         2 * 1024 * 1024,
         "largest request body in bytes (a corpus document is at most 1 MB); larger → 413",
         _integer(minimum=1024),
+    ),
+    Setting(
+        "WEB_WORKERS",
+        2,
+        "`registry serve`: gunicorn worker processes (each with its own database pool and searcher)",
+        _integer(minimum=1),
+    ),
+    Setting(
+        "WEB_THREADS",
+        4,
+        "`registry serve`: threads per worker (requests served at once = workers × threads)",
+        _integer(minimum=1),
+    ),
+    Setting(
+        "WEB_TIMEOUT",
+        60.0,
+        "`registry serve`: seconds a request may run before gunicorn restarts its worker",
+        _seconds(minimum=1),
+    ),
+    Setting(
+        "WEB_GRACEFUL_TIMEOUT",
+        30.0,
+        "`registry serve`: seconds a worker may finish its requests on restart (HUP) or stop (TERM)",
+        _seconds(minimum=1),
+    ),
+    Setting(
+        "WEB_ACCESS_LOG",
+        "-",
+        "`registry serve`: where the access log goes (`-` is stderr, else a file path; reopened on USR1)",
+    ),
+    Setting(
+        "INDEX_FOLLOW_INTERVAL",
+        0.2,
+        "seconds between two reads of the outbox by a node's index follower (`app/search/follower.py`)",
+        _seconds(minimum=0.01),
+    ),
+    Setting(
+        "READY_MAX_LAG",
+        5.0,
+        "`/readyz` answers 503 while an outbox entry older than this many seconds is not in this node's index",
+        _seconds(minimum=0.1),
     ),
 )
 

@@ -1,8 +1,14 @@
-"""Map the registry's exception tree to HTTP: a JSON envelope under /api/, HTML pages elsewhere (SPEC §4)."""
+"""Map the registry's exception tree to HTTP: a JSON envelope under /api/, HTML pages elsewhere (SPEC §4).
+
+Error pages speak the page's language and offer a way onward (a search box; under ``/rules/`` the
+rule's versions when the rule exists). They never show a file path, a stack trace or the English
+message meant for the API: the page says what happened in words of the catalogue.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -61,7 +67,7 @@ def registry_error_response(err: RegistryError) -> tuple[Response, int] | tuple[
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="registry"'
         return resp, status
-    return render_template("error.html", status=status, message=err.message, fields=fields), status
+    return error_page(status, err.code, fields), status
 
 
 def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -95,7 +101,105 @@ def http_error_response(error: HTTPException):  # type: ignore[no-untyped-def]
     }.get(status, error.description or error.name)
     if _wants_json():
         return jsonify(envelope(code, message, fields)), status
-    return render_template("error.html", status=status, message=message, fields=fields or {}), status
+    page_code = "csrf" if status == 400 and "CSRF" in (error.description or "") else code
+    return error_page(status, page_code, fields or {}), status
+
+
+# ---------------------------------------------------------------- error pages
+
+#: (heading, what happened) per status, in the page's language.
+PAGE_TEXT = {
+    400: (
+        lazy_gettext("The request is not valid"),
+        lazy_gettext("Something in the address or the form could not be read."),
+    ),
+    401: (lazy_gettext("Sign-in needed"), lazy_gettext("Sign in to do this.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("Your account may not do this.")),
+    404: (lazy_gettext("Not found"), lazy_gettext("There is nothing at this address.")),
+    405: (lazy_gettext("Not possible here"), lazy_gettext("This address does not accept this kind of request.")),
+    409: (
+        lazy_gettext("Changed in the meantime"),
+        lazy_gettext("What you sent no longer matches what the registry holds."),
+    ),
+    413: (lazy_gettext("Too large"), lazy_gettext("What you sent is larger than the registry accepts.")),
+    500: (
+        lazy_gettext("Something went wrong"),
+        lazy_gettext(
+            "The registry could not answer this request. Try again later; if it keeps happening, tell its administrators."
+        ),
+    ),
+    503: (lazy_gettext("Not available"), lazy_gettext("The registry cannot answer at the moment.")),
+}
+
+
+def _detail(status: int, code: str, rule: dict | None) -> str | None:
+    """A sentence on this particular error, where the page knows one."""
+    if code == "csrf":
+        return gettext("The form had expired or did not come from this site. Reload the page and send it again.")
+    if code == "database_not_migrated":
+        return gettext("The database schema is not up to date; an administrator must run `registry db upgrade`.")
+    if code == "not_in_force" and rule:
+        return gettext("This rule has no version in force on the date asked for; its versions are listed below.")
+    if status == 404 and request.path.startswith("/rules/") and not rule:
+        return gettext("The registry holds no rule with this id. Search for it, or browse the rule list.")
+    if status == 404 and rule:
+        return gettext("This rule has no such version; its versions are listed below.")
+    if status == 403 and rule:
+        return gettext(
+            "Rules of %(jurisdiction)s may be changed by administrators and by editors of %(jurisdiction)s.",
+            jurisdiction=rule["jurisdiction_name"],
+        )
+    if status == 403 and request.path.startswith("/innovations"):
+        return gettext(
+            "The innovation register may be changed by administrators and by editors of the demonstration zone."
+        )
+    if status == 409:
+        return gettext("Reload the page to see the current state, then make your change again.")
+    return None
+
+
+def _rule_versions(status: int) -> dict | None:
+    """The rule named by a ``/rules/<id>…`` address, with its versions; None elsewhere or when there is none."""
+    if status not in (400, 403, 404, 409) or not request.path.startswith("/rules/"):
+        return None
+    from app.corpus.dates import today
+    from app.extensions import db
+    from app.registry import repository
+    from app.web.i18n import label
+
+    ident = request.path.removeprefix("/rules/").removesuffix("/edit")
+    try:
+        rule = repository.get_rule(db(), repository.split_id(ident)[0])
+        versions = [repository.version_summary(rule, v, today()) for v in rule.versions]
+    except Exception:  # a malformed or unknown id, or a database that cannot answer: nothing to offer
+        return None
+    by_id = {v.id: v for v in rule.versions}
+    for v in versions:
+        v["repealed"] = by_id[v["version"]].repealed
+    return {
+        "id": rule.id,
+        "title": versions[-1]["title"],
+        "jurisdiction_name": label(rule.jurisdiction, "jurisdiction"),
+        "versions": versions,
+    }
+
+
+def error_page(status: int, code: str, fields: dict | None = None) -> str:
+    """The HTML error page: heading and explanation in the page's language, the names of the fields
+    to check, the rule's versions under ``/rules/``, and a search box."""
+    rule = _rule_versions(status)
+    heading, explanation = PAGE_TEXT.get(status, PAGE_TEXT[500] if status >= 500 else PAGE_TEXT[400])
+    if status == 404 and rule:
+        explanation = None  # the rule is there: the detail says which version is not
+    return render_template(
+        "error.html",
+        status=status,
+        heading=heading,
+        explanation=explanation,
+        detail=_detail(status, code, rule),
+        fields=sorted(fields or {}),
+        rule=rule,
+    )
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

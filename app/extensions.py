@@ -52,7 +52,9 @@ def require_current_schema() -> None:
 
 
 def _require_current_schema() -> None:
-    if not (request.endpoint or "").endswith("static"):  # the error page's stylesheet needs no database
+    endpoint = request.endpoint or ""
+    # the error page's stylesheet needs no database; /healthz and /readyz report the schema themselves
+    if not endpoint.endswith("static") and not endpoint.startswith("health."):
         require_current_schema()
 
 

@@ -185,6 +185,23 @@ CATEGORIES = {
     "项目管理": N_("project management"),
 }
 
+#: What an error page's status means (the details below it are the registry's message, in English).
+HTTP_STATUSES = {
+    "400": N_("The request was not accepted"),
+    "401": N_("Sign-in required"),
+    "403": N_("Not allowed"),
+    "404": N_("Not found"),
+    "405": N_("Not allowed here"),
+    "409": N_("Conflict with the current data"),
+    "412": N_("The record has changed since it was read"),
+    "413": N_("The request is too large"),
+    "415": N_("Unsupported content type"),
+    "428": N_("The revision to replace is missing"),
+    "429": N_("Too many requests"),
+    "500": N_("Server error"),
+    "503": N_("Temporarily unavailable"),
+}
+
 GROUPS: dict[str, dict[str, str]] = {
     "jurisdiction": JURISDICTIONS,
     "topic": TOPICS,
@@ -201,6 +218,7 @@ GROUPS: dict[str, dict[str, str]] = {
     "promotion": PROMOTION,
     "unit": UNITS,
     "category": CATEGORIES,
+    "http_status": HTTP_STATUSES,
 }
 
 

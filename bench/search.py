@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
-"""Search benchmark: the registry's search layer against the fixed FTS5 baseline, same docs, same queries.
+"""Search benchmark: the registry's search backends side by side against the fixed FTS5 baseline.
 
-Not a test. Builds a Whoosh index with ``app.search`` from a corpus, writes the
-same articles (normalised, without titles) and queries for
-``../shared/bench/fts5_baseline.py`` (see its README), runs both in this run,
-checks that totals and facet counts agree query by query, and prints build
-rate, index size, per-worker memory, p50/p95 per class, the Whoosh/FTS5 ratio
-per class, their geometric mean, and how soon a write is visible to a search.
+Not a test. Builds the Whoosh index and the PostgreSQL search tables with
+``app.search`` from one corpus, writes the same articles (normalised, without
+titles) and queries for ``../shared/bench/fts5_baseline.py`` (see its README),
+runs all of them in this run (each backend's queries in a fresh worker process),
+checks that every backend's totals and facet counts agree with FTS5's query by
+query, and prints build time (and its ratio to FTS5's), index size, per-worker
+memory, p50/p95 per class, each backend's ratio to FTS5 per class and their
+geometric mean, and how soon a write is visible to a search.
 
     .venv/bin/python bench/search.py --corpus synthetic --size 10000
     .venv/bin/python bench/search.py --corpus synthetic --size 100000
     .venv/bin/python bench/search.py --corpus real            # ../shared/lawtexts, read at run time
+    .venv/bin/python bench/search.py --size 500000 --backends postgres --repeat 3   # PostgreSQL at scale
+
+``--backends`` picks the engines (default ``whoosh,postgres``); the PostgreSQL
+tables go to a schema ``bench_<corpus>`` of ``--pg-url`` (``BENCH_DATABASE_URL``,
+default the local test server), dropped at the end of the run unless ``--keep``.
 
 The real texts are read with ``app.corpus.officialtext.read_official_text``
 (whose ``body`` is ``app.corpus.structure.parse_body`` of the corpus-format
@@ -27,6 +34,7 @@ import datetime as dt
 import importlib
 import json
 import math
+import os
 import random
 import re
 import statistics
@@ -305,6 +313,8 @@ def to_request(q: dict, per_page: int = 10) -> SearchRequest:
 
 # -- the worker (a fresh process: its memory is what one web worker needs) -------------------------
 
+BACKENDS = ("whoosh", "postgres")
+
 
 def _rss_mb() -> tuple[float, float]:
     status = Path("/proc/self/status").read_text()
@@ -320,12 +330,60 @@ def pct(xs: list[float], p: float) -> float:
     return xs[f] + (xs[c] - xs[f]) * (k - f)
 
 
-def worker(index_dir: Path, queries_path: Path, repeat: int) -> dict:
+def _visibility_docs() -> list[ArticleDoc]:
+    common = ("t", "", "", "CN-SH", "data", "regulation", 2026, dt.date(2026, 1, 1))
+    return [
+        ArticleDoc("bench/visibility", "1", None, "", "", *common),
+        ArticleDoc("bench/visibility", "1", "bench/visibility#art-1", "第1条", f"本条用于{MARKER}。", *common),
+    ]
+
+
+MARKER = "可见性测试标记"
+
+
+def _open_backend(kind: str, target: str):
+    """The searcher a worker keeps: Whoosh's Searcher on an index folder, or the PostgreSQL backend on a URL."""
+    if kind == "whoosh":
+        searcher = Searcher(Path(target), time_limit=30)
+        searcher.refresh()
+        return searcher
+    from sqlalchemy import create_engine
+
+    from app.search.postgres_backend import PostgresBackend
+
+    backend = PostgresBackend(create_engine(target, pool_size=1), time_limit=30)
+    backend.search(SearchRequest(q="", per_page=1, as_of=AS_OF))  # opens the connection
+    return backend
+
+
+def _write_and_find(kind: str, target: str, searcher) -> dict:
+    """A write, then the first search that sees it (a Whoosh worker refreshes on its next search)."""
+    docs = _visibility_docs()
+    if kind == "whoosh":
+        index = SearchIndex(Path(target), lock_timeout=30).open()
+        t = time.perf_counter()
+        index.replace_rule("bench/visibility", docs)
+        commit_s = time.perf_counter() - t
+        found = searcher.search(SearchRequest(q=MARKER, as_of=AS_OF)).total
+        visible_s = time.perf_counter() - t
+        index.delete_rule("bench/visibility")
+    else:
+        from app.search.interfaces import IndexChanges
+
+        t = time.perf_counter()
+        searcher.apply(IndexChanges(rules={"bench/visibility": docs}))
+        commit_s = time.perf_counter() - t
+        found = searcher.search(SearchRequest(q=MARKER, as_of=AS_OF)).total
+        visible_s = time.perf_counter() - t
+        searcher.apply(IndexChanges(rules={"bench/visibility": []}))
+    return {"commit_s": round(commit_s, 3), "visible_s": round(visible_s, 3), "found": found}
+
+
+def worker(kind: str, target: str, queries_path: Path, repeat: int) -> dict:
     queries = [json.loads(line) for line in queries_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rss_start = _rss_mb()[0]
     t0 = time.perf_counter()
-    searcher = Searcher(index_dir, time_limit=30)
-    searcher.refresh()
+    searcher = _open_backend(kind, target)
     load_s = time.perf_counter() - t0
     lat: dict[str, list[float]] = {}
     results = []
@@ -350,33 +408,6 @@ def worker(index_dir: Path, queries_path: Path, repeat: int) -> dict:
             else:
                 lat.setdefault(q["class"], []).append(ms)
     rss, hwm = _rss_mb()
-    # a write, then the first search that sees it (this worker refreshes on the next search)
-    index = SearchIndex(index_dir, lock_timeout=30).open()
-    marker = "可见性测试标记"
-    doc = ArticleDoc(
-        "bench/visibility",
-        "1",
-        "bench/visibility#art-1",
-        "第1条",
-        f"本条用于{marker}。",
-        "t",
-        "",
-        "",
-        "CN-SH",
-        "data",
-        "regulation",
-        2026,
-        dt.date(2026, 1, 1),
-    )
-    title = ArticleDoc(
-        "bench/visibility", "1", None, "", "", "t", "", "", "CN-SH", "data", "regulation", 2026, dt.date(2026, 1, 1)
-    )
-    t = time.perf_counter()
-    index.replace_rule("bench/visibility", [title, doc])
-    commit_s = time.perf_counter() - t
-    found = searcher.search(SearchRequest(q=marker, as_of=AS_OF)).total
-    visible_s = time.perf_counter() - t
-    index.delete_rule("bench/visibility")
     return {
         "load_s": round(load_s, 3),
         "rss_start_mb": rss_start,
@@ -386,7 +417,7 @@ def worker(index_dir: Path, queries_path: Path, repeat: int) -> dict:
             c: {"p50_ms": round(pct(x, 50), 3), "p95_ms": round(pct(x, 95), 3), "n": len(x)} for c, x in lat.items()
         },
         "results": results,
-        "write": {"commit_s": round(commit_s, 3), "visible_s": round(visible_s, 3), "found": found},
+        "write": _write_and_find(kind, target, searcher),
     }
 
 
@@ -402,6 +433,98 @@ def load_callable(spec: str):
     return getattr(importlib.import_module(module), name)
 
 
+def _pg_schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def build_whoosh(work: Path, docs: list[ArticleDoc], args) -> tuple[dict, str]:
+    index_dir = work / "index"
+    index = SearchIndex(index_dir, lock_timeout=30)
+    build: dict = {}
+    if not args.reuse_index or not index_dir.exists():
+        t, cpu = time.perf_counter(), time.process_time()
+        n = index.rebuild(docs, [], limitmb=args.limitmb, procs=args.procs)
+        build_s = time.perf_counter() - t
+        build = {
+            "build_s": round(build_s, 1),
+            "cpu_s": round(time.process_time() - cpu, 1),
+            "docs_per_s": round(n / build_s),
+            "docs": n,
+            "procs": args.procs,
+        }
+    build["index_mb"] = du_mb(index_dir)
+    return build, str(index_dir)
+
+
+def build_postgres(name: str, docs: list[ArticleDoc], args) -> tuple[dict, str]:
+    """A schema of its own (``bench_<corpus>``), migrated, then one ``PostgresBackend.rebuild``."""
+    from sqlalchemy import create_engine, text
+
+    from app.registry.db import upgrade
+    from app.search.postgres_backend import PostgresBackend
+
+    schema = "bench_" + re.sub(r"\W", "_", name)
+    url = _pg_schema_url(args.pg_url, schema)
+    admin = create_engine(args.pg_url)
+    with admin.begin() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}).first()
+        if exists and not args.reuse_index:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if not exists or not args.reuse_index:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    build: dict = {}
+    if not (exists and args.reuse_index):
+        upgrade(engine)
+        t, cpu = time.perf_counter(), time.process_time()
+        n = PostgresBackend(engine, lock_timeout=30).rebuild(docs, [])
+        build_s = time.perf_counter() - t
+        # cpu_s: this (client) process only; the server's work shows in build_s
+        build = {
+            "build_s": round(build_s, 1),
+            "cpu_s": round(time.process_time() - cpu, 1),
+            "docs_per_s": round(n / build_s),
+            "docs": n,
+        }
+    with engine.connect() as conn:
+        size = conn.execute(
+            text(
+                "SELECT pg_total_relation_size('search_units') + pg_total_relation_size('search_versions'), "
+                "pg_relation_size('ix_search_units_grams')"
+            )
+        ).one()
+    build["index_mb"] = round(size[0] / 2**20, 1)
+    build["gin_mb"] = round(size[1] / 2**20, 1)
+    engine.dispose()
+    return build, url
+
+
+def _reachable(url: str) -> bool:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _drop_schema(base: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
 def run(args) -> dict:
     out = Path(args.out)
     name = f"synthetic-{args.size}" if args.corpus == "synthetic" else "real"
@@ -414,17 +537,21 @@ def run(args) -> dict:
     docs = [d for rule in rules for d in rule]
     articles = [d for d in docs if d.article_id is not None and d.in_force_on(AS_OF)]
     print(f"{name}: {len(rules)} rules, {len(articles)} articles in force, {len(docs)} docs", flush=True)
+    backends = [b for b in args.backends.split(",") if b]
+    unknown = set(backends) - set(BACKENDS)
+    if unknown:
+        raise SystemExit(f"--backends: unknown {', '.join(sorted(unknown))}; known: {', '.join(BACKENDS)}")
 
-    index_dir = work / "index"
-    index = SearchIndex(index_dir, lock_timeout=30)
-    build = {}
-    if not args.reuse_index or not index_dir.exists():
-        t = time.perf_counter()
-        n = index.rebuild(docs, [], limitmb=args.limitmb, procs=args.procs)
-        build_s = time.perf_counter() - t
-        build = {"build_s": round(build_s, 1), "docs_per_s": round(n / build_s), "docs": n, "procs": args.procs}
-    build["index_mb"] = du_mb(index_dir)
-    print(f"build: {build}", flush=True)
+    builds: dict[str, dict] = {}
+    targets: dict[str, str] = {}
+    for kind in list(backends):
+        if kind == "postgres" and not _reachable(args.pg_url):
+            print(f"postgres: skipped, no server at {args.pg_url} (--pg-url / BENCH_DATABASE_URL)", flush=True)
+            backends.remove(kind)
+            continue
+        build, target = build_whoosh(work, docs, args) if kind == "whoosh" else build_postgres(name, docs, args)
+        builds[kind], targets[kind] = build, target
+        print(f"{kind} build: {build}", flush=True)
 
     docs_path, queries_path = work / "DOCS.jsonl", work / "QUERIES.jsonl"
     with docs_path.open("w", encoding="utf-8") as f:
@@ -436,21 +563,26 @@ def run(args) -> dict:
                 )
                 + "\n"
             )
+    del rules, docs, articles
     queries = QUERIES[args.corpus]
     with queries_path.open("w", encoding="utf-8") as f:
         for q in queries:
             f.write(json.dumps(q | {"words": [normalize(w) for w in q["words"]]}, ensure_ascii=False) + "\n")
 
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        str(index_dir),
-        str(queries_path),
-        "--repeat",
-        str(args.repeat),
-    ]
-    ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    ours = {}
+    for kind in backends:
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            kind,
+            targets[kind],
+            str(queries_path),
+            "--repeat",
+            str(args.repeat),
+        ]
+        ours[kind] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    (work / "baseline.sqlite3").unlink(missing_ok=True)
     base = json.loads(
         subprocess.run(
             [
@@ -470,56 +602,84 @@ def run(args) -> dict:
             text=True,
         ).stdout
     )
-    report = compare(name, build, ours, base)
+    if "postgres" in targets and not args.keep:
+        _drop_schema(args.pg_url, "bench_" + re.sub(r"\W", "_", name))
+    report = compare(name, builds, ours, base)
     (work / "result.json").write_text(
-        json.dumps({"build": build, "ours": ours, "fts5": base, "report": report}, ensure_ascii=False, indent=1),
+        json.dumps({"build": builds, "ours": ours, "fts5": base, "report": report}, ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
     return report
 
 
-def compare(name: str, build: dict, ours: dict, base: dict) -> dict:
-    disagreements = []
-    for a, b in zip(ours["results"], base["results"], strict=True):
-        if a["total"] != b["total"] or a["facets"] != b["facets"]:
-            disagreements.append(
-                {"query": a["query"], "ours": [a["total"], a["facets"]], "fts5": [b["total"], b["facets"]]}
-            )
-    ratios = {c: ours["classes"][c]["p50_ms"] / max(base["classes"][c]["p50_ms"], 1e-3) for c in ours["classes"]}
-    geo = math.exp(statistics.fmean(math.log(r) for r in ratios.values()))
-    lines = [
-        f"### {name}",
-        "",
-        f"- articles compared: {sum(1 for _ in ours['results'])} queries; "
-        f"disagreements on totals/facets: {len(disagreements)}",
-        f"- build: {build.get('docs', '?')} text units in {build.get('build_s', '?')} s "
-        f"({build.get('docs_per_s', '?')} units/s), index {build['index_mb']} MB; "
-        f"FTS5 build {base['build_s']} s, {base['index_mb']} MB",
-        f"- worker: load {ours['load_s']} s, RSS {ours['rss_mb']} MB (peak {ours['peak_rss_mb']} MB, "
-        f"{ours['rss_start_mb']} MB before opening the index)",
-        f"- write visible: commit {ours['write']['commit_s']} s, visible to the next search after "
-        f"{ours['write']['visible_s']} s (found {ours['write']['found']})",
-        "",
-        "| class | whoosh p50 / p95 ms | fts5 p50 / p95 ms | ratio p50 |",
-        "|---|---|---|---|",
-    ]
-    for c in ("single", "and", "phrase", "filtered"):
-        o, b = ours["classes"][c], base["classes"][c]
+CLASSES = ("single", "and", "phrase", "filtered")
+
+
+def compare(name: str, builds: dict[str, dict], ours: dict[str, dict], base: dict) -> dict:
+    """Each backend against FTS5: totals and facets query by query, p50/p95 per class side by side, ratios."""
+    disagreements: dict[str, list] = {}
+    ratios: dict[str, dict[str, float]] = {}
+    geo: dict[str, float] = {}
+    for kind, res in ours.items():
+        disagreements[kind] = [
+            {"query": a["query"], kind: [a["total"], a["facets"]], "fts5": [b["total"], b["facets"]]}
+            for a, b in zip(res["results"], base["results"], strict=True)
+            if a["total"] != b["total"] or a["facets"] != b["facets"]
+        ]
+        ratios[kind] = {c: res["classes"][c]["p50_ms"] / max(base["classes"][c]["p50_ms"], 1e-3) for c in CLASSES}
+        geo[kind] = math.exp(statistics.fmean(math.log(r) for r in ratios[kind].values()))
+    kinds = list(ours)
+    lines = [f"### {name}", ""]
+    lines.append(
+        f"- {len(base['results'])} queries; disagreements with FTS5 on totals/facets: "
+        + ", ".join(f"{k} {len(disagreements[k])}" for k in kinds)
+    )
+    lines.append(f"- FTS5 build {base['build_s']} s, {base['index_mb']} MB")
+    for k in kinds:
+        b, o = builds[k], ours[k]
+        ratio = f", {b['build_s'] / max(base['build_s'], 1e-3):.1f}× FTS5's build" if "build_s" in b else ""
         lines.append(
-            f"| {c} | {o['p50_ms']:.2f} / {o['p95_ms']:.2f} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} "
-            f"| {ratios[c]:.2f}× |"
+            f"- {k}: build {b.get('docs', '?')} text units in {b.get('build_s', '?')} s "
+            f"({b.get('docs_per_s', '?')} units/s{ratio}; {b.get('cpu_s', '?')} s CPU in the building process), "
+            f"index {b['index_mb']} MB; "
+            f"worker load {o['load_s']} s, RSS {o['rss_mb']} MB (peak {o['peak_rss_mb']} MB, "
+            f"{o['rss_start_mb']} MB before opening); write visible after {o['write']['visible_s']} s "
+            f"(commit {o['write']['commit_s']} s, found {o['write']['found']})"
         )
-    lines.append(f"| **geometric mean** | | | **{geo:.2f}×** |")
-    lines.append("")
-    lines.append("| query | class | matching articles | rule hits |")
-    lines.append("|---|---|---|---|")
-    for a in ours["results"]:
+    lines += [
+        "",
+        "| class | "
+        + " | ".join(f"{k} p50 / p95 ms" for k in kinds)
+        + " | fts5 p50 / p95 ms | "
+        + " | ".join(f"{k} ÷ fts5 p50" for k in kinds)
+        + " |",
+        "|---|" + "---|" * (2 * len(kinds) + 1),
+    ]
+    for c in CLASSES:
+        cells = [f"{ours[k]['classes'][c]['p50_ms']:.2f} / {ours[k]['classes'][c]['p95_ms']:.2f}" for k in kinds]
+        b = base["classes"][c]
+        lines.append(
+            f"| {c} | {' | '.join(cells)} | {b['p50_ms']:.2f} / {b['p95_ms']:.2f} | "
+            + " | ".join(f"{ratios[k][c]:.2f}×" for k in kinds)
+            + " |"
+        )
+    lines.append(
+        "| **geometric mean** |"
+        + " |" * (len(kinds) + 1)
+        + " "
+        + " | ".join(f"**{geo[k]:.2f}×**" for k in kinds)
+        + " |"
+    )
+    lines += ["", "| query | class | matching articles | rule hits |", "|---|---|---|---|"]
+    first = ours[kinds[0]]
+    for a in first["results"]:
         q = a["query"]
         f = f" ({q['jurisdiction']}, {q['topic']})" if q.get("jurisdiction") else ""
         lines.append(f"| {' '.join(q['words'])}{f} | {q['class']} | {a['total']} | {a['hits']} |")
     text = "\n".join(lines)
-    for d in disagreements:
-        text += f"\n\nDISAGREEMENT {json.dumps(d, ensure_ascii=False)}"
+    for k in kinds:
+        for d in disagreements[k]:
+            text += f"\n\nDISAGREEMENT {json.dumps(d, ensure_ascii=False)}"
     print(text, flush=True)
     return {"ratios": ratios, "geomean": geo, "disagreements": disagreements, "markdown": text}
 
@@ -532,13 +692,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lawtexts", default=str(SHARED / "lawtexts"))
     ap.add_argument("--loader", default="bench.search:load_lawtexts")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    ap.add_argument("--backends", default="whoosh,postgres", help="comma-separated: whoosh, postgres")
+    ap.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or "postgresql+psycopg://root@127.0.0.1:5432/test",
+        help="PostgreSQL for the postgres backend (a schema bench_<corpus> is created in it)",
+    )
     ap.add_argument("--limitmb", type=int, default=256)
-    ap.add_argument("--procs", type=int, default=2, help="indexing processes for the build")
-    ap.add_argument("--reuse-index", action="store_true", help="skip the build when the index exists")
-    ap.add_argument("--worker", nargs=2, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
+    ap.add_argument("--procs", type=int, default=1, help="Whoosh indexing processes (1: the registry's own writer)")
+    ap.add_argument("--reuse-index", action="store_true", help="skip the builds when the indexes exist")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema (for --reuse-index)")
+    ap.add_argument("--worker", nargs=3, metavar=("BACKEND", "TARGET", "QUERIES"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(Path(args.worker[0]), Path(args.worker[1]), args.repeat), ensure_ascii=False))
+        kind, target, queries = args.worker
+        print(json.dumps(worker(kind, target, Path(queries), args.repeat), ensure_ascii=False))
         return
     run(args)
 

@@ -26,6 +26,8 @@ stage unit $PYTEST $(existing $UNIT)
 # every docstring example in the package runs (the migrations are Alembic scripts, not importable modules)
 stage doctest $PYTEST --doctest-modules app --ignore=app/registry/migrations
 stage integration-sqlite $PYTEST -n 2 $(existing $INTEGRATION)
+# real servers (gunicorn) on SQLite; the multi-node tests need PostgreSQL and run in serving-postgres
+stage serving-sqlite $PYTEST -n 2 tests/serving
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ] && [ "${CI:-}" = "true" ]; then pg_url="$PG_URL_DEFAULT"; fi
@@ -42,6 +44,9 @@ except Exception as exc:
 PY
   then
     stage integration-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST -n 2 $(existing $INTEGRATION)
+    stage search-postgres env TEST_DATABASE_URL="$pg_url" TEST_SEARCH_BACKEND=postgres $PYTEST -n 2 tests/search tests/services/search
+    # real servers: gunicorn, two nodes on one PostgreSQL behind nginx, one crash round
+    stage serving-postgres env TEST_DATABASE_URL="$pg_url" $PYTEST -n 2 tests/serving
   else
     echo "=== stage: integration-postgres FAILED: server unreachable"; status=1
   fi

@@ -10,8 +10,11 @@ from flask import Flask
 
 def register_api(app: Flask) -> None:
     from app.api import compliance, diff, harmonization, innovations, rules, search
+    from app.api.schemas import ErrorEnvelopeSchema
     from app.extensions import api
 
+    # the documented error responses are the registry's envelope, as the handlers send it
+    api.ERROR_SCHEMA = ErrorEnvelopeSchema
     api.init_app(app)
     _check_json_depth_before_parsing()
     for module in (rules, search, diff, harmonization, innovations, compliance):

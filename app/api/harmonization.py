@@ -8,7 +8,16 @@ from flask_smorest import Blueprint
 
 from app.accounts.permissions import check_can_write_hard_rules
 from app.api.common import on, writer_may
-from app.api.schemas import AsOfArgsSchema, HardRuleBodySchema, HardRuleWrittenSchema, MatrixQueryArgsSchema
+from app.api.schemas import (
+    AsOfArgsSchema,
+    HardRuleBodySchema,
+    HardRuleDetailSchema,
+    HardRuleListSchema,
+    HardRuleWrittenSchema,
+    MatrixQueryArgsSchema,
+    MatrixResultSchema,
+    ScoreboardResultSchema,
+)
 from app.extensions import db, engine
 from app.harmonization import services as hs
 from app.registry import repository, writes
@@ -28,6 +37,7 @@ IF_MATCH = {
 @blp.route("/matrix")
 class Matrix(MethodView):
     @blp.arguments(MatrixQueryArgsSchema, location="query")
+    @blp.alt_response(200, schema=MatrixResultSchema, description="the matrix")
     def get(self, args):
         """Quantitative provisions of a topic across jurisdictions, misalignments flagged."""
         s = db()
@@ -39,6 +49,7 @@ class Matrix(MethodView):
 @blp.route("/hard-rules")
 class HardRules(MethodView):
     @blp.arguments(AsOfArgsSchema, location="query")
+    @blp.alt_response(200, schema=HardRuleListSchema, description="hard rules and their status")
     def get(self, args):
         """Every hard rule with its per-jurisdiction status on as_of."""
         return hs.progress(db(), on(args["as_of"]))
@@ -47,6 +58,7 @@ class HardRules(MethodView):
 @blp.route("/hard-rules/<hard_rule_id>")
 class HardRuleDetail(MethodView):
     @blp.arguments(AsOfArgsSchema, location="query")
+    @blp.alt_response(200, schema=HardRuleDetailSchema, description="the hard rule")
     def get(self, args, hard_rule_id):
         """One hard rule with its status and timeline."""
         return hs.hard_rule(db(), hard_rule_id, on(args["as_of"]))
@@ -68,6 +80,7 @@ class HardRuleDetail(MethodView):
 @blp.route("/scoreboard")
 class Scoreboard(MethodView):
     @blp.arguments(AsOfArgsSchema, location="query")
+    @blp.alt_response(200, schema=ScoreboardResultSchema, description="the scoreboard")
     def get(self, args):
         """Per-jurisdiction alignment deficit and its change against a year earlier."""
         return hs.score(db(), on(args["as_of"]))

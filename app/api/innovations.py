@@ -14,6 +14,7 @@ from app.api.schemas import (
     InnovationListSchema,
     InnovationsQueryArgsSchema,
     InnovationWrittenSchema,
+    StatsResultSchema,
 )
 from app.extensions import apply_index_updates, db, engine
 from app.registry import innovations as register
@@ -83,6 +84,7 @@ class InnovationItem(MethodView):
 
 @blp.route("/stats")
 class Stats(MethodView):
+    @blp.alt_response(200, schema=StatsResultSchema, description="the counts")
     def get(self):
         """Coverage: counts by jurisdiction × topic, kind, provenance; innovations; empty cells."""
         return repository.stats(db())

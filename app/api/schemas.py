@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from app.corpus.documents import KINDS
 from app.corpus.schemas import IsoDate
@@ -10,6 +10,8 @@ from app.corpus.slugs import SLUG_ERROR, SLUG_PATTERN, SLUG_RE
 
 #: marshmallow formats validator messages, so the pattern's braces are doubled
 _SLUG_ERROR_FORMAT = SLUG_ERROR.replace("{", "{{").replace("}", "}}")
+#: At most this many jurisdiction codes in one request (there are seven; more is an attempt to make work).
+MAX_CODES = 20
 
 
 class _Args(Schema):
@@ -31,7 +33,11 @@ class RulesQueryArgsSchema(AsOfArgsSchema):
 
 class SearchQueryArgsSchema(AsOfArgsSchema):
     q = fields.String(load_default="", validate=validate.Length(max=2000))
-    jurisdiction = fields.List(fields.String(), load_default=list)
+    jurisdiction = fields.List(
+        fields.String(validate=validate.Length(max=20)),
+        load_default=list,
+        validate=validate.Length(max=MAX_CODES, error=f"at most {MAX_CODES} jurisdiction codes"),
+    )
     topic = fields.String(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
@@ -51,7 +57,11 @@ class CompareQueryArgsSchema(AsOfArgsSchema):
 
 class MatrixQueryArgsSchema(AsOfArgsSchema):
     topic = fields.String(required=True)
-    jurisdiction = fields.List(fields.String(), load_default=list)
+    jurisdiction = fields.List(
+        fields.String(validate=validate.Length(max=20)),
+        load_default=list,
+        validate=validate.Length(max=MAX_CODES, error=f"at most {MAX_CODES} jurisdiction codes"),
+    )
 
 
 class InnovationsQueryArgsSchema(_Args):
@@ -286,6 +296,7 @@ class HardRuleBodySchema(Schema):
 
     id = _Declared({"type": "string", "pattern": f"^{SLUG_PATTERN}$"}, required=True, description="equals <id>")
     title = _Declared({"type": "string"}, required=True)
+    title_en = _Declared({"type": "string", "nullable": True}, description="our English translation of title")
     parameter = _Declared({"type": "string"}, required=True, description="a parameter key")
     scope = _Declared({"type": "string", "nullable": True})
     target = _Declared(
@@ -296,6 +307,9 @@ class HardRuleBodySchema(Schema):
     jurisdictions = _Declared({"type": "array", "items": {"type": "string"}, "minItems": 1}, required=True)
     lead = _Declared({"type": "string", "nullable": True}, description="the leading jurisdiction's code")
     deliverable = _Declared({"type": "string", "nullable": True})
+    deliverable_en = _Declared(
+        {"type": "string", "nullable": True}, description="our English translation of deliverable"
+    )
     deadline = _Declared({"type": "string", "format": "date", "nullable": True})
     source_url = _Declared({"type": "string", "format": "uri"}, required=True)
 
@@ -303,3 +317,70 @@ class HardRuleBodySchema(Schema):
 class HardRuleWrittenSchema(Schema):
     id = fields.String()
     revision = fields.Integer(metadata={"description": "send it as If-Match to replace the hard rule"})
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "machine-readable reason, e.g. bad_request"})
+    message = fields.String(required=True)
+    problems = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        metadata={"description": "problems by field name (validation errors)"},
+    )
+
+
+class ErrorEnvelopeSchema(Schema):
+    """Every error of the API (SPEC §4): {"error": {code, message, fields?}}."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# ---- documented shapes of the read responses built as dicts by the services (documentation only:
+# ``alt_response`` never reshapes what a view returns). Open: fields not listed here are allowed.
+
+
+class _Open(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+class SearchResultSchema(_Open):
+    total = fields.Integer()
+    hits = fields.List(fields.Dict())
+    facets = fields.Dict()
+
+
+class DiffResultSchema(_Open):
+    pass
+
+
+class CompareResultSchema(_Open):
+    pass
+
+
+class MatrixResultSchema(_Open):
+    pass
+
+
+class HardRuleListSchema(_Open):
+    as_of = fields.String()
+    items = fields.List(fields.Dict())
+
+
+class HardRuleDetailSchema(_Open):
+    id = fields.String()
+    title = fields.String()
+
+
+class ScoreboardResultSchema(_Open):
+    as_of = fields.String()
+    jurisdictions = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+class StatsResultSchema(_Open):
+    rules = fields.Integer()
+    versions = fields.Integer()
+
+
+class ComplianceResultSchema(_Open):
+    pass

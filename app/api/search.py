@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.common import on
-from app.api.schemas import SearchQueryArgsSchema
+from app.api.schemas import SearchQueryArgsSchema, SearchResultSchema
 from app.extensions import db, search_backend
 from app.search.services import run_search
 
@@ -16,6 +16,7 @@ blp = Blueprint("search", __name__, description="Chinese full-text search over r
 @blp.route("/search")
 class Search(MethodView):
     @blp.arguments(SearchQueryArgsSchema, location="query")
+    @blp.alt_response(200, schema=SearchResultSchema, description="hits, total and facets")
     def get(self, args):
         """Search rules (one hit per rule, its matching articles) and innovations, with facets."""
         return run_search(

@@ -12,11 +12,12 @@ at the newest schema exits 1 saying to run ``registry db upgrade``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -57,6 +58,37 @@ DATE = DateType()
 def emit_json(doc: Any) -> None:
     """One JSON document on stdout, Chinese as is (a terminal needs no HTML escaping)."""
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=json_default))
+
+
+#: ``step(done, total)``: how far a long command has come (``progress_bar`` draws it).
+Step = Callable[[int, int], None]
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, as_json: bool = False) -> Iterator[Step]:
+    """A progress bar on stderr for ``registry load``, ``index`` and ``import``: yields
+    ``step(done, total)``, which the use case calls as it goes; the bar appears at the first step
+    (so a command with nothing to do draws none). Quiet under ``--json`` unless stderr is a
+    terminal (a script reading the JSON gets nothing else; a person watching still sees the bar).
+    stdout is never written to."""
+    show = not as_json or sys.stderr.isatty()
+    bars: list[Any] = []
+
+    def step(done: int, total: int) -> None:
+        if not show or total <= 0:
+            return
+        if not bars:
+            bars.append(click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True))
+            bars[0].__enter__()
+        bar = bars[0]
+        bar.length = max(bar.length or 0, total)
+        bar.update(max(0, done - bar.pos))
+
+    try:
+        yield step
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
 
 
 def handle_errors(fn: Callable) -> Callable:
@@ -115,7 +147,7 @@ cli = FlaskGroup(
 
 
 def _register() -> None:
-    from app.cli import corpus, db, innovations, query, users  # noqa: F401 - registers commands on ``cli``
+    from app.cli import corpus, db, innovations, query, serve, users  # noqa: F401 - registers commands on ``cli``
 
 
 _register()

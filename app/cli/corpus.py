@@ -1,15 +1,14 @@
-"""Corpus commands: load, export, import, index, serve."""
+"""Corpus commands: load, export, import, index (``serve`` is in app/cli/serve.py)."""
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from app.cli import DATE, applies_migrations, cli, emit_json, handle_errors, json_option
+from app.cli import DATE, applies_migrations, cli, emit_json, handle_errors, json_option, progress_bar
 from app.corpus.loader import read_corpus
 from app.extensions import engine, search_backend
 from app.registry.db import write_session
@@ -23,7 +22,8 @@ def corpus_dir(option: str | None) -> Path:
 
 
 def bring_index_up_to_date(quiet: bool = False) -> None:
-    how, n = search_services.bring_index_up_to_date(engine(), search_backend())
+    with progress_bar("indexing", as_json=quiet) as step:
+        how, n = search_services.bring_index_up_to_date(engine(), search_backend(), progress=step)
     if how == "built":
         msg = f"search index built: {n} documents"
     else:
@@ -43,8 +43,8 @@ def load_command(corpus_opt: str | None, prune: bool, no_index: bool, as_json: b
     """Validate the corpus and load it into the database, all or nothing."""
     root = corpus_dir(corpus_opt)
     corpus = read_corpus(root)
-    with write_session(engine()) as s:
-        report = load_corpus(s, corpus, prune=prune)
+    with progress_bar("loading", as_json) as step, write_session(engine()) as s:
+        report = load_corpus(s, corpus, prune=prune, progress=step)
     if not no_index:
         bring_index_up_to_date(quiet=as_json)
     out = {
@@ -90,7 +90,8 @@ def export_command(directory: str) -> None:
 def index_command(rebuild: bool, check: bool, as_json: bool) -> None:
     """Bring the search index up to date with the database."""
     if rebuild:
-        n = search_services.rebuild_index(engine(), search_backend())
+        with progress_bar("indexing", as_json) as step:
+            n = search_services.rebuild_index(engine(), search_backend(), progress=step)
         out = {"rebuilt": True, "documents": n}
         emit_json(out) if as_json else click.echo(f"search index rebuilt: {n} documents")
         return
@@ -204,9 +205,12 @@ def import_command(
         source_url=source_url,
         rule=rule_id,
     )
-    show_bar = not as_json or sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="importing", file=sys.stderr if show_bar else io.StringIO()) as bar:
-        report = import_texts(engine(), files, root, options, manifest_doc, progress=lambda _f: bar.update(1))
+    with progress_bar("importing", as_json) as step:
+        done = iter(range(1, len(files) + 1))
+        step(0, len(files))
+        report = import_texts(
+            engine(), files, root, options, manifest_doc, progress=lambda _f: step(next(done), len(files))
+        )
     if not no_index and (report.imported or report.attached):
         bring_index_up_to_date(quiet=as_json)
     if as_json:
@@ -233,25 +237,3 @@ def import_command(
         )
     if report.refused:
         sys.exit(1)
-
-
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@handle_errors
-@applies_migrations
-def serve_command(host: str, port: int) -> None:
-    """Serve the web app; the database is migrated, and an empty one loaded from the corpus, first."""
-    from app.registry.db import is_empty
-
-    if is_empty(engine()):
-        root = corpus_dir(None)
-        click.echo(f"empty database: loading {root}", err=True)
-        with write_session(engine()) as s:
-            load_corpus(s, read_corpus(root))
-    bring_index_up_to_date()
-    click.echo(f"serving on http://{host}:{port}/", err=True)
-    from werkzeug.serving import run_simple
-
-    # Flask ignores app.run() inside a CLI command; serve the same app object directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False, use_debugger=False)

@@ -13,9 +13,12 @@ import click
 from flask.cli import with_appcontext
 
 from app.cli import cli, emit_json, handle_errors, json_option
+from app.cli.corpus import bring_index_up_to_date
+from app.corpus.innovation_table import read_innovation_table
 from app.extensions import db, engine
 from app.registry.db import write_session
 from app.registry.innovations import import_innovations
+from app.registry.repository import list_innovations
 
 IMPORT_ACTOR = "registry innovations import"
 
@@ -31,7 +34,6 @@ def innovations_group(ctx: click.Context, category: str | None, promoted: bool, 
     """The demonstration-zone innovations (all matching, no paging); `import` adds or corrects many."""
     if ctx.invoked_subcommand is not None:
         return
-    from app.registry.repository import list_innovations
 
     out = list_innovations(db(), category=category, promoted=True if promoted else None)
     if as_json:
@@ -59,9 +61,6 @@ def import_command(file: str, as_json: bool) -> None:
     promoted_nationally, promotion_notice, promotion_date, related_rules, source_url, verified),
     plus slug (or id) and summary. related_rules lists rule ids separated by ";" or ",".
     """
-    from app.cli.corpus import bring_index_up_to_date
-    from app.corpus.innovation_table import read_innovation_table
-
     rows = read_innovation_table(Path(file))
     with write_session(engine()) as s:
         report = import_innovations(s, rows, IMPORT_ACTOR, Path(file).name)

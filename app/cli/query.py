@@ -13,10 +13,12 @@ import click
 
 from app.cli import as_of_option, cli, emit_json, handle_errors, json_option
 from app.corpus.dates import today
+from app.corpus.frontmatter import decode, load_yaml
 from app.diff import services as diff_services
 from app.exceptions import ValidationError
 from app.extensions import db, search_backend
 from app.harmonization import services as hs
+from app.registry.repository import check_code, show, stats
 from app.search.services import run_search
 
 
@@ -31,8 +33,6 @@ def _on(as_of):  # type: ignore[no-untyped-def]
 @handle_errors
 def show_command(ident: str, as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """One rule version with its articles and parameters."""
-    from app.registry.repository import show
-
     doc = show(db(), ident, _on(as_of))
     if as_json:
         emit_json(doc)
@@ -137,7 +137,6 @@ def compare_command(baseline: str, rules, as_of, as_json: bool) -> None:  # type
 
 
 def _jurisdictions(codes) -> list[str] | None:  # type: ignore[no-untyped-def]
-    from app.registry.repository import check_code
 
     return [check_code(db(), c) for c in codes] or None  # type: ignore[misc]
 
@@ -150,11 +149,8 @@ def _jurisdictions(codes) -> list[str] | None:  # type: ignore[no-untyped-def]
 @handle_errors
 def matrix_command(topic: str, jurisdictions, as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Quantitative provisions of a topic across jurisdictions."""
-    from app.harmonization.services import topic_matrix
-    from app.registry.repository import check_code
-
     check_code(db(), topic, "topic")
-    out = topic_matrix(db(), topic, _jurisdictions(jurisdictions), _on(as_of))
+    out = hs.topic_matrix(db(), topic, _jurisdictions(jurisdictions), _on(as_of))
     if as_json:
         emit_json(out)
         return
@@ -178,9 +174,7 @@ def matrix_command(topic: str, jurisdictions, as_of, as_json: bool) -> None:  # 
 @handle_errors
 def progress_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """The hard rules with their status."""
-    from app.harmonization.services import progress
-
-    out = progress(db(), _on(as_of))
+    out = hs.progress(db(), _on(as_of))
     if as_json:
         emit_json(out)
         return
@@ -195,9 +189,7 @@ def progress_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped-d
 @handle_errors
 def scoreboard_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Per-jurisdiction alignment deficit."""
-    from app.harmonization.services import score
-
-    out = score(db(), _on(as_of))
+    out = hs.score(db(), _on(as_of))
     if as_json:
         emit_json(out)
         return
@@ -215,8 +207,6 @@ def scoreboard_command(as_of, as_json: bool) -> None:  # type: ignore[no-untyped
 @handle_errors
 def check_command(profile: str, as_json: bool) -> None:
     """Compliance check; PROFILE.yaml is shaped like the body of POST /compliance-check."""
-    from app.corpus.frontmatter import decode, load_yaml
-
     data, _lines = load_yaml(decode(Path(profile).read_bytes(), profile), profile)
     if not isinstance(data, dict):
         raise ValidationError(f"{profile}: the profile is a YAML mapping with jurisdictions and facts")
@@ -243,8 +233,6 @@ def check_command(profile: str, as_json: bool) -> None:
 @handle_errors
 def stats_command(as_json: bool) -> None:
     """Coverage: counts by jurisdiction × topic, kind, provenance; innovations; empty cells."""
-    from app.registry.repository import stats
-
     out = stats(db())
     if as_json:
         emit_json(out)
@@ -278,9 +266,7 @@ def stats_command(as_json: bool) -> None:
 @handle_errors
 def report_command(year: int, out_file: str | None) -> None:
     """The annual report (年度体检) as self-contained HTML."""
-    from app.harmonization.services import annual_report
-
-    html = annual_report(db(), year)
+    html = hs.annual_report(db(), year)
     if out_file:
         Path(out_file).write_text(html, encoding="utf-8")
         click.echo(f"wrote {out_file}", err=True)

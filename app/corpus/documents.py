@@ -268,6 +268,9 @@ class HardRuleDocument:
     lead: str | None = None
     deliverable: str | None = None
     deadline: dt.date | None = None
+    #: our English translations of ``title`` and ``deliverable`` (shown on English pages)
+    title_en: str | None = None
+    deliverable_en: str | None = None
     path: str = ""
     sha256: str = ""
 

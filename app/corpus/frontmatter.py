@@ -2,7 +2,7 @@
 
 The registry never guesses an encoding or executes YAML: a file must be plain
 UTF-8 with LF line ends, no BOM, under 1 MB, and its YAML may use no anchors,
-aliases or explicit tags. Dates stay strings here; the schemas check them.
+aliases, explicit tags or keys written twice. Dates stay strings here; the schemas check them.
 
 Example::
 
@@ -125,6 +125,26 @@ def _lines_children(node: yaml.Node, path: LinePath, out: dict[LinePath, int], o
             out[path] = saved
 
 
+def _duplicate_keys(node: yaml.Node | None, file: str, offset: int) -> list[Problem]:
+    """A key written twice in one mapping: YAML would silently keep the last value; the registry refuses."""
+    problems: list[Problem] = []
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        line = k.start_mark.line + 1 + offset
+                        problems.append(Problem(file, f"key {k.value!r} appears twice; keep one", line, k.value))
+                    seen.add(k.value)
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return problems
+
+
 def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, dict[LinePath, int]]:
     """Parse YAML safely; return (data, line numbers by key path). Raises CorpusError."""
     problems = _scan_events(text, file, line_offset)
@@ -135,6 +155,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, dict[Lin
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise CorpusError(_yaml_problem(exc, file, line_offset)) from None
+    problems = _duplicate_keys(node, file, line_offset)
+    if problems:
+        raise CorpusError(problems)
     lines: dict[LinePath, int] = {}
     if node is not None:
         _lines(node, (), lines, line_offset)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from marshmallow import ValidationError as MarshmallowError
 
-from app.corpus import frontmatter, schemas
+from app.corpus import frontmatter, safefiles, schemas
 from app.corpus.dates import DATE_PATTERN, parse_date
 from app.corpus.documents import (
     Corpus,
@@ -245,16 +245,27 @@ def parse_rule_document(
 
 
 def _read(path: Path, rel: str) -> bytes:
-    return path.read_bytes()
+    """The bytes of one corpus file: a regular file (no symbolic link, FIFO or device), at most 1 MB.
+
+    The size is checked before reading, so a planted huge file or endless device costs no memory.
+    """
+    try:
+        return safefiles.read_bounded(path, frontmatter.MAX_FILE_BYTES)
+    except safefiles.FileRefused as exc:
+        reason = exc.reason
+        if "over the limit" in reason:
+            size = path.stat().st_size
+            reason = f"file is {size} bytes; the limit is 1 MB (split the document)"
+        raise CorpusError(Problem(rel, reason)) from None
 
 
 def _load_list(root: Path, name: str, schema: schemas.Schema, problems: list[Problem]) -> list[tuple[dict, int | None]]:
     path = root / name
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         problems.append(Problem(name, "reference file is missing"))
         return []
     try:
-        text = frontmatter.decode(path.read_bytes(), name)
+        text = frontmatter.decode(_read(path, name), name)
         data, lines = frontmatter.load_yaml(text, name)
     except CorpusError as err:
         problems.extend(err.problems)
@@ -312,7 +323,8 @@ def _files(root: Path, sub: str) -> Iterable[Path]:
     base = root / sub
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() or p.is_symlink())
+    # every entry but folders: a symbolic link, FIFO or device is refused by _read, never skipped silently
+    return sorted(p for p in base.rglob("*") if p.is_symlink() or not p.is_dir())
 
 
 def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[RuleDocument]:
@@ -461,7 +473,7 @@ def read_innovations(
             problems.append(Problem(rel, f"innovation files go at innovations/<slug>.md with slug {SLUG_PATTERN}"))
             continue
         try:
-            items.append(parse_innovation_document(path.read_bytes(), rel, m[1], rule_ids))
+            items.append(parse_innovation_document(_read(path, rel), rel, m[1], rule_ids))
         except CorpusError as err:
             problems.extend(err.problems)
     counts.sort(key=lambda c: c.as_of)
@@ -498,12 +510,14 @@ def parse_hard_rule(data: dict, lines: dict, rel: str, refs: References, expecte
     return HardRuleDocument(
         id=d["id"],
         title=d["title"],
+        title_en=d["title_en"],
         parameter=d["parameter"],
         scope=d["scope"],
         target=d["target"] if isinstance(d["target"], bool) else float(d["target"]),
         jurisdictions=jurs,
         lead=d["lead"].upper() if d["lead"] else None,
         deliverable=d["deliverable"],
+        deliverable_en=d["deliverable_en"],
         deadline=d["deadline"],
         source_url=d["source_url"],
         path=rel,
@@ -519,7 +533,7 @@ def read_hard_rules(root: Path, refs: References, problems: list[Problem]) -> li
             problems.append(Problem(rel, f"hard rules go at hard_rules/<id>.yaml with id {SLUG_PATTERN}"))
             continue
         try:
-            raw = path.read_bytes()
+            raw = _read(path, rel)
             data, lines = frontmatter.load_yaml(frontmatter.decode(raw, rel), rel)
             if not isinstance(data, dict):
                 raise CorpusError(Problem(rel, "a hard rule is a YAML mapping", 1))

@@ -71,6 +71,7 @@ from pathlib import Path
 from app.corpus.dates import parse_date
 from app.corpus.documents import Body
 from app.corpus.numerals import NUMERAL_CHARS, label_numbers, parse_chinese_numeral
+from app.corpus.safefiles import FileRefused, read_bounded
 from app.corpus.slugs import SLUG_MAX
 from app.corpus.structure import match_chapter, match_decision_label, parse_body
 from app.exceptions import ValidationError
@@ -95,6 +96,12 @@ __all__ = [
 SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm")
 
 MAX_BYTES = 20 * 1024 * 1024
+#: A .docx is a zip: the parts it holds may together unpack to at most this much (a zip bomb is refused unread).
+MAX_DOCX_UNPACKED = 64 * 1024 * 1024
+#: ...and no part may unpack to more than this many times its packed size (real Word XML packs ~10x).
+MAX_DOCX_RATIO = 200
+#: Elements nested deeper than this in an .html file are refused before the tree is built.
+MAX_HTML_DEPTH = 256
 
 
 class OfficialTextError(ValidationError, ValueError):
@@ -205,11 +212,36 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse a .docx whose parts would unpack beyond the limits, before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise OfficialTextError(f"not a readable .docx file ({exc.__class__.__name__})") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > max(info.compress_size, 1) * MAX_DOCX_RATIO and info.file_size > 1024 * 1024:
+            raise OfficialTextError(
+                f"not a readable .docx file: part {info.filename!r} unpacks {info.file_size} bytes from "
+                f"{info.compress_size} (over {MAX_DOCX_RATIO} times; a zip bomb?)"
+            )
+    if total > MAX_DOCX_UNPACKED:
+        raise OfficialTextError(
+            f"not a readable .docx file: its parts unpack to {total} bytes, over the limit of "
+            f"{MAX_DOCX_UNPACKED // (1024 * 1024)} MB"
+        )
+
+
 def _docx_paragraphs(data: bytes) -> list[str]:
     import zipfile
 
     import docx  # python-docx
 
+    _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # and python-docx's own errors:
@@ -245,9 +277,57 @@ _BLOCK_TAGS = (
 )
 
 
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "option",
+    ]
+)
+
+
+def _html_depth(text: str, stop: int = MAX_HTML_DEPTH) -> int:
+    """The deepest nesting of non-void elements (read without building a tree); stops counting past ``stop``."""
+    depth = deepest = 0
+    for m in _TAG_RE.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _VOID_TAGS or self_closing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > stop:
+                break
+    return deepest
+
+
 def _html_paragraphs(text: str) -> list[str]:
     from bs4 import BeautifulSoup
 
+    if _html_depth(text) > MAX_HTML_DEPTH:
+        raise OfficialTextError(
+            f"the HTML nests elements more than {MAX_HTML_DEPTH} deep; save the page's text as .txt instead"
+        )
     soup = BeautifulSoup(text, "html.parser")
     # <head> (its <title> usually carries the site's name), scripts and styles are not the text
     for tag in soup(["head", "script", "style", "noscript", "template"]):
@@ -704,11 +784,13 @@ def read_official_text(path: Path) -> OfficialText:
             f"unsupported file type {suffix or '(none)'!r}; give the official text as .txt, .md, .docx or .html"
         )
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise OfficialTextError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise OfficialTextError(f"the file is over {MAX_BYTES // (1024 * 1024)} MB")
+        # a regular file only (never a FIFO, device or symbolic link), its size checked before reading
+        data = read_bounded(path, MAX_BYTES)
+    except FileRefused as exc:
+        reason = exc.reason
+        if "over the limit" in reason:
+            reason = f"the file is over {MAX_BYTES // (1024 * 1024)} MB"
+        raise OfficialTextError(f"cannot read {path.name}: {reason}") from None
     if suffix == ".docx":
         if not data:
             raise OfficialTextError("the file is empty")

@@ -166,12 +166,14 @@ class ReportedCountSchema(_Strict):
 class HardRuleSchema(_Strict):
     id = Text(required=True, validate=validate.Regexp(SLUG_RE, error=_SLUG_ERROR))
     title = Text(required=True)
+    title_en = Text(load_default=None, allow_none=True)
     parameter = Text(required=True)
     scope = Text(load_default=None, allow_none=True)
     target = Scalar(required=True)
     jurisdictions = CodeList(required=True, validate=validate.Length(min=1, error="list at least one"))
     lead = Text(load_default=None, allow_none=True)
     deliverable = Text(load_default=None, allow_none=True)
+    deliverable_en = Text(load_default=None, allow_none=True)
     deadline = DateField(load_default=None, allow_none=True)
     source_url = Url(required=True)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from app.corpus import safefiles
 from app.corpus.documents import (
     INNOVATION_FIELDS,
     RULE_FIELDS,
@@ -25,6 +26,7 @@ from app.corpus.documents import (
     ParameterEntry,
     RuleDocument,
 )
+from app.exceptions import ValidationError
 
 
 def scalar(value: object) -> str:
@@ -112,13 +114,15 @@ def render_hard_rule(h: HardRuleDocument) -> str:
     out = [
         f"id: {scalar(h.id)}",
         f"title: {scalar(h.title)}",
-        f"parameter: {scalar(h.parameter)}",
     ]
+    if h.title_en:
+        out.append(f"title_en: {scalar(h.title_en)}")
+    out.append(f"parameter: {scalar(h.parameter)}")
     if h.scope:
         out.append(f"scope: {scalar(h.scope)}")
     out.append(f"target: {scalar(h.target)}")
     out.append(f"jurisdictions: {_flow_list(h.jurisdictions)}")
-    for key in ("lead", "deliverable", "deadline", "source_url"):
+    for key in ("lead", "deliverable", "deliverable_en", "deadline", "source_url"):
         value = getattr(h, key)
         if value not in (None, ""):
             out.append(f"{key}: {scalar(value)}")
@@ -202,10 +206,30 @@ def render_corpus(corpus: Corpus) -> dict[str, str]:
 
 
 def write_corpus(corpus: Corpus, target: Path) -> list[str]:
-    """Write the corpus under ``target`` (created if needed); return the relative paths written."""
+    """Write the corpus under ``target`` (created if needed); return the relative paths written.
+
+    Every file is written by a rename inside ``target``: a symbolic link planted in the folder (at a
+    file's place or as one of its folders) is refused with a ValidationError naming it, never
+    followed out of the folder.  All paths are checked before the first byte is written.
+    """
     files = render_corpus(corpus)
-    for rel, text in sorted(files.items()):
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for rel in sorted(files):
         path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        try:
+            safefiles.contained(target, path.parent)
+        except safefiles.FileRefused as exc:
+            problems.append(exc.reason)
+            continue
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            problems.append(f"{path} is a symbolic link or not a regular file; nothing is written through it")
+    if problems:
+        raise ValidationError("export refused: " + "; ".join(problems[:5]), code="unsafe_export_target")
+    for rel, text in sorted(files.items()):
+        try:
+            safefiles.write_new_file(target, target / rel, text.encode("utf-8"), replace=True)
+        except safefiles.FileRefused as exc:
+            raise ValidationError(f"export refused: {exc.reason}", code="unsafe_export_target") from None
     return sorted(files)

@@ -23,9 +23,10 @@ from app.diff import (
     with_compare_sides,
     with_diff_sides,
 )
+from app.diff.counterparts import Counterpart, RuleCard, suggest_counterparts
 from app.exceptions import ValidationError
-from app.registry.models import Parameter
-from app.registry.repository import resolve_version
+from app.registry.models import Parameter, ParameterValue
+from app.registry.repository import list_rules, resolve_version
 
 
 def rule_side(session: Session, ident: str, as_of: dt.date) -> RuleSide:
@@ -80,3 +81,31 @@ def compare(session: Session, baseline: str, others: list[str], as_of: dt.date) 
     if not others:
         raise ValidationError("name at least one rule to compare with the baseline", fields={"rules": ["required"]})
     return compare_sides(rule_side(session, baseline, as_of), [rule_side(session, o, as_of) for o in others])
+
+
+def counterparts(session: Session, ident: str, as_of: dt.date, limit: int = 8) -> list[Counterpart]:
+    """Suggested counterparts of a rule (``app.diff.counterparts``): rules of other jurisdictions
+    on its topic, best match first, each read in the version it shows on ``as_of``."""
+    rule, v = resolve_version(session, ident, as_of)
+    listing = list_rules(session, as_of=as_of, topic=v.topic, per_page=100_000)["items"]
+    versions = [item["version"] for item in listing] + [v.id]
+    keys: dict[str, set[str]] = {}
+    for version_id, key in session.execute(
+        select(ParameterValue.version_id, ParameterValue.key).where(ParameterValue.version_id.in_(versions))
+    ):
+        keys.setdefault(version_id, set()).add(key)
+
+    def card(item: dict) -> RuleCard:
+        return RuleCard(
+            id=item["id"],
+            jurisdiction=item["jurisdiction"],
+            topic=item["topic"],
+            title=item["title"],
+            kind=item["kind"],
+            parameters=frozenset(keys.get(item["version"], ())),
+            version=item["version"],
+            title_en=item.get("title_en"),
+        )
+
+    me = RuleCard(rule.id, v.jurisdiction, v.topic, v.title, v.kind, frozenset(keys.get(v.id, ())), v.id)
+    return suggest_counterparts(me, [card(item) for item in listing], limit=limit)

@@ -13,11 +13,14 @@ from app.exports.tables import (
     matrix_table,
     scoreboard_table,
 )
+from app.exports.wide import matrix_wide_table
 from app.exports.writers import (
     hard_rules_csv,
     innovations_csv,
     innovations_xlsx,
     matrix_csv,
+    matrix_wide_csv,
+    matrix_wide_xlsx,
     matrix_xlsx,
     scoreboard_csv,
     scoreboard_xlsx,
@@ -33,6 +36,9 @@ __all__ = [
     "innovations_xlsx",
     "matrix_csv",
     "matrix_table",
+    "matrix_wide_csv",
+    "matrix_wide_table",
+    "matrix_wide_xlsx",
     "matrix_xlsx",
     "scoreboard_csv",
     "scoreboard_table",

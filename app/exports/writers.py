@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from app.exports.tables import Table, hard_rules_table, innovations_table, matrix_table, scoreboard_table
+from app.exports.wide import matrix_wide_table
 
 #: Document timestamp written into every XLSX (openpyxl would write "now"), and the zip entry date.
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
@@ -51,8 +52,9 @@ def _csv_text(v: object) -> object:
     return v
 
 
-def to_xlsx(sheets: Mapping[str, Table]) -> bytes:
-    """One worksheet per ``{title: (header, rows)}`` (titles cut to Excel's 31 characters)."""
+def to_xlsx(sheets: Mapping[str, Table], autofilter: bool = False) -> bytes:
+    """One worksheet per ``{title: (header, rows)}`` (titles cut to Excel's 31 characters);
+    ``autofilter`` puts filter buttons on the header row of each sheet."""
     wb = Workbook()
     wb.remove(wb.active)
     for title, (header, rows) in sheets.items():
@@ -61,6 +63,8 @@ def to_xlsx(sheets: Mapping[str, Table]) -> bytes:
         for row in rows:
             ws.append([_cell(v) for v in row])
         ws.freeze_panes = "A2"
+        if autofilter and header:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
         for i, name in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(50, len(name) + 4))
     wb.properties.creator = "yrd-rule-registry"
@@ -93,6 +97,16 @@ def matrix_csv(doc: Mapping) -> bytes:
 
 def matrix_xlsx(doc: Mapping) -> bytes:
     return to_xlsx({f"matrix {doc.get('topic', '')}".strip(): matrix_table(doc)})
+
+
+def matrix_wide_csv(doc: Mapping, titles: Mapping[str, str] | None = None, locale: str = "zh") -> bytes:
+    """The matrix in the wide layout (``app.exports.wide``) as CSV."""
+    return to_csv(matrix_wide_table(doc, titles, locale))
+
+
+def matrix_wide_xlsx(doc: Mapping, titles: Mapping[str, str] | None = None, locale: str = "zh") -> bytes:
+    """The matrix in the wide layout as XLSX, with filter buttons on the header row."""
+    return to_xlsx({f"matrix {doc.get('topic', '')}".strip(): matrix_wide_table(doc, titles, locale)}, autofilter=True)
 
 
 def scoreboard_csv(doc: Mapping) -> bytes:

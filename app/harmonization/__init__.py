@@ -10,7 +10,7 @@ Modules
                  and the four statuses aligned | divergent | missing | unknown
 ``values``       ``ValueRecord``, ``ParameterDef``, ``HardRuleDef``, ``Binding``; ``ValueIndex``
                  (records grouped once by ``(key, scope)``) and ``binding_values``;
-                 ``records_from_documents`` / ``as_parameter_defs`` / ``as_hard_rule_defs`` build the
+                 ``as_parameter_defs`` / ``as_hard_rule_defs`` build the
                  inputs from corpus documents (``app.corpus.documents``) or rows with the same fields
 ``matrix``       GET /matrix;  ``hard_rules``: GET /hard-rules[/<id>], timeline, alignment events
 ``scoreboard``   GET /scoreboard;  ``compliance``: POST /compliance-check

@@ -159,11 +159,14 @@ def alignment_feed(
         entries.append(
             {
                 "id": _entry_id("alignment", e.hard_rule_id, e.jurisdiction, e.date.isoformat(), e.kind),
-                "title": f"[{word('alignment_change', e.kind)}] {e.jurisdiction} · {e.hard_rule_title}",
+                "title": f"[{word('alignment_change', e.kind)}] {word('jurisdiction', e.jurisdiction)} · {e.hard_rule_title}",
                 "updated": _timestamp(e.date),
                 "link": link(e.hard_rule_id),
                 "categories": [e.kind, e.jurisdiction, e.hard_rule_id],
-                "summary": f"{e.date.isoformat()}: {e.before} → {e.after}; value {value}, target {target}; {source}",
+                "summary": (
+                    f"{e.date.isoformat()}：{word('status', e.before)} → {word('status', e.after)}；"
+                    f"约束值 {value}，目标 {target}；{source}"
+                ),
             }
         )
     return _feed(

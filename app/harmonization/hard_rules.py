@@ -25,7 +25,6 @@ from app.harmonization.values import (
     ValueIndex,
     ValueRecord,
     as_index,
-    choose_binding,
     iso,
     params_by_key,
 )
@@ -155,6 +154,7 @@ def hard_rule_status(
     item = {
         "id": hr.id,
         "title": hr.title,
+        "title_en": hr.title_en,
         "parameter": hr.parameter,
         "scope": hr.scope,
         "target": hr.target,
@@ -163,6 +163,7 @@ def hard_rule_status(
         "jurisdictions": list(st),
         "lead": hr.lead,
         "deliverable": hr.deliverable,
+        "deliverable_en": hr.deliverable_en,
         "deadline": iso(hr.deadline),
         "source_url": hr.source_url,
         "topic": p.topic,
@@ -303,28 +304,4 @@ def progress_series(
             st = statuses_on(hr, _param(hr, pmap), index, Coverage(), d)  # coverage does not change "aligned"
             aligned += sum(1 for s, _ in st.values() if s == strictness.ALIGNED)
         out.append((d, float(Fraction(aligned, pairs)) if pairs else 0.0))
-    return out
-
-
-def statuses_naive(
-    hr: HardRuleDef,
-    p: ParameterDef | str,
-    records: Sequence[ValueRecord],
-    on: dt.date,
-    held: Sequence[HeldVersion] = (),
-) -> dict[str, str]:
-    """Per-jurisdiction status scanning every record per cell (benchmark baseline / cross-check).
-    ``p`` may be a bare ``stricter`` (then no topic, so no coverage: a gap is ``unknown``)."""
-    stricter = p if isinstance(p, str) else p.stricter
-    topic = None if isinstance(p, str) else p.topic
-    out = {}
-    for j in hr.jurisdictions:
-        cand = [
-            r
-            for r in records
-            if r.key == hr.parameter and r.scope == hr.scope and r.in_force(on) and r.binds_jurisdiction(j)
-        ]
-        b = choose_binding(cand, j, stricter)
-        covered = any(v.topic == topic and v.official and v.in_force(on) and v.binds_jurisdiction(j) for v in held)
-        out[j] = cov.alignment(b.value if b else None, hr.target, stricter, covered)
     return out

@@ -17,7 +17,6 @@ from app.harmonization.values import (
     Binding,
     HardRuleDef,
     ParameterDef,
-    RowKey,
     ValueIndex,
     ValueRecord,
     as_index,
@@ -179,60 +178,60 @@ def _worst(statuses: Sequence[str]) -> str:
     return strictness.ALIGNED
 
 
-def matrix_naive(
-    topic: str,
-    params: Iterable[ParameterDef] | Mapping[str, ParameterDef],
-    records: Sequence[ValueRecord],
-    hard_rules: Iterable[HardRuleDef] = (),
-    *,
-    jurisdictions: Iterable[str] | None = None,
-    as_of: dt.date,
-    coverage: Iterable[HeldVersion] = (),
-) -> dict:
-    """The same document computed cell by cell, each cell scanning every record (the benchmark's
-    baseline and a cross-check in the tests; do not use in production)."""
-    from app.harmonization.values import choose_binding
+# ---------------------------------------------------------------- views of a matrix document (pages, downloads)
 
-    held = list(coverage)
-    cols = jurisdiction_list(jurisdictions)
-    plist = list(params_by_key(params).values())
-    hrs = list(hard_rules)
-    rows_keys: list[tuple[ParameterDef, str | None]] = []
-    for p in plist:
-        if p.topic != topic:
-            continue
-        scopes = {r.scope for r in records if r.key == p.key} | {h.scope for h in hrs if h.parameter == p.key}
-        kept = []
-        for scope in sorted(scopes, key=lambda s: (s is not None, s or "")):
-            if any(
-                r.key == p.key and r.scope == scope and r.in_force(as_of) and any(r.binds_jurisdiction(j) for j in cols)
-                for r in records
-            ) or any(h.row == (p.key, scope) for h in hrs):
-                kept.append(scope)
-        rows_keys.extend((p, s) for s in (kept or [None]))
-    rows = []
-    for p, scope in rows_keys:
-        cells: dict[str, Binding | None] = {}
-        for j in cols:
-            cand = [
-                r
-                for r in records
-                if r.key == p.key and r.scope == scope and r.in_force(as_of) and r.binds_jurisdiction(j)
-            ]
-            cells[j] = choose_binding(cand, j, p.stricter)
-        covered = {
-            j: any(v.topic == p.topic and v.official and v.in_force(as_of) and v.binds_jurisdiction(j) for v in held)
-            for j in cols
-        }
-        rows.append(_row(p, scope, cells, cols, [h for h in hrs if h.row == (p.key, scope)], covered))
-    return {
-        "topic": topic,
-        "as_of": as_of.isoformat(),
-        "jurisdictions": cols,
-        "rows": rows,
-        "coverage": column_coverage(Coverage(held), topic, cols, as_of),
-    }
+#: Heat-map bands of a less strict value, by its distance from the strictest value relative to it:
+#: up to 25 % away → 2, up to 100 % → 3, further (or a yes/no that is not the strictest) → 4.
+HEAT_NEAR, HEAT_FAR = 0.25, 1.0
+HEAT_NONE, HEAT_STRICTEST, HEAT_LEVELS = 0, 1, 4
 
 
-def row_key(row: Mapping) -> RowKey:
-    return (row["key"], row["scope"])
+def values_count(row: Mapping) -> int:
+    """How many columns of a matrix row hold a value."""
+    return sum(1 for c in row["values"].values() if c is not None and c.get("value") is not None)
+
+
+def filter_rows(doc: Mapping, *, differing: bool = False, min_values: int = 0, hard_rules: bool = False) -> dict:
+    """The /matrix document with only the rows an official asked for: ``differing`` — the values
+    differ (row status ``divergent``); ``min_values`` — at least that many columns hold a value;
+    ``hard_rules`` — a hard rule targets the row. ``rows_total`` is the number of rows before
+    filtering; the other keys are unchanged.
+
+    >>> doc = {"rows": [{"status": "divergent", "values": {"A": {"value": 1}, "B": {"value": 2}},
+    ...                  "hard_rules": []},
+    ...                 {"status": "partial", "values": {"A": {"value": 1}, "B": None}, "hard_rules": ["h"]}]}
+    >>> [len(filter_rows(doc, **kw)["rows"]) for kw in ({}, {"differing": True}, {"min_values": 2},
+    ...                                                 {"hard_rules": True})]
+    [2, 1, 1, 1]
+    """
+    if min_values < 0:
+        raise ValueError(f"min_values must not be negative: {min_values}")
+    rows = [
+        r
+        for r in doc.get("rows", [])
+        if (not differing or r["status"] == ROW_DIVERGENT)
+        and values_count(r) >= min_values
+        and (not hard_rules or r.get("hard_rules"))
+    ]
+    return {**doc, "rows": rows, "rows_total": len(doc.get("rows", []))}
+
+
+def heat_level(cell: Mapping | None, row: Mapping) -> int:
+    """A cell's heat-map band: 0 no value, 1 the strictest value, 2..4 less strict by its distance
+    from the strictest (``HEAT_NEAR``, ``HEAT_FAR``); a less strict yes/no value is 4.
+
+    >>> row = {"strictest": {"value": 30.0}}
+    >>> [heat_level(c, row) for c in (None, {"value": 30.0, "status": "strictest"},
+    ...  {"value": 35.0, "status": "less_strict"}, {"value": 50.0, "status": "less_strict"},
+    ...  {"value": 100.0, "status": "less_strict"})]
+    [0, 1, 2, 3, 4]
+    """
+    if cell is None or cell.get("value") is None:
+        return HEAT_NONE
+    if cell.get("status") == CELL_STRICTEST:
+        return HEAT_STRICTEST
+    value, ref = cell["value"], (row.get("strictest") or {}).get("value")
+    if isinstance(value, bool) or isinstance(ref, bool) or ref is None:
+        return HEAT_LEVELS
+    gap = abs(value - ref) / abs(ref) if ref else float("inf")
+    return 2 if gap <= HEAT_NEAR else 3 if gap <= HEAT_FAR else HEAT_LEVELS

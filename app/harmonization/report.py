@@ -52,6 +52,46 @@ def _signed_pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:+.0f}%"
 
 
+def report_data(
+    year: int,
+    *,
+    hard_rules: Iterable[HardRuleDef],
+    params: Mapping[str, ParameterDef] | Iterable[ParameterDef],
+    records: Iterable[ValueRecord] | ValueIndex,
+    changes: Iterable[ChangeEvent] = (),
+    jurisdictions: Iterable[str] | None = None,
+    coverage: Coverage | Iterable[HeldVersion] | None = None,
+) -> dict:
+    """What the 年度体检 for ``year`` says, as data (the HTML document below and the report page
+    both show it): ``year_end``; ``board`` (the scoreboard at year end, against the year before);
+    ``status`` (every hard rule at year end); ``overdue`` (those overdue at year end);
+    ``alignment_events`` (alignment broken or restored during the year, by date); ``changes``
+    (rule versions added, corrected or repealed during the year, by date); ``series`` (the aligned
+    share of all hard rules over time, up to year end); ``hard_rules`` (their number)."""
+    year_end = dt.date(year, 12, 31)
+    year_start = dt.date(year, 1, 1)
+    hrs = sorted(hard_rules, key=lambda h: h.id)
+    index = as_index(records)
+    cov = coverage if isinstance(coverage, Coverage) else Coverage(coverage or ())
+    status = hard_rules_status(hrs, params, index, year_end, coverage=cov)["items"]
+    return {
+        "year": year,
+        "year_end": year_end,
+        "hard_rules": len(hrs),
+        "board": scoreboard(hrs, params, index, year_end, jurisdictions=jurisdictions, coverage=cov),
+        "status": status,
+        "overdue": [item for item in status if item["deadline_status"] == OVERDUE],
+        "alignment_events": sorted(
+            alignment_changes(hrs, params, index, until=year_end, since=year_start, coverage=cov),
+            key=lambda e: (e.date, e.hard_rule_id, e.jurisdiction),
+        ),
+        "changes": sorted(
+            (c for c in changes if c.date.year == year), key=lambda c: (c.date, c.rule_id, c.version, c.kind)
+        ),
+        "series": progress_series(hrs, params, index, year_end),
+    }
+
+
 def annual_report(
     year: int,
     *,
@@ -64,18 +104,19 @@ def annual_report(
     coverage: Coverage | Iterable[HeldVersion] | None = None,
 ) -> str:
     """The 年度体检 for ``year``: a complete HTML document (UTF-8, no scripts)."""
-    year_end = dt.date(year, 12, 31)
-    year_start = dt.date(year, 1, 1)
-    hrs = sorted(hard_rules, key=lambda h: h.id)
-    index = as_index(records)
-    cov = coverage if isinstance(coverage, Coverage) else Coverage(coverage or ())
-    status = hard_rules_status(hrs, params, index, year_end, coverage=cov)["items"]
-    board = scoreboard(hrs, params, index, year_end, jurisdictions=jurisdictions, coverage=cov)
-    align_events = alignment_changes(hrs, params, index, until=year_end, since=year_start, coverage=cov)
-    year_changes = sorted(
-        (c for c in changes if c.date.year == year), key=lambda c: (c.date, c.rule_id, c.version, c.kind)
+    data = report_data(
+        year,
+        hard_rules=hard_rules,
+        params=params,
+        records=records,
+        changes=changes,
+        jurisdictions=jurisdictions,
+        coverage=coverage,
     )
-    overdue = [item for item in status if item["deadline_status"] == OVERDUE]
+    year_end = data["year_end"]
+    board, status, overdue = data["board"], data["status"], data["overdue"]
+    align_events, year_changes = data["alignment_events"], data["changes"]
+    n_hard_rules = data["hard_rules"]
 
     h: list[str] = [
         "<!DOCTYPE html>",
@@ -84,7 +125,7 @@ def annual_report(
         f"<title>长三角规则协同年度体检 {year}</title><style>{_CSS}</style></head><body>",
         f"<h1>长三角规则协同年度体检 {year} <span class='muted'>Annual harmonization report</span></h1>",
         f"<p class='muted'>状态截至 {year_end.isoformat()}；对比 {board['year_before']}。"
-        f"硬规则 {len(hrs)} 项，逾期 {len(overdue)} 项；年内规则变更 {len(year_changes)} 条，"
+        f"硬规则 {n_hard_rules} 项，逾期 {len(overdue)} 项；年内规则变更 {len(year_changes)} 条，"
         f"一致性变化 {len(align_events)} 次。"
         + (f" 生成日期 {generated_on.isoformat()}。" if generated_on else "")
         + "</p>",
@@ -103,7 +144,7 @@ def annual_report(
     )
     for code, row in board["jurisdictions"].items():
         h.append(
-            f"<tr><td>{_e(code)}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
+            f"<tr><td>{escape(word('jurisdiction', code))}</td><td>{row['applicable']}</td><td>{row['aligned']}</td>"
             f"<td>{row['divergent']}</td><td>{row['missing']}</td><td>{row['unknown']}</td>"
             f"<td>{_pct(row['deficit'])}</td><td>{_pct(row['deficit_year_before'])}</td>"
             f"<td>{_signed_pct(row['change'])}</td><td class='{escape(row['rating'])}'>{escape(word('rating', row['rating']))}</td></tr>"
@@ -119,7 +160,7 @@ def annual_report(
         h.append(
             f"<h3>{_e(item['title'])} <span class='muted'>({_e(item['id'])})</span></h3>"
             f"<p>参数 {_e(item['parameter'])}{' · ' + _e(item['scope']) if item['scope'] else ''}；"
-            f"目标 {_e(item['target'])} {_e(item['unit'])}；牵头 {_e(item['lead'])}；"
+            f"目标 {_e(item['target'])} {_e(item['unit'])}；牵头 {escape(word('jurisdiction', item['lead'])) if item['lead'] else '—'}；"
             f"期限 {_e(item['deadline'])}（{escape(word('deadline_status', item['deadline_status']))}）；"
             f"一致比例 {_pct(item['aligned_share'])}</p>"
         )
@@ -127,14 +168,14 @@ def annual_report(
         for code, cell in item["status"].items():
             cite = f"{_e(cell['version'])}<br>{_e(cell['article'])}" if cell["version"] else "—"
             h.append(
-                f"<tr class='{escape(cell['status'])}'><td>{_e(code)}</td>"
+                f"<tr class='{escape(cell['status'])}'><td>{escape(word('jurisdiction', code))}</td>"
                 f"<td>{escape(word('status', cell['status']))}</td><td>{_e(cell['value'])}</td>"
                 f"<td class='cite'>{cite}</td></tr>"
             )
         h.append("</table>")
-    series = progress_series(hrs, params, index, year_end)
+    series = data["series"]
     if series:
-        h.append(progress_chart_svg({"全部硬规则 All hard rules": series}, until=year_end))
+        h.append(progress_chart_svg({"all": series}, until=year_end, names={"all": "全部硬规则 All hard rules"}))
 
     # 3. overdue
     h.append("<h2>三、逾期硬规则 Overdue hard rules</h2>")
@@ -142,13 +183,13 @@ def annual_report(
         h.append("<table><tr><th>硬规则</th><th>期限</th><th>牵头</th><th>未一致地区</th></tr>")
         for item in overdue:
             open_js = [
-                f"{_e(j)}（{escape(word('status', c['status']))}）"
+                f"{escape(word('jurisdiction', j))}（{escape(word('status', c['status']))}）"
                 for j, c in item["status"].items()
                 if c["status"] != "aligned"
             ]
             h.append(
                 f"<tr><td>{_e(item['title'])}<br><span class='cite'>{_e(item['id'])}</span></td>"
-                f"<td>{_e(item['deadline'])}</td><td>{_e(item['lead'])}</td><td>{'、'.join(open_js)}</td></tr>"
+                f"<td>{_e(item['deadline'])}</td><td>{escape(word('jurisdiction', item['lead'])) if item['lead'] else '—'}</td><td>{'、'.join(open_js)}</td></tr>"
             )
         h.append("</table>")
     else:
@@ -159,7 +200,7 @@ def annual_report(
     h.append("<h3>一致性变化 Alignment broken or restored</h3>")
     if align_events:
         h.append("<table><tr><th>日期</th><th>硬规则</th><th>地区</th><th>变化</th><th>约束值</th><th>出处</th></tr>")
-        for ev in sorted(align_events, key=lambda e: (e.date, e.hard_rule_id, e.jurisdiction)):
+        for ev in align_events:
             kind = escape(word("alignment_change", ev.kind))
             cite = f"{_e(ev.version)}<br>{_e(ev.article)}" if ev.version else "—"
             h.append(

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from marshmallow import ValidationError as MarshmallowError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.corpus import dates, validity
@@ -29,10 +29,13 @@ from app.harmonization import (
     values,
 )
 from app.harmonization.coverage import Coverage, HeldVersion
+from app.harmonization.feeds import ChangeEvent
+from app.harmonization.hard_rules import alignment_changes, progress_series
+from app.harmonization.report import annual_report as render
 from app.harmonization.schemas import ComplianceCheckSchema
 from app.harmonization.values import ValueIndex
 from app.registry import repository
-from app.registry.models import HardRule, Parameter, ParameterValue, RuleVersion
+from app.registry.models import AuditEntry, HardRule, Parameter, ParameterValue, RuleVersion
 
 
 def load_parameter_defs(session: Session) -> list[ParameterDef]:
@@ -193,12 +196,10 @@ def run_check(session: Session, request: dict) -> dict:
 
 def progress_chart_series(session: Session, as_of: dt.date) -> dict[str, list[tuple[dt.date, float]]]:
     """Series for ``charts.progress_chart_svg``: the overall aligned share of every (hard rule,
-    listed jurisdiction) pair over time (key ``"全部 All"``), then one series per hard rule (its
-    timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
-    from app.harmonization.hard_rules import progress_series
-
+    listed jurisdiction) pair over time (key ``"all"``), then one series per hard rule (key: its
+    id; its timeline), each point ``(date, aligned_share)`` up to ``as_of``."""
     params, index, hrs, cov = _inputs(session)
-    out: dict[str, list[tuple[dt.date, float]]] = {"全部 All": progress_series(hrs, params, index, as_of)}
+    out: dict[str, list[tuple[dt.date, float]]] = {"all": progress_series(hrs, params, index, as_of)}
     for hr in hrs:
         detail = hard_rule_detail(hr.id, hrs, params, index, as_of, coverage=cov)
         out[hr.id] = _timeline_points(detail["timeline"])
@@ -219,8 +220,6 @@ def hard_rule_series(session: Session, hard_rule_id: str, as_of: dt.date) -> dic
 
 def alignment_events(session: Session, until: dt.date, since: dt.date | None = None) -> list:
     """``hard_rules.alignment_changes`` over the stored hard rules and values (newest first)."""
-    from app.harmonization.hard_rules import alignment_changes
-
     params, index, hrs, cov = _inputs(session)
     return alignment_changes(hrs, params, index, until, since, coverage=cov)
 
@@ -233,9 +232,6 @@ MAX_AUDIT_ROWS = 5000
 
 def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
     """Audit entries (version added, corrected, repealed) with their versions, newest first."""
-    from app.harmonization.feeds import ChangeEvent
-    from app.registry.models import AuditEntry
-
     entries = list(
         session.scalars(
             select(AuditEntry)
@@ -270,8 +266,6 @@ def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
 
 def annual_report(session: Session, year: int) -> str:
     """The 年度体检 for ``year`` as one self-contained HTML document."""
-    from app.harmonization.report import annual_report as render
-
     params, index, hrs, cov = _inputs(session)
     return render(
         year,
@@ -282,3 +276,28 @@ def annual_report(session: Session, year: int) -> str:
         generated_on=dates.today(),
         coverage=cov,
     )
+
+
+def version_titles(session: Session, versions: list[str]) -> dict[str, str]:
+    """``{version id: title}`` of the given rule versions (for citations in downloads)."""
+    wanted = sorted({v for v in versions if v})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(RuleVersion.id, RuleVersion.title).where(RuleVersion.id.in_(wanted))).all())
+
+
+def annual_report_data(session: Session, year: int) -> dict:
+    """The 年度体检 for ``year`` as data (``app.harmonization.report.report_data``), for the page."""
+    from app.harmonization.report import report_data
+
+    params, index, hrs, cov = _inputs(session)
+    return report_data(year, hard_rules=hrs, params=params, records=index, changes=change_events(session), coverage=cov)
+
+
+def report_years(session: Session) -> list[int]:
+    """The years an annual report can be asked for, newest first: from the year of the earliest
+    stored rule version to this year (only this year when nothing is stored)."""
+    first = session.scalar(select(func.min(RuleVersion.start)))
+    this_year = dates.today().year
+    start = min(first.year, this_year) if first else this_year
+    return list(range(this_year, start - 1, -1))

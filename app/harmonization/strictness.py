@@ -65,11 +65,6 @@ def is_at_least_as_strict(a: Value, b: Value, stricter: str) -> bool:
     return a == b
 
 
-def is_stricter(a: Value, b: Value, stricter: str) -> bool:
-    """True when ``a`` is strictly more demanding than ``b`` (never for ``equal``)."""
-    return is_at_least_as_strict(a, b, stricter) and not is_at_least_as_strict(b, a, stricter)
-
-
 def strictness_key(value: Value, stricter: str) -> tuple:
     """A sort key putting the strictest value first (for ``equal``: by value, which is arbitrary
     but deterministic)."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from app.corpus import validity
 from app.corpus.documents import ParameterDef  # the one definition; re-exported here
 from app.corpus.jurisdictions import NATIONAL, PROVINCES
-from app.corpus.structure import article_id
 from app.harmonization import strictness
 
 #: The matrix's default columns (SPEC §5): the four provinces.
@@ -70,6 +69,8 @@ class HardRuleDef:
     deliverable: str | None = None
     deadline: dt.date | None = None
     source_url: str | None = None
+    title_en: str | None = None
+    deliverable_en: str | None = None
 
     @property
     def row(self) -> RowKey:
@@ -258,50 +259,6 @@ def iso(d: dt.date | None) -> str | None:
 # ------------------------------------------------------------------ from corpus documents
 
 
-def records_from_documents(
-    documents: Iterable, params: Mapping[str, ParameterDef] | Iterable[ParameterDef]
-) -> list[ValueRecord]:
-    """``ValueRecord``s from corpus ``RuleDocument``s (``app.corpus.documents``), for tests, tools and
-    any caller that has documents rather than database rows.
-
-    A version is valid from its start (effective, else published, else adopted) to the next
-    version's start, the last one to its ``repealed`` date. Values are converted to the parameter's
-    canonical unit with ``app.units``; keys without a ``ParameterDef`` are skipped.
-    """
-    from app import units
-
-    pmap = params_by_key(params)
-    by_rule: dict[str, list] = defaultdict(list)
-    for doc in documents:
-        by_rule[doc.rule_id].append(doc)
-    out: list[ValueRecord] = []
-    for rule_id in sorted(by_rule):
-        for doc, start, end in validity.intervals(sorted(by_rule[rule_id], key=lambda d: d.start)):
-            for entry in doc.parameters:
-                p = pmap.get(entry.key)
-                if p is None:
-                    continue
-                if strictness.is_yes_no(p.stricter):
-                    value: float | bool = bool(entry.value)
-                else:
-                    value = units.convert(float(entry.value), entry.unit or p.unit, p.unit)
-                out.append(
-                    ValueRecord(
-                        key=entry.key,
-                        scope=entry.scope,
-                        value=value,
-                        jurisdiction_of_rule=doc.jurisdiction.upper(),
-                        binds=[j.upper() for j in doc.binds],
-                        rule_id=rule_id,
-                        version=doc.version_id,
-                        article_id=article_id(rule_id, entry.article),
-                        valid_from=start,
-                        valid_to=end,
-                    )
-                )
-    return out
-
-
 def as_parameter_defs(defs: Iterable) -> list[ParameterDef]:
     """``ParameterDef``s with the ``stricter`` spelling normalised (an unquoted YAML ``true`` → "true")."""
     return [
@@ -332,6 +289,8 @@ def as_hard_rule_defs(docs: Iterable) -> list[HardRuleDef]:
             deliverable=d.deliverable,
             deadline=d.deadline,
             source_url=d.source_url,
+            title_en=getattr(d, "title_en", None),
+            deliverable_en=getattr(d, "deliverable_en", None),
         )
         for d in docs
     ]

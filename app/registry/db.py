@@ -130,6 +130,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """
     before = current_revision(engine)
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # several nodes starting at once migrate one after another
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7322)")
         command.upgrade(_alembic_config(conn), "head")
     return before, head_revision()
 

@@ -34,9 +34,10 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine, select
 
-from app.corpus import dates, validity, writer
+from app.corpus import dates, safefiles, validity, writer
 from app.corpus.dates import DATE_PATTERN, parse_date
 from app.corpus.documents import Body, RuleDocument
+from app.corpus.frontmatter import MAX_FILE_BYTES
 from app.corpus.loader import References, parse_rule_document
 from app.corpus.officialtext import SUFFIXES, OfficialText, OfficialTextError, make_slug, read_official_text
 from app.corpus.slugs import SLUG_ERROR, SLUG_RE
@@ -414,17 +415,20 @@ def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str, bool]]:
     return out
 
 
-def _write_new(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+def _write_new(root: Path, target: Path, data: bytes) -> None:
+    """Create ``target`` inside the corpus ``root``: never overwriting, never through a symbolic link."""
+    try:
+        safefiles.write_new_file(root, target, data)
+    except safefiles.FileRefused as exc:
+        raise Refused(exc.reason) from None
 
 
-def _replace(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.import-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+def _replace(root: Path, target: Path, data: bytes) -> None:
+    """Replace ``target`` inside ``root`` by a rename (a planted link at the target or its folder is refused)."""
+    try:
+        safefiles.write_new_file(root, target, data, replace=True)
+    except safefiles.FileRefused as exc:
+        raise Refused(exc.reason) from None
 
 
 # ---------------------------------------------------------------- documents
@@ -719,7 +723,7 @@ class Importer:
         rel = f"rules/{rule_id}.md"
         doc = parse_rule_document(data, rel, self.refs, rule_id=rule_id)
         target = self.root / rel
-        _write_new(target, data)
+        _write_new(self.root, target, data)
         try:
             with write_session(self.engine) as session:
                 audit.lock(session)
@@ -792,7 +796,7 @@ class Importer:
                 if (self.root / new_rel).exists():
                     raise Refused(f"cannot rename {plain} to {new_rel}: that file exists")
                 renames.append((self.root / plain, self.root / new_rel, v.id, new_rel))
-        _write_new(target, data)
+        _write_new(self.root, target, data)
         done: list[tuple[Path, Path]] = []
         try:
             for src, dst, _, _ in renames:
@@ -927,8 +931,11 @@ class Importer:
         if digest == target_v.content_hash:
             return "unchanged", {"id": rule_id, "version": target_v.id, "path": str(file), "sha256": ot.sha256}
         corpus_file = self.root / target_v.path
-        old_bytes = corpus_file.read_bytes()
-        _replace(corpus_file, data)
+        try:
+            old_bytes = safefiles.read_bounded(corpus_file, MAX_FILE_BYTES)
+        except safefiles.FileRefused as exc:
+            raise Refused(f"{target_v.path}: {exc.reason}") from None
+        _replace(self.root, corpus_file, data)
         try:
             with write_session(self.engine) as session:
                 audit.lock(session)
@@ -947,7 +954,7 @@ class Importer:
                 enqueue(session, "rule", rule_id)
                 target_v.content_hash = v.content_hash
         except BaseException:
-            _replace(corpus_file, old_bytes)
+            _replace(self.root, corpus_file, old_bytes)
             raise
         return "attached", summary
 

@@ -8,6 +8,7 @@ load back to the same content hashes. No Flask, no search imports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,17 +47,29 @@ class LoadReport:
         }
 
 
-def load_corpus(session: Session, corpus: Corpus, *, prune: bool = False, actor: str = SYSTEM_ACTOR) -> LoadReport:
+def load_corpus(
+    session: Session,
+    corpus: Corpus,
+    *,
+    prune: bool = False,
+    actor: str = SYSTEM_ACTOR,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
     """Make the database equal the (already validated) corpus (SPEC §2 "Loading").
 
     All or nothing when the caller commits only on success (``write_session`` does).
+    ``progress(done, total)`` is called after each rule version, then after the innovations and
+    after the hard rules (``total`` = versions + 2).
     """
+    total = len(corpus.rules) + 2
+    step = progress or (lambda _done, _total: None)
     refs = references_of(corpus)
     report = LoadReport()
     audit.lock(session)
     _sync_references(session, corpus)
     seen: set[str] = set()
-    for doc in corpus.rules:
+    for done, doc in enumerate(corpus.rules):
+        step(done, total)
         seen.add(doc.version_id)
         rule = session.get(Rule, doc.rule_id)
         if rule is None:
@@ -111,7 +124,9 @@ def load_corpus(session: Session, corpus: Corpus, *, prune: bool = False, actor:
         for rule in session.scalars(select(Rule)):
             if not rule.versions:
                 session.delete(rule)
+    step(len(corpus.rules), total)
     report.innovations = _load_innovations(session, corpus, prune, actor)
+    step(len(corpus.rules) + 1, total)
     report.hard_rules = _load_hard_rules(session, corpus, prune, actor)
     session.execute(delete(ReportedCount))
     for c in corpus.reported_counts:
@@ -125,6 +140,7 @@ def load_corpus(session: Session, corpus: Corpus, *, prune: bool = False, actor:
             )
         )
     session.flush()
+    step(total, total)
     return report
 
 

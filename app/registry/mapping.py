@@ -220,6 +220,8 @@ def hard_rule_document(h: HardRule) -> HardRuleDocument:
         lead=h.lead,
         deliverable=h.deliverable,
         deadline=h.deadline,
+        title_en=h.title_en,
+        deliverable_en=h.deliverable_en,
     )
 
 
@@ -230,4 +232,5 @@ def fill_hard_rule(h: HardRule, doc: HardRuleDocument) -> None:
     h.target_num = None if isinstance(doc.target, bool) else float(doc.target)
     h.jurisdictions, h.lead, h.deliverable = list(doc.jurisdictions), doc.lead, doc.deliverable
     h.deadline, h.source_url = doc.deadline, doc.source_url
+    h.title_en, h.deliverable_en = doc.title_en, doc.deliverable_en
     h.content_hash = writer.content_hash(writer.render_hard_rule(doc))

@@ -182,6 +182,7 @@ class HardRule(Base):
     __tablename__ = "hard_rules"
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
     parameter: Mapped[str] = mapped_column(ForeignKey("parameters.key"))
     scope: Mapped[str | None] = mapped_column(String(200))
     target_num: Mapped[float | None] = mapped_column(Float)
@@ -189,6 +190,7 @@ class HardRule(Base):
     jurisdictions: Mapped[list[Any]] = mapped_column(JSON)
     lead: Mapped[str | None] = mapped_column(String(16))
     deliverable: Mapped[str | None] = mapped_column(Text)
+    deliverable_en: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     source_url: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -254,7 +256,21 @@ class IndexOutbox(Base):
     """A pending search-index update, written in the same transaction as the change."""
 
     __tablename__ = "index_outbox"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused: cursors compare them (0006)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(12))  # rule | innovation
     target: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class IndexCursor(Base):
+    """How far one search index has applied the outbox (the highest ``IndexOutbox.id`` it holds).
+
+    ``name`` identifies the index (``app.search.follower.cursor_name``); the row named
+    ``(pruned)`` records the highest outbox id deleted, below which a cursor cannot catch up.
+    """
+
+    __tablename__ = "index_cursors"
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -17,6 +17,7 @@ from app.corpus.jurisdictions import PROVINCES
 from app.corpus.structure import article_id
 from app.exceptions import NotFound, NotInForce, ValidationError
 from app.registry.models import (
+    Article,
     AuditEntry,
     HardRule,
     Innovation,
@@ -354,8 +355,6 @@ def coverage_by_jurisdiction_topic(
     """SPEC §8.3 ``/stats`` addition: per jurisdiction × topic, ``rules`` (filed under it), of which
     ``full_text`` (latest version is the official text) and ``articles`` held (in the latest
     versions). Every listed jurisdiction and topic has a cell, zeros included."""
-    from app.registry.models import Article
-
     latest = {r.id: r.versions[-1] for r in rules if r.versions}
     stmt = select(Article.version_id, func.count()).group_by(Article.version_id)
     counts: dict[str, int] = {vid: n for vid, n in session.execute(stmt)}

@@ -1,8 +1,10 @@
 """Full-text search over rule articles, rule titles and innovations (SPEC §4 ``GET /search``, §5).
 
-Independent of Flask and of the database: it takes an index directory and the
-plain dataclasses of :mod:`app.search.documents`. The database stays the
-source of truth; the index can be rebuilt from it and checked against it.
+Independent of Flask. Two backends behind :class:`app.search.interfaces.SearchBackend`
+(``SEARCH_BACKEND``): Whoosh on an index directory (below), and PostgreSQL tables in the
+registry's database (:mod:`app.search.postgres_backend`); both take the plain dataclasses of
+:mod:`app.search.documents`. The registry's tables stay the source of truth; either index can be
+rebuilt from them and checked against them.
 
 Writing (the CLI, or the one process that applies the outbox)::
 

@@ -91,5 +91,21 @@ def bigrams(norm: str) -> set[str]:
     >>> sorted(bigrams("50mg/l"))
     ['/l', '0m', '50', 'g/', 'mg']
     """
-    grams = {norm[i : i + 2] for i in range(len(norm) - 1)}
-    return {g for g in grams if " " not in g}
+    grams = set(map(str.__add__, norm, norm[1:]))
+    if " " in norm:
+        return {g for g in grams if " " not in g}
+    return grams
+
+
+def word_grams(word: str) -> tuple[str, list[str]]:
+    """The grams a unit holding the normalised query ``word`` must have: its bigrams, else its characters.
+
+    Returns the kind (``"bi"`` or ``"uni"``, the Whoosh field names) and the sorted grams:
+
+    >>> word_grams("污染物"), word_grams("省"), word_grams("a b")
+    (('bi', ['染物', '污染']), ('uni', ['省']), ('uni', ['a', 'b']))
+    """
+    grams = bigrams(word)
+    if grams:
+        return "bi", sorted(grams)
+    return "uni", sorted(unigrams(word))

@@ -1,5 +1,8 @@
 """Search backends by name: ``SEARCH_BACKEND`` picks one when the app starts (default ``whoosh``).
 
+``whoosh`` keeps the index in files under ``REGISTRY_INDEX`` (one node); ``postgres`` keeps it
+in tables of the registry's PostgreSQL database (``DATABASE_URL``), shared by every node.
+
 A backend is registered as a factory that takes the app's settings (a plain
 mapping) and returns a :class:`app.search.interfaces.SearchBackend`. An unknown
 name fails at start-up, naming the known ones::
@@ -7,7 +10,7 @@ name fails at start-up, naming the known ones::
     >>> make_backend("solr", {})
     Traceback (most recent call last):
     ...
-    app.search.backends.UnknownSearchBackend: SEARCH_BACKEND='solr' is not a search backend; known: whoosh
+    app.search.backends.UnknownSearchBackend: SEARCH_BACKEND='solr' is not a search backend; known: postgres, whoosh
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.search.interfaces import SearchBackend
+from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
 
 DEFAULT_BACKEND = "whoosh"
 
 BackendFactory = Callable[[Mapping[str, Any]], SearchBackend]
 
-_FACTORIES: dict[str, BackendFactory] = {"whoosh": WhooshBackend.from_config}
+_FACTORIES: dict[str, BackendFactory] = {"whoosh": WhooshBackend.from_config, "postgres": PostgresBackend.from_config}
 
 
 class UnknownSearchBackend(ValueError):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 
 from app.corpus import validity
 
@@ -86,6 +87,7 @@ def _jsonable(value: object) -> object:
 
 def content_hash(doc: ArticleDoc | InnovationDoc) -> str:
     """A stable hash of everything the index holds for ``doc`` (and of the index format)."""
-    fields = {k: _jsonable(v) for k, v in asdict(doc).items()}
+    # the fields are flat (strings, numbers, dates, a list of strings): no need for asdict's deep copy
+    fields = {f.name: _jsonable(getattr(doc, f.name)) for f in dataclass_fields(doc)}
     payload = json.dumps([INDEX_FORMAT, type(doc).__name__, fields], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,15 +29,19 @@ from app.exceptions import SearchIndexError
 from app.search import schema as S
 from app.search.analyzer import bigrams, normalize, unigrams
 from app.search.documents import ArticleDoc, InnovationDoc, content_hash, doc_key
+from app.search.whoosh_internals import GramSegmentWriter
 
 if TYPE_CHECKING:
     from app.search.searcher import Searcher
 
 DEFAULT_LOCK_TIMEOUT = 10.0
+GRAM_FIELDS = ("bi", "uni")  # existence-only fields written by GramSegmentWriter on a rebuild
+PROGRESS_EVERY = 1000  # documents between two progress calls of a rebuild
 _LOCK_POLL = 0.05
 
 
-def _rule_units(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
+def rule_unit(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
+    """The unit of one rule doc at place ``seq`` of its version: ``(key, {key, owner, uni, bi, doc})``."""
     if doc.article_id is None:
         unit, text = S.UNIT_TITLE, "\n".join(t for t in (doc.title, doc.title_en, doc.doc_number) if t)
     else:
@@ -67,7 +71,8 @@ def _rule_units(doc: ArticleDoc, seq: int) -> tuple[str, dict]:
     return key, _fields(key, f"rule:{doc.rule_id}", text, payload)
 
 
-def _innovation_units(doc: InnovationDoc) -> list[tuple[str, dict]]:
+def innovation_units(doc: InnovationDoc) -> list[tuple[str, dict]]:
+    """An innovation's two units, its title and its text, as ``(key, fields)``."""
     key = doc_key(doc)
     owner = f"innovation:{doc.slug}"
     out = []
@@ -105,6 +110,16 @@ def _fields(key: str, owner: str, text: str, payload: tuple) -> dict:
     return {"key": key, "owner": owner, "uni": list(unigrams(norm)), "bi": list(bigrams(norm)), "doc": payload}
 
 
+def rule_units(docs: Iterable[ArticleDoc]) -> Iterator[dict]:
+    """The unit fields of rule docs, numbered (``seq``) in the order given within each rule version."""
+    seqs: dict[tuple[str, str], int] = {}
+    for doc in docs:
+        version_key = (doc.rule_id, doc.version)
+        seq = seqs.get(version_key, 0)
+        seqs[version_key] = seq + 1
+        yield rule_unit(doc, seq)[1]
+
+
 class IndexBatch:
     """Updates collected inside :meth:`SearchIndex.batch`; applied in one commit on exit."""
 
@@ -125,20 +140,15 @@ class IndexBatch:
 
     def replace_innovation(self, doc: InnovationDoc) -> None:
         self.delete_innovation(doc.slug)
-        for _key, fields in _innovation_units(doc):
+        for _key, fields in innovation_units(doc):
             self._writer.add_document(**fields)
 
     def delete_innovation(self, slug: str) -> None:
         self._writer.delete_by_term("owner", f"innovation:{slug}")
 
     def _add_rule_docs(self, docs: Iterable[ArticleDoc]) -> int:
-        seqs: dict[tuple[str, str], int] = {}
         n = 0
-        for doc in docs:
-            version_key = (doc.rule_id, doc.version)
-            seq = seqs.get(version_key, 0)
-            seqs[version_key] = seq + 1
-            _key, fields = _rule_units(doc, seq)
+        for fields in rule_units(docs):
             self._writer.add_document(**fields)
             n += 1
         return n
@@ -259,12 +269,16 @@ class SearchIndex:
         *,
         limitmb: int = 256,
         procs: int = 1,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
         """Replace the whole index with these documents in one commit; returns the number of docs.
 
         Searchers keep reading the old index until the commit. An index of another
-        format is replaced as well. ``procs > 1`` indexes in that many processes
-        (one segment each, not merged: searchers work per segment anyway).
+        format is replaced as well. One process writes the gram postings itself
+        (:class:`app.search.whoosh_internals.GramSegmentWriter`, several times faster than
+        Whoosh's generic path); ``procs > 1`` uses Whoosh's own writer in that many
+        processes instead (one segment each). ``progress(n)`` is called with the number of
+        documents added so far, every ``PROGRESS_EVERY`` documents and at the end.
         """
         self.path.mkdir(parents=True, exist_ok=True)
         self._storage = FileStorage(str(self.path))
@@ -276,17 +290,32 @@ class SearchIndex:
             extra = {"procs": procs, "multisegment": True} if procs > 1 else {}
             writer = self._writer(ix, limitmb=limitmb, **extra)
             try:
-                batch = IndexBatch(writer)
-                n = batch._add_rule_docs(rules)
-                for doc in innovations:
-                    batch.replace_innovation(doc)
-                    n += 1
+                n = self._add_all(writer, rules, innovations, fast=procs <= 1, progress=progress)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit(mergetype=CLEAR)
         finally:
             ix.close()
+        return n
+
+    @staticmethod
+    def _add_all(writer, rules, innovations, *, fast: bool, progress) -> int:  # type: ignore[no-untyped-def]
+        add = GramSegmentWriter(writer, GRAM_FIELDS).add if fast else (lambda fields: writer.add_document(**fields))
+        n = 0
+        for fields in rule_units(rules):
+            add(fields)
+            n += 1
+            if progress and n % PROGRESS_EVERY == 0:
+                progress(n)
+        for doc in innovations:
+            for _key, fields in innovation_units(doc):
+                add(fields)
+            n += 1
+            if progress and n % PROGRESS_EVERY == 0:
+                progress(n)
+        if progress:
+            progress(n)
         return n
 
     def optimize(self) -> None:

@@ -13,7 +13,7 @@ A backend holds derived data only: the database is the source of truth, and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -109,6 +109,14 @@ class SearchBackend(Protocol):
         """``{doc_key(doc): content_hash(doc)}`` for every document held (``registry index --check``)."""
         ...
 
-    def rebuild(self, rules: Iterable[ArticleDoc], innovations: Iterable[InnovationDoc]) -> int:
-        """Replace everything with these documents; returns how many there were."""
+    def rebuild(
+        self,
+        rules: Iterable[ArticleDoc],
+        innovations: Iterable[InnovationDoc],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Replace everything with these documents; returns how many there were.
+
+        ``progress(n)``, when given, is called now and then with the number of documents indexed so far.
+        """
         ...

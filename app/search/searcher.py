@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import threading
 import time
 from array import array
@@ -42,18 +41,18 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 
 from app.exceptions import QueryError, SearchIndexError
+from app.search import hits
 from app.search import schema as S
-from app.search.analyzer import bigrams, normalize, unigrams
+from app.search.analyzer import normalize, word_grams
 from app.search.interfaces import SearchRequest, SearchResult
 from app.search.query import MATCH_ALL, And, Field, Node, Not, Or, Word, parse_query, positive_words
-from app.search.snippets import make_snippet
 from app.search.whoosh_internals import posting_ids
 
 DEFAULT_TIME_LIMIT = 2.0  # seconds per search, enforced by the code (SPEC §5)
 MAX_PER_PAGE = 1000
 SORTS = ("relevance", "date")
 
-_TEXT_UNITS = (S.UNIT_ARTICLE, S.UNIT_INNOVATION_TEXT)  # units counted as "articles" of a hit
+_TEXT_UNITS = hits.TEXT_UNITS
 _CHUNK = 8192  # candidates verified between two deadline checks
 _NEVER = 10**9  # an ordinal after every date: "valid_to" of an open-ended version
 _MAX_POSTINGS_LISTS = 3  # posting lists intersected per word at most
@@ -230,12 +229,7 @@ class Searcher:
 
     def search(self, request: SearchRequest) -> WhooshResult:
         """Answer one request (SPEC §5); raises QueryError for a refused query or one out of time."""
-        if request.sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
-        if request.page < 1 or not 1 <= request.per_page <= MAX_PER_PAGE:
-            raise QueryError(f"page must be >= 1 and per_page 1..{MAX_PER_PAGE}", fields={"page": "out of range"})
-        if isinstance(request.jurisdictions, str):  # a single code passed as a string
-            request = dataclasses.replace(request, jurisdictions=[request.jurisdictions])
+        request = checked_request(request)
         node = parse_query(request.q or "")
         deadline = time.monotonic() + self.time_limit
         with self._lock:
@@ -243,35 +237,43 @@ class Searcher:
             assert self._snapshot is not None
             matched = []
             for segreader, seg, deleted in self._snapshot.segments:
-                _check(deadline)
+                check_deadline(deadline)
                 ids = _match_segment(segreader, seg, deleted, node, request, deadline)
                 if ids:
                     matched.append((segreader, seg, ids))
-            _check(deadline)
+            check_deadline(deadline)
             return _assemble(matched, node, request, deadline, [seg for _r, seg, _d in self._snapshot.segments])
 
 
-def _check(deadline: float) -> None:
+def checked_request(request: SearchRequest) -> SearchRequest:
+    """The request with its paging and sort checked (QueryError otherwise); one code string becomes a list."""
+    if request.sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
+    if request.page < 1 or not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"page must be >= 1 and per_page 1..{MAX_PER_PAGE}", fields={"page": "out of range"})
+    if isinstance(request.jurisdictions, str):  # a single code passed as a string
+        request = dataclasses.replace(request, jurisdictions=[request.jurisdictions])
+    return request
+
+
+def timed_out() -> QueryError:
+    """The error of a search past its time limit (every backend raises this one)."""
+    return QueryError("the query took too long; make it more specific", code="query_timeout", fields={"q": "timed out"})
+
+
+def check_deadline(deadline: float) -> None:
+    """Raise :func:`timed_out` once ``time.monotonic()`` is past ``deadline``."""
     if time.monotonic() > deadline:
-        raise QueryError(
-            "the query took too long; make it more specific", code="query_timeout", fields={"q": "timed out"}
-        )
+        raise timed_out()
 
 
 # -- step 1: candidates -----------------------------------------------------------------------------
 
 
-def _word_grams(word: str) -> tuple[str, list[str]]:
-    grams = bigrams(word)
-    if grams:
-        return "bi", sorted(grams)
-    return "uni", sorted(unigrams(word))
-
-
 def _estimate(node: Node, segreader, seg: _Segment) -> int:
     """An upper bound of the units a node can match (document frequencies only, nothing read)."""
     if isinstance(node, Word):
-        fieldname, grams = _word_grams(node.text)
+        fieldname, grams = word_grams(node.text)
         return min((segreader.doc_frequency(fieldname, g) for g in grams), default=seg.n)
     if isinstance(node, Field):
         return len(_field_docs(node, seg)) if node.name in ("jurisdiction", "topic", "kind") else seg.n
@@ -290,7 +292,7 @@ def _field_docs(node: Field, seg: _Segment) -> list[int]:
 def _candidates(node: Node, segreader, seg: _Segment) -> set[int] | None:
     """A superset of the units matching ``node`` in this segment, or None for "every unit"."""
     if isinstance(node, Word):
-        fieldname, grams = _word_grams(node.text)
+        fieldname, grams = word_grams(node.text)
         if not grams:
             return None
         by_df = sorted((segreader.doc_frequency(fieldname, g), g) for g in grams)
@@ -390,7 +392,7 @@ def _match_segment(
     else:
         found = _candidates(node, segreader, seg)
         cands = range(seg.n) if found is None else sorted(found)
-    _check(deadline)
+    check_deadline(deadline)
     day = request.as_of.toordinal()
     js = {j.upper() for j in request.jurisdictions}
     topic = request.topic.lower() if request.topic else None
@@ -410,7 +412,7 @@ def _match_segment(
         if node is not MATCH_ALL:
             chunk = _verify(node, chunk, seg)
         out.extend(chunk)
-        _check(deadline)
+        check_deadline(deadline)
     return out
 
 
@@ -437,7 +439,7 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
             target = groups.setdefault(gk, {})
             for key, lst in by_version.items():
                 target.setdefault(key, []).append((segreader, seg, lst))
-    _check(deadline)
+    check_deadline(deadline)
 
     facets: dict[str, Counter] = {"jurisdiction": Counter(), "topic": Counter(), "kind": Counter(), "year": Counter()}
     ranked = []
@@ -451,9 +453,8 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
             unit = seg.unit
             n_units += len(ids)
             n_arts += sum(1 for i in ids if unit[i] in _TEXT_UNITS)
-        title_hit = n_arts < n_units
-        total_arts = sum(s.articles_in.get((gk, version), 0) for s in segments) or 1
-        score = S.TITLE_WEIGHT * title_hit + math.log1p(n_arts) + min(1.0, n_arts / total_arts)
+        total_arts = sum(s.articles_in.get((gk, version), 0) for s in segments)
+        score = hits.score(title_hit=n_arts < n_units, articles=n_arts, version_articles=total_arts)
         seg, first = parts[0][1], parts[0][2][0]
         innovation = seg.unit[first] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT)
         year = seg.year[first]
@@ -466,7 +467,7 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
         if year is not None:
             facets["year"][str(year)] += 1
         ranked.append((score, date_key, gk, parts))
-    _check(deadline)
+    check_deadline(deadline)
 
     if request.sort == "date":
         ranked.sort(key=lambda r: (-r[1], -r[0], r[2]))
@@ -474,10 +475,9 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
         ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
     lo = (request.page - 1) * request.per_page
     words = positive_words(node)
-    hits = [_hit(r, words) for r in ranked[lo : lo + request.per_page]]
     return WhooshResult(
         total=len(ranked),
-        hits=hits,
+        hits=[_hit(r, words) for r in ranked[lo : lo + request.per_page]],
         facets={name: dict(sorted(c.items())) for name, c in facets.items()},
         page=request.page,
         per_page=request.per_page,
@@ -485,50 +485,28 @@ def _assemble(matched, node: Node, request: SearchRequest, deadline: float, segm
     )
 
 
-def _density(text: str, words: list[str]) -> float:
-    return sum(text.count(w) * len(w) for w in words) / (len(text) + 50)
-
-
 def _hit(ranked_row, words: list[str]) -> dict:
     score, _date, _gk, parts = ranked_row
-    units = [(seg, r, i) for r, seg, ids in parts for i in ids]  # (columns, segment reader, docnum)
-    arts = sorted((u for u in units if u[0].unit[u[2]] in _TEXT_UNITS), key=lambda u: u[0].seq[u[2]])
-    titles = [u for u in units if u[0].unit[u[2]] in (S.UNIT_TITLE, S.UNIT_INNOVATION_TITLE)]
-
-    def density(u) -> float:
-        return _density(u[0].text[u[2]], words)
-
-    best = max(arts, key=density) if arts and words else (arts or titles)[0]
-    snippet_unit = titles[0] if titles and words and (not arts or density(titles[0]) >= density(best)) else best
-    seg, reader, docnum = snippet_unit
+    units = [
+        hits.MatchedUnit(seg.unit[i], seg.seq[i], seg.text[i], seg.article_id[i], (r, i))
+        for r, seg, ids in parts
+        for i in ids
+    ]
+    arts, best, snippet_unit = hits.choose(units, words)
+    reader, docnum = snippet_unit.ref
     p = reader.stored_fields(docnum)["doc"]
-    snippet = make_snippet(p[S.P_TEXT], seg.text[docnum], words)
-    if p[S.P_UNIT] in (S.UNIT_INNOVATION_TITLE, S.UNIT_INNOVATION_TEXT):
-        return {
-            "type": "innovation",
-            "id": p[S.P_OWNER_ID],
-            "rule_id": None,
-            "version": None,
-            "title": p[S.P_TITLE],
-            "kind": None,
-            "jurisdiction": S.INNOVATION_JURISDICTION,
-            "topic": None,
-            "article": None,
-            "articles": [],
-            "snippet": snippet,
-            "score": round(score, 4),
-        }
-    return {
-        "type": "rule",
-        "id": p[S.P_OWNER_ID],
-        "rule_id": p[S.P_OWNER_ID],
-        "version": p[S.P_VERSION],
-        "title": p[S.P_TITLE],
-        "kind": p[S.P_KIND],
-        "jurisdiction": p[S.P_JURISDICTION],
-        "topic": p[S.P_TOPIC],
-        "article": best[0].article_id[best[2]] if arts else None,
-        "articles": [u[0].article_id[u[2]] for u in arts],
-        "snippet": snippet,
-        "score": round(score, 4),
-    }
+    return hits.hit_dict(
+        unit=p[S.P_UNIT],
+        owner_id=p[S.P_OWNER_ID],
+        version=p[S.P_VERSION],
+        title=p[S.P_TITLE],
+        kind=p[S.P_KIND],
+        jurisdiction=p[S.P_JURISDICTION],
+        topic=p[S.P_TOPIC],
+        original=p[S.P_TEXT],
+        snippet_norm=snippet_unit.norm,
+        words=words,
+        articles=arts,
+        best=best,
+        score=score,
+    )

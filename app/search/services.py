@@ -5,24 +5,26 @@ Each takes its dependencies as arguments (a session or an engine, and a
 the API, the pages and the command line call them alike.
 
 The database is the source of truth: writes record their pending index update
-in the outbox in the same transaction; ``sync_index`` applies them in one
-commit, ``rebuild_index`` starts over, ``check_index`` compares and repairs.
+in the outbox in the same transaction; ``sync_index`` applies the entries this
+index has not applied yet (its cursor, ``app.search.follower``) in one commit,
+``rebuild_index`` starts over, ``check_index`` compares and repairs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.corpus import validity
 from app.corpus.structure import article_id
-from app.registry import outbox, repository
-from app.registry.db import write_session
-from app.registry.models import IndexOutbox, Innovation, Rule, RuleVersion
+from app.registry import repository
+from app.registry.db import session_factory
+from app.registry.models import Innovation, Rule, RuleVersion
+from app.search import follower
 from app.search.documents import ArticleDoc, InnovationDoc, content_hash, doc_key
 from app.search.interfaces import IndexChanges, SearchBackend, SearchRequest
 
@@ -135,41 +137,59 @@ def _changes(session: Session, rule_ids: Iterable[str], slugs: Iterable[str]) ->
 
 
 def sync_index(engine: Engine, backend: SearchBackend) -> int:
-    """Apply every pending outbox entry to the index in one commit; returns how many rules/innovations changed.
+    """Apply the outbox entries this index has not applied yet, in one commit; returns how many rules/innovations changed.
 
-    Syncs run one at a time (``outbox.hold_sync_lock``, across threads and processes) and read
-    the database only once they hold that lock, so the index never receives an older snapshot
-    after a newer one: a write committed after this sync's read stays in the outbox for the
-    next sync, which waits for this one. The entries applied are cleared in the same
-    transaction; when nothing is pending, every earlier write has already reached the index.
-
+    Each index keeps its own cursor (``app.search.follower``), so several nodes with their
+    own index follow one database. An index that was never built, lost its files, or fell
+    behind what the outbox still keeps is rebuilt instead (the number of documents is returned).
     A backend that cannot write (e.g. its lock is held past its timeout) raises
-    SearchIndexError and the outbox keeps every entry for the next sync.
+    SearchIndexError and the cursor stays where it was, so the next sync retries.
     """
-    with write_session(engine) as session:
-        outbox.hold_sync_lock(session)
-        pending = list(session.scalars(select(IndexOutbox).order_by(IndexOutbox.id)))
-        if not pending:
+    name = follower.cursor_name(backend)
+    with follower.node_lock(backend):
+        if not backend.exists() or follower.must_rebuild(engine, name):
+            return _rebuild(engine, backend, name)
+        at = follower.position(engine, name) or 0
+        if follower.latest_entry(engine) <= at:
             return 0
-        changes = _changes(
-            session,
-            (p.target for p in pending if p.kind == "rule"),
-            (p.target for p in pending if p.kind != "rule"),
-        )
+        entries = follower.pending(engine, at)
+        if not entries:
+            return 0
+        with session_factory(engine)() as session:
+            changes = _changes(
+                session,
+                (p.target for p in entries if p.kind == "rule"),
+                (p.target for p in entries if p.kind != "rule"),
+            )
         backend.apply(changes)
-        session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([p.id for p in pending])))
-    return len(changes)
+        follower.advance(engine, name, entries[-1].id)
+        return len(changes)
 
 
-def rebuild_index(engine: Engine, backend: SearchBackend) -> int:
-    """Rebuild the whole index from the database; clears the outbox it covers. Returns the number of documents."""
-    with write_session(engine) as session:
-        outbox.hold_sync_lock(session)  # no sync may apply an older snapshot over the rebuilt index
-        covered = list(session.scalars(select(IndexOutbox.id)))  # read before the documents: all covered
+def _rebuild(
+    engine: Engine, backend: SearchBackend, name: str, progress: Callable[[int, int], None] | None = None
+) -> int:
+    follower.reserve(engine, name)  # no outbox entry is deleted while this index is being built
+    upto = follower.latest_entry(engine)  # read before the documents: what they hold includes it
+    with session_factory(engine)() as session:
         docs, inns = all_docs(session)
+    if progress is None:
         n = backend.rebuild(docs, inns)
-        session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(covered)))
+    else:
+        total = len(docs) + len(inns)
+        n = backend.rebuild(docs, inns, progress=lambda done: progress(done, total))
+    follower.advance(engine, name, upto)
     return n
+
+
+def rebuild_index(engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database and move its outbox cursor. Returns the number of documents.
+
+    ``progress(done, total)`` is called as documents are indexed (``registry index --rebuild``'s bar).
+    """
+    name = follower.cursor_name(backend)
+    with follower.node_lock(backend):
+        return _rebuild(engine, backend, name, progress)
 
 
 @dataclass
@@ -190,29 +210,38 @@ class Drift:
 
 def check_index(engine: Engine, backend: SearchBackend, *, repair: bool = True) -> Drift:
     """Compare the index with the database by key and content hash; repair any drift (one commit)."""
-    with write_session(engine) as session:
-        outbox.hold_sync_lock(session)  # compared and repaired against one snapshot, no sync in between
+    with session_factory(engine)() as session:
         docs, inns = all_docs(session)
-        expected = {doc_key(d): content_hash(d) for d in [*docs, *inns]}
-        actual = backend.fingerprints()
-        drift = Drift(
-            missing=sorted(k for k in expected if k not in actual),
-            stale=sorted(k for k in expected if k in actual and actual[k] != expected[k]),
-            extra=sorted(k for k in actual if k not in expected),
-        )
-        if drift.total and repair:
-            keys = [*drift.missing, *drift.stale, *drift.extra]
+    expected = {doc_key(d): content_hash(d) for d in [*docs, *inns]}
+    actual = backend.fingerprints()
+    drift = Drift(
+        missing=sorted(k for k in expected if k not in actual),
+        stale=sorted(k for k in expected if k in actual and actual[k] != expected[k]),
+        extra=sorted(k for k in actual if k not in expected),
+    )
+    if drift.total and repair:
+        keys = [*drift.missing, *drift.stale, *drift.extra]
+        with session_factory(engine)() as session:
             changes = _changes(
                 session,
                 (k.split("@", 1)[0] for k in keys if not k.startswith("innovation:")),
                 (k.split(":", 1)[1] for k in keys if k.startswith("innovation:")),
             )
+        with follower.node_lock(backend):
             backend.apply(changes)
     return drift
 
 
-def bring_index_up_to_date(engine: Engine, backend: SearchBackend) -> tuple[str, int]:
-    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or ``("synced", n)``."""
-    if not backend.exists():
-        return "built", rebuild_index(engine, backend)
+def bring_index_up_to_date(
+    engine: Engine, backend: SearchBackend, progress: Callable[[int, int], None] | None = None
+) -> tuple[str, int]:
+    """Build the index when there is none, else apply the outbox: ``("built", documents)`` or
+    ``("synced", n)``. ``progress`` follows a build (see ``rebuild_index``)."""
+    if not backend.exists() or follower.must_rebuild(engine, follower.cursor_name(backend)):
+        return "built", rebuild_index(engine, backend, progress)
     return "synced", sync_index(engine, backend)
+
+
+def index_lag(engine: Engine, backend: SearchBackend) -> follower.Lag:
+    """How far this node's index is behind the outbox (``/readyz``)."""
+    return follower.lag(engine, follower.cursor_name(backend))

@@ -9,7 +9,7 @@ Whoosh's single write lock for each ``apply`` or ``rebuild``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,13 @@ class WhooshBackend:
     def fingerprints(self) -> dict[str, str]:
         return self._index().open().fingerprints()
 
-    def rebuild(self, rules: Iterable[ArticleDoc], innovations: Iterable[InnovationDoc] = ()) -> int:
-        return self._index().rebuild(rules, innovations)
+    def rebuild(
+        self,
+        rules: Iterable[ArticleDoc],
+        innovations: Iterable[InnovationDoc] = (),
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        return self._index().rebuild(rules, innovations, progress=progress)
 
     def close(self) -> None:
         with self._lock:

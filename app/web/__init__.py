@@ -11,11 +11,12 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 
 def register_web(app: Flask) -> None:
-    from app.web import i18n, security
+    from app.web import health, i18n, security
     from app.web.pages import load_pages
 
     load_pages()
     app.register_blueprint(bp)
+    app.register_blueprint(health.bp)
     i18n.init_app(app)
     security.init_app(app)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, request
 from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale, gettext, ngettext, pgettext
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from app import labels
 from app.corpus.dates import parse_date
@@ -61,6 +62,33 @@ def localized(row: object, field: str) -> str:
     zh = getattr(row, f"{field}_zh", None) if not isinstance(row, dict) else row.get(f"{field}_zh")
     en = getattr(row, f"{field}_en", None) if not isinstance(row, dict) else row.get(f"{field}_en")
     return (en or zh or "") if lang() == "en" else (zh or "")
+
+
+def translated(item: object, field: str) -> Markup:
+    """A stored Chinese text with our optional English translation (``title``/``title_en`` of a hard
+    rule, ``deliverable``/``deliverable_en``) in the page's language: the English one on English
+    pages when there is one, else the Chinese text marked as Chinese content (``lang="zh-CN"``)."""
+    zh = (item.get(field) if isinstance(item, dict) else getattr(item, field, None)) or ""
+    en = item.get(f"{field}_en") if isinstance(item, dict) else getattr(item, f"{field}_en", None)
+    if lang() == "en" and en:
+        return escape(en)
+    return zh_content(zh)
+
+
+def translated_text(item: dict, field: str) -> str:
+    """Plain-text form of ``translated`` (for chart titles and legends): the English translation
+    on English pages when there is one, else the Chinese text."""
+    if lang() == "en" and item.get(f"{field}_en"):
+        return item[f"{field}_en"]
+    return item.get(field) or ""
+
+
+def zh_content(text: object) -> Markup:
+    """Rule content (a title, a quote) as it is written, in Chinese, marked ``lang="zh-CN"`` so
+    readers, screen readers and the page scan tell it from the interface. Empty text is —."""
+    if text is None or text == "":
+        return Markup("—")
+    return Markup('<span lang="zh-CN">%s</span>') % text
 
 
 def switch_url(target: str) -> str:
@@ -208,6 +236,9 @@ def init_app(app: Flask) -> None:
                 "pct": percent,
                 "date": date,
                 "localized": localized,
+                "translated": translated,
+                "translated_text": translated_text,
+                "zh": zh_content,
             }.items()
         }
     )

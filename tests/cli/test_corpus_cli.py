@@ -178,6 +178,17 @@ def test_index_check_finds_no_drift_after_load_amend_and_rebuild(loaded, runner,
     assert _json(runner.invoke(cli, ["index", "--check", "--json"]))["drift"]["total"] == 0
 
 
+def test_index_rebuild_shows_progress_on_stderr_and_keeps_json_clean(loaded, runner, cli):
+    plain = runner.invoke(cli, ["index", "--rebuild"])
+    assert plain.exit_code == 0
+    assert "indexing" in plain.stderr  # the bar (a pipe is not a terminal: its label once)
+    assert plain.stdout.startswith("search index rebuilt: ")
+    n = int(plain.stdout.split(": ")[1].split()[0])
+    as_json = runner.invoke(cli, ["index", "--rebuild", "--json"])
+    assert as_json.exit_code == 0 and "indexing" not in as_json.stderr  # quiet: stderr is not a terminal
+    assert _json(as_json) == {"rebuilt": True, "documents": n}
+
+
 def test_index_check_repairs_drift(loaded, runner, cli):
     from app.search.indexer import SearchIndex
 

@@ -29,6 +29,7 @@ def test_serve_loads_an_empty_database_then_answers(tmp_path, database_url):
         "REGISTRY_CORPUS": str(FIXTURE_CORPUS),
         "REGISTRY_INDEX": str(tmp_path / "idx"),
         "SECRET_KEY": "serve-test",
+        "WEB_WORKERS": "1",
     }
     registry = Path(sys.executable).with_name("registry")
     proc = subprocess.Popen(
@@ -57,4 +58,4 @@ def test_serve_loads_an_empty_database_then_answers(tmp_path, database_url):
             assert "长三角规则协同登记簿" in r.read().decode()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)  # gunicorn lets its workers finish first (WEB_GRACEFUL_TIMEOUT)

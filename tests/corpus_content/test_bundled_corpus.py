@@ -241,10 +241,9 @@ def test_rule_counts_per_jurisdiction_and_topic(corpus):
     assert set(counts) <= {(j, t) for j in ("CN", *PROVINCES, "YRD", "YRD-DZ") for t in TOPICS}
 
 
-def test_at_least_14_of_16_province_topic_cells_are_filled(corpus):
+def test_every_province_topic_cell_is_filled(corpus):
     filled = {(r.jurisdiction, r.topic) for r in corpus.rules if r.jurisdiction in PROVINCES}
-    assert len(filled) >= 14
-    assert len(filled) == 16
+    assert filled == {(j, t) for j in PROVINCES for t in TOPICS}
 
 
 def test_parameters_line_up_across_provinces_as_of_mid_2025(corpus):

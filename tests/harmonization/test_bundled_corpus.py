@@ -11,9 +11,9 @@ import pytest
 from app.corpus.loader import read_corpus
 from app.harmonization import compliance_check, hard_rules_status, matrix, scoreboard
 from app.harmonization.hard_rules import hard_rule_detail
-from app.harmonization.matrix import matrix_naive
 from app.harmonization.report import annual_report
-from app.harmonization.values import as_hard_rule_defs, as_parameter_defs, records_from_documents
+from app.harmonization.values import as_hard_rule_defs, as_parameter_defs
+from tests.harmonization_reference import matrix_naive, records_from_documents
 
 CORPUS = pathlib.Path(__file__).resolve().parents[2] / "rules_corpus"
 

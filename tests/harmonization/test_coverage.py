@@ -137,7 +137,9 @@ def test_deficit_chart_draws_missing_lighter_and_unknown_hatched():
     }
     svg = deficit_bars_svg(board)
     assert 'class="missing"' in svg and 'class="unknown"' in svg and "url(#unknown-hatch)" in svg
-    assert "未收录 not recorded 50%" in svg and "不完整 incomplete" in svg
+    assert "未收录 50%" in svg and "不完整" in svg
+    en = deficit_bars_svg(board, locale="en")
+    assert "not recorded 50%" in en and "incomplete" in en and "未收录" not in en
 
 
 def test_official_spans_merge_touching_and_overlapping_versions():

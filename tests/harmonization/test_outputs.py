@@ -117,8 +117,10 @@ def test_alignment_feed_lists_breaks_and_restores():
     events = alignment_changes(HR, P, R, D(2024, 1, 1))
     root = check_atom(alignment_feed(events, base_url="https://r.example", self_url="s"))
     titles = [e.find(f"{A}title").text for e in root.findall(f"{A}entry")]
-    assert titles[0].startswith("[恢复一致] CN-SH") and titles[1].startswith("[失去一致] CN-JS")
-    assert titles[2].startswith("[恢复一致] CN-JS")
+    assert titles[0].startswith("[恢复一致] 上海市 · ") and titles[1].startswith("[失去一致] 江苏省 · ")
+    assert titles[2].startswith("[恢复一致] 江苏省 · ")
+    summaries = [e.find(f"{A}summary").text for e in root.findall(f"{A}entry")]
+    assert all(not re.search(r"[a-z]{3}", s.split("；")[0]) for s in summaries)  # statuses as words
 
 
 def test_svg_charts_are_well_formed_and_escaped():
@@ -150,3 +152,21 @@ def test_annual_report_is_self_contained_escaped_html():
     later = annual_report(2024, hard_rules=HR, params=P, records=R)
     assert "年末无逾期硬规则" not in later  # overdue after the deadline
     assert ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group(0)).tag.endswith("svg")
+
+
+def test_chart_legends_name_series_and_jurisdictions_in_the_language_asked_for():
+    series = {"all": [(D(2020, 1, 1), 0.5)], "dz-cod": [(D(2021, 1, 1), 1.0)]}
+    names = {"all": "All hard rules", "dz-cod": "Common COD limit"}
+    svg = progress_chart_svg(series, until=D(2024, 1, 1), names=names, locale="en")
+    texts = [e.text for e in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "All hard rules 50%" in texts and "Common COD limit 100%" in texts
+    assert not any("dz-cod" in (t or "") for t in texts)  # titles, not slugs
+    assert "Alignment progress" in texts
+    assert "对齐进度" in progress_chart_svg(series, until=D(2024, 1, 1), locale="zh")
+    board = scoreboard(HR, P, R, D(2024, 1, 1), jurisdictions=["CN-AH", "CN-SH"])
+    en = deficit_bars_svg(board, locale="en")
+    zh = deficit_bars_svg(board, locale="zh")
+    assert ">Anhui<" in en and ">Shanghai<" in en and "CN-AH" not in en and "Alignment deficit" in en
+    assert ">安徽<" in zh or ">安徽省<" in zh
+    assert "CN-SH" not in zh and not re.search(r"[A-Za-z]{3}", "".join(ET.fromstring(zh).itertext()))
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(ET.fromstring(en).itertext()))

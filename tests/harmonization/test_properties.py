@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.harmonization import hard_rule_status, matrix, scoreboard
-from app.harmonization.hard_rules import statuses_naive
-from app.harmonization.matrix import matrix_naive
+from tests.harmonization_reference import matrix_naive, statuses_naive
 
 
 def _load_histories():

@@ -29,7 +29,8 @@ from app.harmonization import strictness as s
 )
 def test_is_at_least_as_strict_table(a, b, stricter, at_least, strictly):
     assert s.is_at_least_as_strict(a, b, stricter) is at_least
-    assert s.is_stricter(a, b, stricter) is strictly
+    # strictly more demanding: at least as strict one way and not the other (never for equal)
+    assert (s.is_at_least_as_strict(a, b, stricter) and not s.is_at_least_as_strict(b, a, stricter)) is strictly
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,33 @@
-"""A small corpus of rules (several versions, jurisdictions and topics) and innovations, as search docs."""
+"""A small corpus of rules (several versions, jurisdictions and topics) and innovations, as search docs.
+
+The search tables (test_quality, test_searcher, test_backend) run on the backend named by
+``TEST_SEARCH_BACKEND``: ``whoosh`` (default, an index in a temporary folder) or ``postgres``
+(tables of migration 0005 in a fresh schema of ``TEST_DATABASE_URL``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import uuid
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
+from app.registry.db import upgrade
 from app.search import ArticleDoc, InnovationDoc, Searcher, SearchIndex
+from app.search.postgres_backend import PostgresBackend
+from app.search.whoosh_backend import WhooshBackend
+
+BACKEND = os.environ.get("TEST_SEARCH_BACKEND") or "whoosh"
+if BACKEND not in ("whoosh", "postgres"):
+    raise RuntimeError(f"TEST_SEARCH_BACKEND={BACKEND!r}: use whoosh or postgres")
+
+whoosh_only = pytest.mark.skipif(
+    BACKEND != "whoosh", reason="Whoosh index internals (run under TEST_SEARCH_BACKEND=whoosh)"
+)
 
 D = dt.date
 AS_OF = D(2024, 6, 1)
@@ -221,9 +242,64 @@ def searcher(built):
 
 @pytest.fixture(scope="session")
 def shared_searcher(tmp_path_factory):
-    """One read-only index of the corpus for the whole session (tests that never write)."""
+    """One read-only index of the corpus for the whole session (tests that never write), on the backend under test."""
+    if BACKEND == "postgres":
+        with empty_backend(tmp_path_factory.mktemp("pg")) as b:
+            b.rebuild([d for docs in corpus_rules().values() for d in docs], corpus_innovations())
+            yield b
+        return
     index = SearchIndex(tmp_path_factory.mktemp("shared") / "search_index").open()
     index.rebuild([d for docs in corpus_rules().values() for d in docs], corpus_innovations())
     s = Searcher(index.path)
     yield s
     s.close()
+
+
+@contextlib.contextmanager
+def postgres_engine():
+    """An engine on a new schema of TEST_DATABASE_URL, migrated to the newest revision; dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        raise RuntimeError("TEST_SEARCH_BACKEND=postgres needs TEST_DATABASE_URL (a PostgreSQL server)")
+    schema = f"search_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sql(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    engine = create_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(sql(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def empty_backend(folder, **options):
+    """An empty backend of the kind TEST_SEARCH_BACKEND names (``time_limit``, ``lock_timeout`` passed on)."""
+    if BACKEND == "postgres":
+        with postgres_engine() as engine:
+            yield PostgresBackend(engine, **options)
+    else:
+        backend = WhooshBackend(folder / "search_index", **options)
+        try:
+            yield backend
+        finally:
+            backend.close()
+
+
+@pytest.fixture
+def backend(tmp_path):
+    """An empty backend of the kind under test."""
+    with empty_backend(tmp_path, lock_timeout=2) as b:
+        yield b
+
+
+@pytest.fixture
+def built_backend(backend):
+    """The backend under test holding the whole fixture corpus."""
+    backend.rebuild([d for docs in corpus_rules().values() for d in docs], corpus_innovations())
+    return backend

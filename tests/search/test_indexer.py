@@ -12,7 +12,18 @@ import pytest
 from app.exceptions import SearchIndexError
 from app.search import Searcher, SearchIndex, SearchRequest, content_hash, doc_key
 from app.search.schema import FORMAT_FILE, INDEX_NAME
-from tests.search.conftest import AS_OF, SH_AIR, YWTB, ZJ_AIR, corpus_innovations, corpus_rules, rule_version
+from tests.search.conftest import (
+    AS_OF,
+    SH_AIR,
+    YWTB,
+    ZJ_AIR,
+    corpus_innovations,
+    corpus_rules,
+    rule_version,
+    whoosh_only,
+)
+
+pytestmark = whoosh_only  # the Whoosh files themselves; test_backend.py runs the contract on every backend
 
 D = dt.date
 

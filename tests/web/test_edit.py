@@ -50,7 +50,7 @@ def test_editor_submits_a_new_version(signed_in, count_rows):
     page = client.get(f"/rules/{SH}/edit")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "effective: 2023-03-01" in html
-    current = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S)[1]
+    current = re.search(r'<textarea name="document"[^>]*>(.*?)</textarea>', html, re.S)[1]
     import html as html_module
 
     document = _new_version(html_module.unescape(current))
@@ -95,7 +95,9 @@ def test_stale_version_is_409_and_missing_csrf_is_400(signed_in):
 
     client = signed_in("sh-editor", "editor", "CN-SH")
     page = client.get(f"/rules/{SH}/edit").get_data(as_text=True)
-    document = _new_version(html_module.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)[1]))
+    document = _new_version(
+        html_module.unescape(re.search(r'<textarea name="document"[^>]*>(.*?)</textarea>', page, re.S)[1])
+    )
     stale = client.post(
         f"/rules/{SH}/edit",
         data={
@@ -134,7 +136,7 @@ def test_admin_repeals_a_rule(signed_in):
             "repealed": "2025-02-30",
         },
     )
-    assert bad.status_code == 400 and "not a real date" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "废止日期不是真实存在的日期" in bad.get_data(as_text=True)
 
 
 def test_rule_page_offers_maintenance_only_when_signed_in(client, signed_in):

@@ -41,9 +41,9 @@ def test_scoreboard_shows_incomplete_and_not_recorded_never_non_compliance(clien
 
 def test_hard_rule_page_words_unknown_and_missing(client, gaps):
     zh = page(client, f"/hard-rules/{HR}?as_of=2021-06-01")
-    assert '<tr class="hr-unknown" data-status="unknown"><th>CN-ZJ</th><td>未收录' in zh
+    assert '<tr class="hr-unknown" data-status="unknown"><th>浙江省</th><td>未收录' in zh
     zh = page(client, f"/hard-rules/{HR}?as_of=2024-01-01")
-    assert '<tr class="hr-missing" data-status="missing"><th>CN-ZJ</th><td>缺失' in zh
+    assert '<tr class="hr-missing" data-status="missing"><th>浙江省</th><td>缺失' in zh
     assert "收录 1 部官方全文" in zh
 
 

@@ -93,8 +93,8 @@ def test_dz_editor_records_a_new_innovation(signed_in, engine, count_rows):
 def test_admin_corrects_then_deletes_with_confirmation(signed_in, engine, count_rows, runner, cli):
     client = signed_in("boss", "admin")
     page = client.get("/innovations/sample-innovation/edit").get_data(as_text=True)
-    assert 'name="if_match" value="1"' in page and "示例跨域项目审批制度" in page
-    summary = html.unescape(re.search(r'<textarea id="f-summary"[^>]*>(.*?)</textarea>', page, re.S)[1])
+    assert re.search(r'name="if_match" type="hidden" value="1"', page) and "示例跨域项目审批制度" in page
+    summary = html.unescape(re.search(r'<textarea id="summary"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)[1])
     assert summary == "示范区三地统一项目审批流程（测试用示例）。"
     form = {
         **FORM,
@@ -146,7 +146,7 @@ def test_field_level_errors_and_nothing_written(signed_in, count_rows):
     assert r.status_code == 400
     errors = dict(re.findall(r'<span class="field-error" data-field="([a-z_]+)">([^<]+)</span>', page))
     assert set(errors) == {"category", "year", "promotion_date", "source_url"}, errors
-    assert "not a real date" in errors["promotion_date"] and "URL" in errors["source_url"]
+    assert "不是真实存在的日期" in errors["promotion_date"] and "网址" in errors["source_url"]
     assert 'value="示范区跨省通办窗口"' in page  # what was typed is kept
     # once the rest is right, the unknown related rule is reported on its field
     r = client.post(
@@ -184,3 +184,43 @@ def test_english_form(signed_in):
     client = signed_in("boss", "admin")
     page = client.get("/innovations/new?lang=en").get_data(as_text=True)
     assert "Record an innovation" in page and "Related rules (rule ids, one per line)" in page
+
+
+def test_stale_delete_is_refused_in_the_page_language(signed_in, count_rows):
+    client = signed_in("boss", "admin")
+    form = {**FORM, "title": "示例跨域项目审批制度", "if_match": "1"}
+    form["csrf_token"] = _csrf(client, "/innovations/sample-innovation/edit")
+    assert client.post("/innovations/sample-innovation/edit", data=form).status_code == 303
+    stale = {"if_match": "1", "csrf_token": _csrf(client, "/innovations/sample-innovation/delete")}
+    for lang, words in (("zh", "未删除"), ("en", "Nothing was deleted")):
+        r = client.post(f"/innovations/sample-innovation/delete?lang={lang}", data=stale)
+        assert r.status_code == 409 and words in r.get_data(as_text=True)
+    assert count_rows("innovations") == 1
+
+
+def test_field_errors_in_english(signed_in, count_rows):
+    client = signed_in("dz-editor", "editor", "YRD-DZ")
+    bad = {**FORM, "year": "22", "source_url": "example.org", "csrf_token": _csrf(client, "/innovations/new")}
+    r = client.post("/innovations/new?lang=en", data=bad)
+    errors = dict(
+        re.findall(r'<span class="field-error" data-field="([a-z_]+)">([^<]+)</span>', r.get_data(as_text=True))
+    )
+    assert r.status_code == 400 and errors == {
+        "year": "Write the year as 4 digits, e.g. 2021",
+        "source_url": "Write the full web address, starting with http:// or https://",
+    }
+    assert count_rows("innovations") == 1
+
+
+def test_a_viewer_is_offered_nothing_and_refused_in_the_page_language(signed_in, count_rows):
+    client = signed_in("reader", "viewer")
+    page = client.get("/innovations").get_data(as_text=True)
+    assert "/innovations/new" not in page and "/edit" not in page
+    for lang, words in (
+        ("zh", "制度创新登记只能由管理员和示范区的编辑修改"),
+        ("en", "by editors of the demonstration zone"),
+    ):
+        r = client.get(f"/innovations/new?lang={lang}")
+        assert r.status_code == 403 and words in r.get_data(as_text=True)
+    r = client.post("/innovations/new", data={**FORM, "csrf_token": _csrf(client, "/innovations")})
+    assert r.status_code == 403 and count_rows("innovations") == 1

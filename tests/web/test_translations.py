@@ -183,6 +183,9 @@ PAGES = [
     f"/compare?baseline={SH}&rules={JS},{DZ}",
     "/matrix",
     "/matrix?topic=environment&jurisdiction=CN-SH&jurisdiction=CN-JS",
+    "/matrix?topic=environment&view=heat&differ=1",
+    "/compare?a=污水&b=" + JS,
+    "/report?year=2023",
     "/scoreboard",
     f"/hard-rules/{HR}",
     "/compliance",
@@ -279,7 +282,7 @@ def test_dates_and_percents_per_language(client):
 
 
 def switch_link(page: str) -> str:
-    m = re.search(r'<a href="([^"]*)" id="lang-switch">', page)
+    m = re.search(r'<a href="([^"]*)" id="lang-switch"[^>]*>', page)
     assert m, "no language switch"
     return m.group(1).replace("&amp;", "&")
 

@@ -16,22 +16,26 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.diff import render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
-from app.diff.services import compare_sides, diff_sides, rule_side
+from app.diff.picker import pick_rules
+from app.diff.services import compare_sides, counterparts, diff_sides, rule_side
 from app.exceptions import NotInForce, ValidationError
 from app.extensions import db
 from app.registry import repository
 from app.registry.models import Parameter
 from app.web import bp
+from app.web.i18n import date as format_date
 from app.web.i18n import label
 from app.web.pages.home import as_of_arg
 
 MAX_RULES = 8  # columns of the N-way grid
+PICK_LIMIT = 20  # rules the picker offers for one query
 
 
 def status_label(status: object) -> str:
@@ -95,13 +99,67 @@ def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]): 
     an explicit version id, or an unknown id, is answered as the API would (404)."""
     try:
         return rule_side(s, ident, as_of)
-    except NotInForce as err:
+    except NotInForce:
         bare = ident.strip().strip("/")
         shown = next((r["version"] for r in listing if r["id"].lower() == bare.lower()), None)
         if shown is None or "@" in bare:
             raise
-        notes.append(gettext("%(message)s; showing version %(version)s", message=err.message, version=shown))
+        ids = Markup('<span translate="no">%s</span>')
+        notes.append(
+            Markup(
+                gettext(
+                    "No version of %(rule)s is in force on %(date)s; showing version %(version)s",
+                    rule=ids % bare,
+                    date=escape(format_date(as_of)),
+                    version=ids % shown,
+                )
+            )
+        )
         return rule_side(s, shown, as_of)
+
+
+def resolve_pick(text: str, listing: list[dict]) -> tuple[str | None, list[dict]]:
+    """What a rule field of the compare forms names: ``(id, [])`` when the text is an id (it holds a
+    ``/``), part of exactly one rule's title, or matches nothing (then the diff answers, as for any
+    unknown id, with a 404); ``(None, candidates)`` when several rules match, for the page to offer
+    as choices."""
+    if "/" in text:
+        return text, []
+    found = pick_rules(listing, text, limit=PICK_LIMIT)
+    if not found:
+        return text, []
+    if len(found) == 1:
+        return found[0]["id"], []
+    return None, found
+
+
+@bp.route("/compare/rules.json")
+def compare_pick():  # type: ignore[no-untyped-def]
+    """The picker's suggestions: rules whose title or id contains ``?q=`` (at most 20), best first."""
+    as_of = as_of_arg()
+    listing = repository.list_rules(db(), as_of=as_of, per_page=100_000)["items"]
+    found = pick_rules(listing, request.args.get("q") or "", limit=PICK_LIMIT)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": r["id"],
+                    "version": r["version"],
+                    "title": r["title"],
+                    "jurisdiction": r["jurisdiction"],
+                    "jurisdiction_label": label(r["jurisdiction"], "jurisdiction"),
+                    "topic_label": label(r["topic"], "topic"),
+                }
+                for r in found
+            ]
+        }
+    )
+
+
+@bp.app_template_global("suggested_counterparts")
+def suggested_counterparts(ident: str, as_of) -> list:  # type: ignore[no-untyped-def]
+    """The rule page's suggested counterparts (``app.diff.counterparts``), best match first."""
+    return counterparts(db(), ident, as_of)
 
 
 def _rules_arg() -> list[str]:
@@ -119,14 +177,27 @@ def compare():  # type: ignore[no-untyped-def]
     baseline = (request.args.get("baseline") or "").strip()
     listing = repository.list_rules(s, as_of=as_of, per_page=1000)["items"]
     if baseline:
-        return _nway(s, baseline, _rules_arg(), as_of, listing)
+        picked, choices = resolve_pick(baseline, listing)
+        if picked is None:
+            return _form(as_of, listing, choices={"baseline": choices}, baseline=baseline, others=_rules_arg())
+        others = [o for o in _rules_arg() if o.lower() != picked.lower()]
+        return _nway(s, picked, others, as_of, listing)
+    if "rules" in request.args:
+        raise ValidationError(
+            "choose a baseline for the N-way compare: &baseline=<rule or version>",
+            fields={"baseline": ["required"]},
+        )
     if not a and not b:
-        return render_template("compare/form.html", as_of=as_of, all_rules=listing, a="", b="")
+        return _form(as_of, listing)
     if not a or not b:
         raise ValidationError(
             "name two rules to compare: ?a=<rule or version>&b=<rule or version>",
             fields={"a" if not a else "b": ["required"]},
         )
+    picks = {name: resolve_pick(text, listing) for name, text in (("a", a), ("b", b))}
+    if any(p[0] is None for p in picks.values()):
+        return _form(as_of, listing, choices={k: v[1] for k, v in picks.items() if v[0] is None}, a=a, b=b)
+    a, b = picks["a"][0], picks["b"][0]
     notes: list[str] = []
     side_a = side_for_page(s, a, as_of, listing, notes)
     side_b = side_for_page(s, b, as_of, listing, notes)
@@ -138,6 +209,10 @@ def compare():  # type: ignore[no-untyped-def]
     type_counts = Counter(d["type"] for p in result["pairs"] for d in p["differences"])
     types = [(k, type_counts[k]) for k in TYPE_ORDER if type_counts.get(k)]
     changes = [r for r in rows if r["status"] != "same" or r["moved"]]
+    for i, r in enumerate(changes):  # the stepper: each change links to its neighbours
+        r["change_index"] = i + 1
+        r["prev_change"] = changes[i - 1]["n"] if i > 0 else None
+        r["next_change"] = changes[i + 1]["n"] if i + 1 < len(changes) else None
     return render_template(
         "compare/two.html",
         as_of=as_of,
@@ -157,6 +232,30 @@ def compare():  # type: ignore[no-untyped-def]
         all_rules=listing,
         anchor=anchor,
     )
+
+
+def _form(as_of, listing, choices=None, a="", b="", baseline="", others=()):  # type: ignore[no-untyped-def]
+    """The compare form; ``choices`` offers, per field, the rules its text matched."""
+    return render_template(
+        "compare/form.html",
+        as_of=as_of,
+        all_rules=listing,
+        a=a,
+        b=b,
+        baseline=baseline,
+        others=list(others),
+        choices=choices or {},
+        by_topic=_by_topic(listing),
+        max_rules=MAX_RULES,
+    )
+
+
+def _by_topic(listing: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The rules grouped by topic (for the N-way checkboxes), topics and rules in list order."""
+    groups: dict[str, list[dict]] = {}
+    for r in listing:
+        groups.setdefault(r["topic"], []).append(r)
+    return list(groups.items())
 
 
 def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[no-untyped-def]
@@ -226,6 +325,8 @@ def _nway(s, baseline: str, others: list[str], as_of, listing):  # type: ignore[
         others=others,
         notes=notes,
         all_rules=listing,
+        by_topic=_by_topic(listing),
+        max_rules=MAX_RULES,
         anchor=anchor,
         extra={k: [(a, labels.get(a, anchor(a))) for a in v] for k, v in result["extra"].items()},
     )

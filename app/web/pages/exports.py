@@ -6,13 +6,15 @@ served as attachments with a file name naming the topic and date.
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from app import exports
+from app.exceptions import ValidationError
 from app.extensions import db
 from app.harmonization import services as hs
 from app.web import bp
-from app.web.pages.harmonization import matrix_args
+from app.web.i18n import lang
+from app.web.pages.harmonization import matrix_doc
 from app.web.pages.home import as_of_arg
 from app.web.pages.innovations import innovations_doc
 
@@ -28,21 +30,41 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _matrix_doc() -> dict:
-    s = db()
-    topic, cols, as_of = matrix_args(s)
-    return hs.topic_matrix(s, topic, cols, as_of)
+    return matrix_doc(db())
+
+
+def _layout() -> str:
+    """``?layout=``: ``long`` (default; one row per cell, citations as columns) or ``wide`` (one
+    column per jurisdiction, localised headers, citations in the cells)."""
+    layout = request.args.get("layout") or "long"
+    if layout not in ("long", "wide"):
+        raise ValidationError(f"layout={layout!r}: expected long or wide", fields={"layout": ["unknown layout"]})
+    return layout
+
+
+def _titles(doc: dict) -> dict[str, str]:
+    versions = [c["version"] for r in doc["rows"] for c in r["values"].values() if c and c.get("version")]
+    return hs.version_titles(db(), versions)
 
 
 @bp.route("/matrix.csv")
 def matrix_csv():  # type: ignore[no-untyped-def]
+    layout = _layout()
     doc = _matrix_doc()
-    return _download(exports.matrix_csv(doc), CSV, f"matrix-{doc['topic']}-{doc['as_of']}.csv")
+    name = f"matrix-{doc['topic']}-{doc['as_of']}"
+    if layout == "wide":
+        return _download(exports.matrix_wide_csv(doc, _titles(doc), lang()), CSV, f"{name}-wide.csv")
+    return _download(exports.matrix_csv(doc), CSV, f"{name}.csv")
 
 
 @bp.route("/matrix.xlsx")
 def matrix_xlsx():  # type: ignore[no-untyped-def]
+    layout = _layout()
     doc = _matrix_doc()
-    return _download(exports.matrix_xlsx(doc), XLSX, f"matrix-{doc['topic']}-{doc['as_of']}.xlsx")
+    name = f"matrix-{doc['topic']}-{doc['as_of']}"
+    if layout == "wide":
+        return _download(exports.matrix_wide_xlsx(doc, _titles(doc), lang()), XLSX, f"{name}-wide.xlsx")
+    return _download(exports.matrix_xlsx(doc), XLSX, f"{name}.xlsx")
 
 
 @bp.route("/scoreboard.csv")

@@ -7,7 +7,7 @@ jurisdiction's alignment with a hard rule. The XML comes from ``app.harmonizatio
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from app.corpus.dates import today
 from app.extensions import db
@@ -23,18 +23,25 @@ def _atom(xml: str) -> Response:
     return Response(xml, content_type=ATOM)
 
 
+def _urls() -> tuple[str, str]:
+    """(base URL, this feed's URL) from the PUBLIC_BASE_URL setting: a forged Host header never reaches a feed."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    query = request.query_string.decode("utf-8", "replace")
+    return base, base.rstrip("/") + request.path + (f"?{query}" if query else "")
+
+
 @bp.route("/feeds/changes.atom")
 def feed_changes():  # type: ignore[no-untyped-def]
     s = db()
     jur = repository.check_code(s, (request.args.get("jurisdiction") or "").strip() or None)
     topic = repository.check_code(s, (request.args.get("topic") or "").strip() or None, "topic")
-    xml = changes_feed(
-        hs.change_events(s), base_url=request.host_url, self_url=request.url, jurisdiction=jur, topic=topic
-    )
+    base, self_url = _urls()
+    xml = changes_feed(hs.change_events(s), base_url=base, self_url=self_url, jurisdiction=jur, topic=topic)
     return _atom(xml)
 
 
 @bp.route("/feeds/alignment.atom")
 def feed_alignment():  # type: ignore[no-untyped-def]
     events = hs.alignment_events(db(), today())
-    return _atom(alignment_feed(events, base_url=request.host_url, self_url=request.url))
+    base, self_url = _urls()
+    return _atom(alignment_feed(events, base_url=base, self_url=self_url))

@@ -15,17 +15,21 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.exceptions import RegistryError
+from app.exceptions import RegistryError, ValidationError
 from app.extensions import db
 from app.harmonization import services as hs
 from app.harmonization.charts import deficit_bars_svg, progress_chart_svg
+from app.harmonization.matrix import filter_rows, heat_level
 from app.harmonization.scoreboard import AMBER_MAX_DEFICIT, GREEN_MAX_DEFICIT
 from app.registry import repository
 from app.registry.models import Parameter, ParameterValue
 from app.web import bp
+from app.web.i18n import lang, translated_text
 from app.web.pages.home import as_of_arg
 
 DEFAULT_TOPIC = "environment"
+MATRIX_VIEWS = ("table", "heat")
+_YES, _NO = ("1", "on", "true", "yes"), ("", "0", "off", "false", "no")
 FACT_ROWS = 6  # blank fact rows on the compliance form
 
 
@@ -47,6 +51,44 @@ def matrix_args(s) -> tuple[str, list[str] | None, dt.date]:  # type: ignore[no-
         if j.strip()
     ]
     return topic, (cols or None), as_of  # type: ignore[return-value]
+
+
+def _flag(name: str) -> bool:
+    raw = (request.args.get(name) or "").strip().lower()
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise ValidationError(f"{name}={raw!r}: expected 1 or 0", fields={name: ["not a yes/no value"]})
+
+
+def matrix_filters() -> dict:
+    """The matrix's row filters from ``?differ=1&min_values=2&hard=1`` (``app.harmonization.matrix
+    .filter_rows``); a value that is not a yes/no or a count from 0 to 99 is a 400 naming it."""
+    raw = (request.args.get("min_values") or "0").strip()
+    if not raw.isdigit() or int(raw) > 99:
+        raise ValidationError(
+            f"min_values={raw!r}: expected a whole number from 0 to 99", fields={"min_values": ["not a count"]}
+        )
+    return {"differing": _flag("differ"), "min_values": int(raw), "hard_rules": _flag("hard")}
+
+
+def matrix_doc(s) -> dict:  # type: ignore[no-untyped-def]
+    """The /matrix document of the request's topic, columns, date and row filters (page and downloads)."""
+    topic, cols, as_of = matrix_args(s)
+    return filter_rows(hs.topic_matrix(s, topic, cols, as_of), **matrix_filters())
+
+
+def matrix_query(topic: str, cols: list[str] | None, as_of: dt.date) -> dict:
+    """The query string of the matrix as shown (topic, columns, date, filters, view) for its links."""
+    query: dict = {"topic": topic, "as_of": as_of.isoformat()}
+    if cols:
+        query["jurisdiction"] = cols
+    for name in ("differ", "min_values", "hard", "view"):
+        value = (request.args.get(name) or "").strip()
+        if value and value not in _NO:
+            query[name] = value
+    return query
 
 
 def cell_class(cell: dict | None, row: dict, official: bool = True) -> str:
@@ -80,11 +122,13 @@ def art_link(version: str | None, article: str | None) -> str:
 def matrix():  # type: ignore[no-untyped-def]
     s = db()
     topic, cols, as_of = matrix_args(s)
-    doc = hs.topic_matrix(s, topic, cols, as_of)
+    filters = matrix_filters()
+    view = request.args.get("view") or "table"
+    if view not in MATRIX_VIEWS:
+        raise ValidationError(f"view={view!r}: expected table or heat", fields={"view": ["unknown view"]})
+    doc = filter_rows(hs.topic_matrix(s, topic, cols, as_of), **filters)
     hard = {h["id"]: h for h in hs.progress(s, as_of)["items"]}
-    query = {"topic": topic, "as_of": as_of.isoformat()}
-    if cols:
-        query["jurisdiction"] = cols  # type: ignore[assignment]
+    query = matrix_query(topic, cols, as_of)
     return render_template(
         "harmonization/matrix.html",
         doc=doc,
@@ -96,6 +140,10 @@ def matrix():  # type: ignore[no-untyped-def]
         jurisdictions=repository.jurisdictions(s),
         cell_class=cell_class,
         hard=hard,
+        filters=filters,
+        view=view,
+        heat_level=heat_level,
+        data_query={k: v for k, v in query.items() if k != "view"},
     )
 
 
@@ -113,8 +161,9 @@ def scoreboard():  # type: ignore[no-untyped-def]
     board = hs.score(s, as_of)
     hard = hs.progress(s, as_of)
     series = hs.progress_chart_series(s, as_of)
-    chart = progress_chart_svg(series, until=as_of, title=gettext("Alignment progress"))
-    bars = deficit_bars_svg(board, title=gettext("Alignment deficit"))
+    names = {"all": gettext("All hard rules"), **{h["id"]: translated_text(h, "title") for h in hard["items"]}}
+    chart = progress_chart_svg(series, until=as_of, names=names, locale=lang())
+    bars = deficit_bars_svg(board, locale=lang())
     return render_template(
         "harmonization/scoreboard.html",
         board=board,
@@ -133,7 +182,14 @@ def hard_rule_svg(hard_rule_id: str):  # type: ignore[no-untyped-def]
     s = db()
     as_of = as_of_arg()
     detail = hs.hard_rule(s, hard_rule_id, as_of)
-    svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
+    title = translated_text(detail, "title")
+    svg = progress_chart_svg(
+        hs.hard_rule_series(s, hard_rule_id, as_of),
+        until=as_of,
+        title=title,
+        names={hard_rule_id: title},
+        locale=lang(),
+    )
     resp = Response(svg, mimetype="image/svg+xml")
     resp.headers["Content-Disposition"] = f'attachment; filename="{hard_rule_id}.svg"'
     return resp
@@ -144,7 +200,14 @@ def hard_rule(hard_rule_id: str):  # type: ignore[no-untyped-def]
     s = db()
     as_of = as_of_arg()
     detail = hs.hard_rule(s, hard_rule_id, as_of)
-    svg = progress_chart_svg(hs.hard_rule_series(s, hard_rule_id, as_of), until=as_of, title=detail["title"])
+    title = translated_text(detail, "title")
+    svg = progress_chart_svg(
+        hs.hard_rule_series(s, hard_rule_id, as_of),
+        until=as_of,
+        title=title,
+        names={hard_rule_id: title},
+        locale=lang(),
+    )
     param = s.get(Parameter, detail["parameter"])
     return render_template("harmonization/hard_rule.html", hr=detail, as_of=as_of, chart=_svg(svg), param=param)
 
@@ -251,4 +314,62 @@ def compliance():  # type: ignore[no-untyped-def]
     ), status
 
 
-__all__ = ["cell_class", "matrix_args"]
+__all__ = ["cell_class", "matrix_args", "matrix_doc", "matrix_filters"]
+
+
+# ---------------------------------------------------------------- annual report (年度体检)
+
+MIN_REPORT_YEAR, MAX_REPORT_YEAR = 1949, 2100
+
+
+def _report_year(s, raw: str | None) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
+    """``?year=`` (default: last year, or this year when nothing older is stored) and the years
+    offered; a year that is not a whole number from 1949 to 2100 is a 400 naming it."""
+    years = hs.report_years(s)
+    if raw is None or raw.strip() == "":
+        return (years[1] if len(years) > 1 else years[0]), years
+    text = raw.strip()
+    if not text.isdigit() or not MIN_REPORT_YEAR <= int(text) <= MAX_REPORT_YEAR:
+        raise ValidationError(
+            f"year={text!r}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}",
+            fields={"year": ["not a year"]},
+        )
+    return int(text), years
+
+
+@bp.route("/report")
+def report():  # type: ignore[no-untyped-def]
+    s = db()
+    year, years = _report_year(s, request.args.get("year"))
+    data = hs.annual_report_data(s, year)
+    chart = progress_chart_svg(
+        {"all": data["series"]} if data["series"] else {},
+        until=data["year_end"],
+        title=gettext("Alignment progress"),
+        names={"all": gettext("All hard rules")},
+        locale=lang(),
+    )
+    bars = deficit_bars_svg(data["board"], locale=lang())
+    codes = sorted({j for h in data["status"] for j in h["jurisdictions"]})
+    return render_template(
+        "harmonization/report.html",
+        r=data,
+        year=year,
+        years=years if year in years else sorted({*years, year}, reverse=True),
+        chart=_svg(chart) if data["series"] else None,
+        bars=_svg(bars),
+        codes=codes,
+        hard_by_id={h["id"]: h for h in data["status"]},
+        green=GREEN_MAX_DEFICIT,
+        amber=AMBER_MAX_DEFICIT,
+    )
+
+
+@bp.route("/report/<int:year>.html")
+def report_document(year: int):  # type: ignore[no-untyped-def]
+    """The same report as the one self-contained HTML file ``registry report`` writes."""
+    if not MIN_REPORT_YEAR <= year <= MAX_REPORT_YEAR:
+        raise ValidationError(f"year={year}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}")
+    resp = Response(hs.annual_report(db(), year), mimetype="text/html")
+    resp.headers["Content-Disposition"] = f'attachment; filename="annual-report-{year}.html"'
+    return resp

@@ -1,4 +1,4 @@
-"""Home page and the rule list/rule page."""
+"""Home page, and the ``?as_of=`` argument every dated page reads (the rules are in ``rules.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from flask import render_template, request
 
 from app.corpus.dates import parse_date, today
+from app.exceptions import ValidationError
 from app.extensions import db
 from app.registry import repository
 from app.web import bp
@@ -19,8 +20,6 @@ def as_of_arg() -> dt.date:
         try:
             return parse_date(raw)
         except ValueError:
-            from app.exceptions import ValidationError
-
             raise ValidationError(f"as_of {raw!r} is not a real date (YYYY-MM-DD)") from None
     return today()
 
@@ -31,30 +30,3 @@ def home():  # type: ignore[no-untyped-def]
     stats = repository.stats(s)
     changes = repository.recent_changes(s, limit=12, actions=["version_added", "corrected", "repealed"])
     return render_template("home.html", stats=stats, changes=changes, today=today())
-
-
-@bp.route("/rules")
-def rules():  # type: ignore[no-untyped-def]
-    s = db()
-    as_of = as_of_arg()
-    jur = repository.check_code(s, request.args.get("jurisdiction") or None)
-    topic = repository.check_code(s, request.args.get("topic") or None, "topic")
-    listing = repository.list_rules(s, as_of=as_of, jurisdiction=jur, topic=topic, per_page=1000)
-    return render_template(
-        "rules/list.html",
-        listing=listing,
-        as_of=as_of,
-        jurisdiction=jur,
-        topic=topic,
-        jurisdictions=repository.jurisdictions(s),
-        topics=repository.topics(s),
-    )
-
-
-@bp.route("/rules/<path:ident>")
-def rule(ident: str):  # type: ignore[no-untyped-def]
-    s = db()
-    as_of = as_of_arg()
-    doc = repository.show(s, ident, as_of)
-    listing = repository.list_rules(s, as_of=as_of, per_page=1000)
-    return render_template("rules/rule.html", doc=doc, as_of=as_of, all_rules=listing["items"])

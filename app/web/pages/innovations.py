@@ -4,16 +4,18 @@ The registry catalogues only innovations it found a public source for; the page 
 of the reported total (154) are catalogued and for how many of the reported promoted (57) the
 promotion is known, and never pads the list. Signed-in admins and demonstration-zone editors
 add, correct and delete innovations through the same validated, audited services as the API
-(``registry.innovations``); every form carries a CSRF token.
+(``registry.innovations``). The form is ``app.web.forms.InnovationForm``: field errors in the page's
+language, then the CSV/XLSX import's own row reader, so the form and the import validate alike;
+every form carries the CSRF token.
 """
 
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import gettext
 
-from app.accounts.permissions import DEMONSTRATION_ZONE, can_write_innovations
-from app.corpus.innovation_table import document_cells, row_to_document
+from app.accounts.permissions import can_write_innovations
+from app.corpus.innovation_table import document_cells
 from app.errors import deny_write
 from app.exceptions import Conflict, CorpusError, NotFound, PermissionDenied, RegistryError, ValidationError
 from app.extensions import apply_index_updates, db, engine
@@ -23,6 +25,7 @@ from app.registry.db import write_session
 from app.registry.mapping import innovation_document
 from app.registry.models import Innovation
 from app.web import bp
+from app.web.forms import InnovationForm
 from app.web.i18n import url_quote
 from app.web.security import current_user
 
@@ -69,34 +72,15 @@ def innovations():  # type: ignore[no-untyped-def]
 
 # ---------------------------------------------------------------- the register's forms (SPEC §8.5)
 
-#: Form fields in SPEC §2 order: (name, label, input kind).
-FORM_FIELDS: tuple[tuple[str, LazyString, str], ...] = (
-    ("title", lazy_gettext("Title"), "text"),
-    ("title_en", lazy_gettext("English title"), "text"),
-    ("category", lazy_gettext("Category"), "text"),
-    ("year", lazy_gettext("Year"), "number"),
-    ("batch", lazy_gettext("Batch"), "text"),
-    ("number", lazy_gettext("Number (where a source gives one)"), "text"),
-    ("promoted_nationally", lazy_gettext("Promoted nationally"), "tristate"),
-    ("promotion_notice", lazy_gettext("Promotion notice"), "text"),
-    ("promotion_date", lazy_gettext("Promotion date"), "date"),
-    ("related_rules", lazy_gettext("Related rules (rule ids, one per line)"), "lines"),
-    ("source_url", lazy_gettext("Source URL"), "url"),
-    ("verified", lazy_gettext("Verified (title and facts checked against a public source)"), "checkbox"),
-    ("summary", lazy_gettext("Summary (in our own words)"), "textarea"),
-)
-
 
 def _register_user():  # type: ignore[no-untyped-def]
-    """The signed-in user allowed to write innovations; None when not signed in; 403 otherwise."""
+    """The signed-in user allowed to write innovations; None when not signed in; 403 (an error page
+    saying who may) otherwise."""
     user = current_user()
     if user is None:
         return None
     if not can_write_innovations(user):
-        abort(
-            403,
-            description=f"{user.name} may not write innovations (admins and {DEMONSTRATION_ZONE} editors may)",
-        )
+        abort(403)
     return user
 
 
@@ -106,59 +90,39 @@ def _signin_redirect():  # type: ignore[no-untyped-def]
     return redirect(url_for("web.signin", next=request.full_path.rstrip("?")), code=303)
 
 
-def _form_cells() -> dict[str, str]:
-    cells = {name: (request.form.get(name) or "").replace("\r\n", "\n") for name, *_ in FORM_FIELDS}
-    cells["verified"] = "true" if request.form.get("verified") else "false"
-    return cells
-
-
-def _field_errors(err: CorpusError) -> dict[str, list[str]]:
-    """Problems by form field; those of no field (or a field the form has not) under ``document``."""
-    names = {name for name, *_ in FORM_FIELDS} | {"slug"}
-    out: dict[str, list[str]] = {}
-    for p in err.problems:
-        out.setdefault(p.field if p.field in names else "document", []).append(p.reason)
-    return out
-
-
-def _render_form(mode: str, cells: dict, errors: dict, message: str | None, status: int, row=None, user=None):  # type: ignore[no-untyped-def]
-    return (
-        render_template(
-            "innovations/form.html",
-            mode=mode,
-            cells=cells,
-            errors=errors,
-            message=message,
-            row=row,
-            user=user,
-            fields=FORM_FIELDS,
-            if_match=request.form.get("if_match") if request.method == "POST" else (row.revision if row else None),
-        ),
-        status,
-    )
+def _render_form(mode: str, form: InnovationForm, status: int = 200, row=None, user=None, **view):  # type: ignore[no-untyped-def]
+    view.setdefault("message", None)
+    view.setdefault("detail", None)
+    view.setdefault("problems", [])
+    return render_template("innovations/form.html", mode=mode, form=form, row=row, user=user, **view), status
 
 
 def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
-    """Validate the posted form like an innovation file and write it; the form again on any problem."""
-    cells = _form_cells()
-    slug = (request.form.get("slug") or "").strip() or None
-    if mode == "new":
-        cells["slug"] = slug or ""
+    """Check the posted form, turn it into an innovation document as the CSV/XLSX import does, and
+    write it through the register's service; the form again, with every problem on its field, when
+    anything is wrong (nothing is written then)."""
+    form = InnovationForm(request.form).setup()
+    not_saved = gettext("Nothing was saved: correct the fields marked below.")
+    if not form.check():
+        return _render_form(mode, form, 400, row, user, message=not_saved)
     try:
-        _, document = row_to_document({k: v for k, v in cells.items() if k != "slug"}, "form")
+        document = form.document()
         with write_session(engine()) as s:
             if mode == "new":
-                written = register.add_innovation(s, user, document, slug)
+                written = register.add_innovation(s, user, document, form.slug.data or None)
             else:
-                written = register.update_innovation(s, user, row.slug, document, request.form.get("if_match"))
+                written = register.update_innovation(s, user, row.slug, document, form.if_match.data)
     except CorpusError as err:
-        return _render_form(mode, cells, _field_errors(err), err.message, 400, row, user)
+        return _render_form(mode, form, 400, row, user, message=not_saved, problems=form.put_problems(err))
     except Conflict as err:
-        return _render_form(mode, cells, {}, err.message, 409, row, user)
+        message = gettext(
+            "Nothing was saved: the innovation changed in the meantime. Reload the page and make your change again."
+        )
+        return _render_form(mode, form, 409, row, user, message=message, detail=err.message)
     except PermissionDenied:
         raise
     except RegistryError as err:
-        return _render_form(mode, cells, {k: list(v) for k, v in err.fields.items()}, err.message, 400, row, user)
+        return _render_form(mode, form, 400, row, user, message=gettext("Nothing was saved."), detail=err.message)
     apply_index_updates()
     return redirect(url_for("web.innovations") + "#" + url_quote(written.slug), code=303)
 
@@ -170,7 +134,7 @@ def innovation_new():  # type: ignore[no-untyped-def]
         return _signin_redirect()
     if request.method == "POST":
         return _submit("new", user)
-    return _render_form("new", {"verified": "false"}, {}, None, 200, None, user)
+    return _render_form("new", InnovationForm(data={"verified": "false"}).setup(), user=user)
 
 
 def _stored(slug: str) -> Innovation:
@@ -190,7 +154,9 @@ def innovation_edit(slug: str):  # type: ignore[no-untyped-def]
         return _submit("edit", user, row)
     cells = document_cells(innovation_document(row))
     cells["related_rules"] = "\n".join(row.related_rules or [])
-    return _render_form("edit", cells, {}, None, 200, row, user)
+    cells["verified"] = "true" if row.verified else "false"
+    form = InnovationForm(data={**cells, "if_match": str(row.revision)}).setup()
+    return _render_form("edit", form, row=row, user=user)
 
 
 @bp.route("/innovations/<slug>/delete", methods=["GET", "POST"])
@@ -199,15 +165,20 @@ def innovation_delete(slug: str):  # type: ignore[no-untyped-def]
     if user is None:
         return _signin_redirect()
     row = _stored(slug)
-    message, status = None, 200
+    message, detail, status = None, None, 200
     if request.method == "POST":
         try:
             with write_session(engine()) as s:
                 register.delete_innovation(s, user, row.slug, request.form.get("if_match"))
         except Conflict as err:
-            message, status = err.message, 409
+            message = gettext(
+                "Nothing was deleted: the innovation changed in the meantime. Reload the page and decide again."
+            )
+            detail, status = err.message, 409
         else:
             apply_index_updates()
             return redirect(url_for("web.innovations"), code=303)
     if_match = request.form.get("if_match") if request.method == "POST" else row.revision
-    return render_template("innovations/delete.html", row=row, user=user, message=message, if_match=if_match), status
+    return render_template(
+        "innovations/delete.html", row=row, user=user, message=message, detail=detail, if_match=if_match
+    ), status

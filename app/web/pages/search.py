@@ -41,6 +41,22 @@ def search():  # type: ignore[no-untyped-def]
                 page=page,
                 per_page=PER_PAGE,
             )
+            if jurisdictions and (q.strip() or topic or kind):
+                # the province facet lists every province the search matches (counted without the
+                # province filter), so a second province can be added to the first
+                wider = run_search(
+                    db(),
+                    search_backend(),
+                    q=q,
+                    jurisdictions=[],
+                    topic=topic,
+                    kind=kind,
+                    as_of=as_of,
+                    sort=sort,
+                    page=1,
+                    per_page=1,
+                )
+                result["facets"]["jurisdiction"] = wider["facets"]["jurisdiction"]
         except QueryError as err:
             error = err.message
     pages = ((result["total"] - 1) // PER_PAGE + 1) if result and result["total"] else 0

@@ -1,7 +1,12 @@
-"""A loaded registry database (SQLite, or a PostgreSQL schema under TEST_DATABASE_URL) and a real Whoosh backend."""
+"""A loaded registry database (SQLite, or a PostgreSQL schema under TEST_DATABASE_URL) and a real search backend.
+
+The backend is the one TEST_SEARCH_BACKEND names: ``whoosh`` (default, an index in a temporary
+folder) or ``postgres`` (the search tables of the registry's own PostgreSQL database).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,10 @@ import pytest
 from app.corpus.loader import read_corpus
 from app.registry.db import make_engine, upgrade, write_session
 from app.registry.loading import load_corpus
+from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
+
+BACKEND = os.environ.get("TEST_SEARCH_BACKEND") or "whoosh"
 
 FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
@@ -25,7 +33,12 @@ def registry_engine(database_url):
 
 
 @pytest.fixture
-def backend(tmp_path):
+def backend(tmp_path, request):
+    if BACKEND == "postgres":
+        if not os.environ.get("TEST_DATABASE_URL"):
+            raise RuntimeError("TEST_SEARCH_BACKEND=postgres needs TEST_DATABASE_URL (a PostgreSQL server)")
+        yield PostgresBackend(request.getfixturevalue("registry_engine"), lock_timeout=2)
+        return
     b = WhooshBackend(tmp_path / "index", lock_timeout=2)
     yield b
     b.close()

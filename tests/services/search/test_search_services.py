@@ -139,5 +139,5 @@ def test_a_second_backend_serves_every_use_case_through_the_protocol(registry_en
 
 
 def test_an_unknown_backend_name_is_refused_naming_the_known_ones():
-    with pytest.raises(UnknownSearchBackend, match="known: whoosh"):
+    with pytest.raises(UnknownSearchBackend, match="known: postgres, whoosh"):
         make_backend("nope", {})
