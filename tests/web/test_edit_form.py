@@ -235,7 +235,7 @@ def test_preview_is_rendered_on_the_server_through_the_sanitiser(signed_in, clie
     assert fragment.status_code == 200 and "<strong>加粗</strong>" in fragment.get_data(as_text=True)
     assert "<script>alert" not in fragment.get_data(as_text=True)
     assert editor.post(f"/rules/{SH}/edit/preview", data={"body": body}).status_code == 400  # CSRF
-    assert count_rows("audit_log") == before
+    assert count_rows("audit_log") == before + 1  # the refused request's write_denied row; previews write nothing
 
 
 def test_preview_and_edit_are_refused_to_others(signed_in):
@@ -280,7 +280,8 @@ def test_missing_csrf_writes_nothing(signed_in, count_rows):
     assert r.status_code == 400
     r = client.post(f"/rules/{SH}/edit", data={**data, "effective": "2026-01-01", "csrf_token": "forged"})
     assert r.status_code == 400
-    assert (count_rows("rule_versions"), count_rows("audit_log")) == before
+    # nothing written; each refusal leaves one write_denied audit row (docs/reliability.md)
+    assert (count_rows("rule_versions"), count_rows("audit_log")) == (before[0], before[1] + 2)
 
 
 def test_the_form_speaks_the_page_language(signed_in):
