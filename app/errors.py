@@ -140,8 +140,10 @@ def _detail(status: int, code: str, rule: dict | None) -> str | None:
         return gettext("The database schema is not up to date; an administrator must run `registry db upgrade`.")
     if code == "not_in_force" and rule:
         return gettext("This rule has no version in force on the date asked for; its versions are listed below.")
-    if status == 404 and request.path.startswith("/rules/") and not rule:
+    if status == 404 and request.path.startswith(("/rules/", "/eli/")) and not rule:
         return gettext("The registry holds no rule with this id. Search for it, or browse the rule list.")
+    if status == 404 and rule and request.path.startswith("/eli/"):
+        return gettext("This address names no version or article of this rule; its versions are listed below.")
     if status == 404 and rule:
         return gettext("This rule has no such version; its versions are listed below.")
     if status == 403 and rule:
@@ -159,15 +161,19 @@ def _detail(status: int, code: str, rule: dict | None) -> str | None:
 
 
 def _rule_versions(status: int) -> dict | None:
-    """The rule named by a ``/rules/<id>…`` address, with its versions; None elsewhere or when there is none."""
-    if status not in (400, 403, 404, 409) or not request.path.startswith("/rules/"):
+    """The rule named by a ``/rules/<id>…`` or ``/eli/<jurisdiction>/<topic>/<slug>/…`` address, with its
+    versions; None elsewhere or when there is none."""
+    if status not in (400, 403, 404, 409) or not request.path.startswith(("/rules/", "/eli/")):
         return None
     from app.corpus.dates import today
     from app.extensions import db
     from app.registry import repository
     from app.web.i18n import label
 
-    ident = request.path.removeprefix("/rules/").removesuffix("/edit")
+    if request.path.startswith("/eli/"):
+        ident = "/".join(request.path.removeprefix("/eli/").split("/")[:3])
+    else:
+        ident = request.path.removeprefix("/rules/").removesuffix("/edit")
     try:
         rule = repository.get_rule(db(), repository.split_id(ident)[0])
         versions = [repository.version_summary(rule, v, today()) for v in rule.versions]

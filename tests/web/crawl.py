@@ -3,7 +3,8 @@
 ``crawl(client, lang)`` follows every same-site link (``<a href>``, and every GET form sent as it
 stands) breadth-first from ``/``, in one
 language (chosen once with ``?lang=``, then kept by the cookie, as a reader's browser does), and
-returns every HTML page with its status; downloads (CSV, XLSX, SVG, Atom, JSON) are fetched and
+returns every HTML page with its status; downloads (CSV, XLSX, SVG, Atom, JSON, and HTML sent as an
+attachment) are fetched and
 their status kept, but not followed. ``visible_text(page)`` is the text and the read attributes
 (title, placeholder, aria-label, alt) outside ``<title>``, ``<script>``, ``<style>`` (rule titles head their pages) and outside elements that
 declare their content: ``lang="…"`` (rule content: titles, article text, quotes) or
@@ -34,7 +35,7 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[A-Za-z]{2,}")
 #: Latin letters a Chinese page may show: file formats, protocols and units everyone writes so, and
 #: COD (化学需氧量), written so in Chinese standards.
-ZH_ALLOWED = frozenset({"CSV", "XLSX", "JSON", "SVG", "Atom", "OpenAPI", "API", "GET", "mg", "tce", "COD"})
+ZH_ALLOWED = frozenset({"CSV", "XLSX", "JSON", "SVG", "HTML", "Atom", "OpenAPI", "API", "GET", "mg", "tce", "COD"})
 
 
 class _Visible(HTMLParser):
@@ -171,6 +172,8 @@ def crawl(client, lang: str, start: str = "/") -> Crawl:  # type: ignore[no-unty
         result.statuses[url] = resp.status_code
         if resp.status_code != 200 or resp.mimetype != "text/html":
             continue
+        if resp.headers.get("Content-Disposition", "").startswith("attachment"):
+            continue  # a download (the annual report's own file), not a page
         page = resp.get_data(as_text=True)
         result.pages[url] = page
         parsed = _parse(page)
