@@ -79,6 +79,8 @@ class Case:
     skip_tables: tuple[str, ...] = field(default=())
     #: success statuses that depend on the actor (e.g. a sign-in without an account: 401)
     success_for: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: a page answers an anonymous write with a redirect to the sign-in page (a fragment: 403)
+    anonymous_redirect: bool = True
 
 
 class Ctx:
@@ -239,6 +241,11 @@ def web_edit_repeal(ctx, actor, target, allowed):
     return f"/rules/{rid}/edit", {"data": form}
 
 
+def web_edit_preview(ctx, actor, target, allowed):
+    rid = ctx.base[target]  # a preview writes nothing, so the shared rule serves every cell
+    return f"/rules/{rid}/edit/preview", {"data": {"csrf_token": ctx.csrf(actor), "body": "## 第一条 目的\n\n示例。"}}
+
+
 def web_compliance(ctx, actor, target, allowed):
     form = {
         "csrf_token": ctx.csrf(actor),
@@ -308,6 +315,10 @@ EXPECT: dict[tuple[str, str], list[Case]] = {
         Case(rule_writer, web_edit_version, (303,), web=True),
         Case(rule_writer, web_edit_repeal, (303,), web=True),
     ],
+    # the edit form's server-side preview: only who may edit the rule, and it writes nothing
+    ("POST", "/rules/<path:rule_id>/edit/preview"): [
+        Case(rule_writer, web_edit_preview, (200,), web=True, public=True, anonymous_redirect=False)
+    ],
     ("POST", "/compliance"): [Case(everyone, web_compliance, (200,), web=True, public=True)],
     ("POST", "/innovations/new"): [Case(innovation_writer, web_new_innovation, (303,), web=True)],
     ("POST", "/innovations/<slug>/edit"): [Case(innovation_writer, web_edit_innovation, (303,), web=True)],
@@ -368,10 +379,10 @@ def test_authorisation_matrix(shared, target):
                     assert table_digests(engine, skip=skip) != before, f"{where}: allowed but nothing written"
                 assert _audit_count(engine, "write_denied") == denied_before, where
             else:
-                if case.web and actor == "anonymous":
+                if case.web and actor == "anonymous" and case.anonymous_redirect:
                     assert r.status_code == 303 and "/signin" in r.headers["Location"], (where, r.status_code)
                 else:
-                    expected = 401 if actor == "anonymous" else 403
+                    expected = 401 if actor == "anonymous" and not case.web else 403
                     assert r.status_code == expected, (where, r.status_code, r.get_data(as_text=True)[:400])
                 assert table_digests(engine, skip=skip) == before, f"{where}: refused but data changed"
                 assert _audit_count(engine, "write_denied") == denied_before + 1, f"{where}: refusal not audited"
