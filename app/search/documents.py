@@ -19,7 +19,7 @@ from app.corpus import validity
 
 # Bump when the stored layout or the analyzer changes: every content hash then
 # changes too, so ``registry index --check`` reports the whole index as stale.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True)

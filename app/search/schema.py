@@ -25,11 +25,11 @@ INDEX_NAME = "MAIN"
 
 
 def _gram_field() -> IDLIST:
-    field = IDLIST()
-    # Marked scorable only so that the field gets a lengths column: without one, Whoosh 2.7's
-    # FieldWriter.add_postings stats the missing column file once per posting (half the build time).
-    field.scorable = True
-    return field
+    # Not scorable: no lengths column. Builds go through ``whoosh_internals.GramSegmentWriter``, which
+    # writes these postings without lengths; were the field scorable, documents added later one by one
+    # would carry lengths, and merging their segments with a built one would mix blocks with and
+    # without length statistics, which Whoosh 2.7 cannot (a TypeError at commit).
+    return IDLIST()
 
 
 def build_schema() -> Schema:

@@ -117,6 +117,6 @@ class GramSegmentWriter:
                 pw._ids = block
                 pw._weights = array("f", [1.0]) * len(block)
                 pw._maxweight = 1.0
-                pw._minlength = pw._maxlength = 1
+                pw._minlength, pw._maxlength = None, 0  # no lengths, as Whoosh writes an unscored field
             fw.finish_term()
         fw.finish_field()

@@ -156,7 +156,7 @@ def test_the_innovation_register_form(tolerant_page, base_url, users, shots):
 def test_error_pages_lead_onward_in_both_languages(tolerant_page, base_url, users, shots):
     pg = tolerant_page
     for lang, heading in (("zh", "未找到"), ("en", "Not found")):
-        resp = pg.goto(f"{base_url}/rules/{REPEALED}?lang={lang}")
+        resp = pg.goto(f"{base_url}/rules/{REPEALED}@1999-01-01?lang={lang}")  # a version it never had
         assert resp.status == 404 and heading in pg.locator("h1").inner_text()
         assert pg.locator("html").get_attribute("lang") == ("zh-CN" if lang == "zh" else "en")
         shots(pg, f"error-404-rule-{lang}")

@@ -55,7 +55,12 @@ INSPECT = """() => {
     const t = el.tagName.toUpperCase();
     if (['BASE', 'OBJECT', 'EMBED', 'IFRAME', 'FRAME', 'APPLET'].includes(t)) bad.push(t);
     if (t === 'META' && el.getAttribute('http-equiv')) bad.push('META http-equiv');
-    if (t === 'SCRIPT' && !el.getAttribute('src')) bad.push('inline SCRIPT');
+    if (t === 'SCRIPT' && !el.getAttribute('src')) {
+      // a schema.org data block is data, never run; it must still parse whole (no payload ended it)
+      if ((el.getAttribute('type') || '') === 'application/ld+json') {
+        try { JSON.parse(el.textContent); } catch (e) { bad.push('JSON-LD broken'); }
+      } else bad.push('inline SCRIPT');
+    }
     if (t === 'SCRIPT' && el.src && !el.src.startsWith(location.origin + '/')) bad.push('foreign SCRIPT ' + el.src);
   }
   return {bad: bad, hits: window.__hits || [], flag: !!window.__xss, title: document.title};
@@ -296,7 +301,8 @@ def _inline_markup(html: str) -> list[str]:
             names = {n.lower() for n, _ in attrs}
             if "style" in names:
                 found.append(f"<{tag} style=…>")
-            if tag == "style" or (tag == "script" and "src" not in names):
+            data_block = dict(attrs).get("type") == "application/ld+json"  # schema.org data, not run
+            if tag == "style" or (tag == "script" and "src" not in names and not data_block):
                 found.append(f"<{tag}> inline")
 
     Finder().feed(html)

@@ -96,7 +96,9 @@ def test_error_pages_say_what_happened_in_the_page_language(client, lang):
     resp = client.get(f"/eli/cn-sh/environment/sample-wwtp/2023-02-30?lang={lang}")
     assert resp.status_code == 404
     page = resp.get_data(as_text=True)
-    assert ("<h1>未找到 <small>(404)</small></h1>" if lang == "zh" else "<h1>Not found <small>(404)</small></h1>") in page
+    assert (
+        "<h1>未找到 <small>(404)</small></h1>" if lang == "zh" else "<h1>Not found <small>(404)</small></h1>"
+    ) in page
     detail = re.search(r'<p id="error-detail">([^<]*)</p>', page)[1]  # what happened, in the page's language
     assert ("版本" in detail) if lang == "zh" else ("names no version or article of this rule" in detail)
     assert problems(page, lang) == []

@@ -58,7 +58,7 @@ def test_compare_form_is_a_picker_without_script(client):
     # fields that take a title fragment, a datalist naming every rule, the script as a file
     assert re.search(r'<input id="pick-a" name="a" list="rule-ids"', page)
     assert re.search(r'<input id="pick-b" name="b" list="rule-ids"', page)
-    assert f'<option value="{JS}">江苏省 · 示例省城镇污水处理厂污染物排放标准</option>' in page
+    assert f'<option value="{JS}" lang="zh-CN">江苏省 · 示例省城镇污水处理厂污染物排放标准</option>' in page
     assert "/static/picker.js" in page and "<script>" not in page
     # N-way by checkboxes, one per rule, no multi-select
     assert "multiple" not in page
@@ -127,7 +127,7 @@ def test_compare_steps_through_every_change_in_order(client):
     rows = [int(r) for r, _ in changed]
     assert [int(c) for _, c in changed] == list(range(1, len(rows) + 1))
     # the change list and the stepper agree
-    listed = re.findall(r'<li class="st-[^"]+"><a href="#row-(\d+)">', page)
+    listed = re.findall(r'<li class="st-[^"]+"><a href="#row-(\d+)"[^>]*>', page)
     assert [int(x) for x in listed] == rows
     assert f'id="change-next" href="#row-{rows[0]}"' in page
     assert f'id="change-prev" href="#row-{rows[-1]}"' in page
@@ -238,8 +238,7 @@ def test_matrix_cells_cite_province_and_article_shortly(client):
     row = page.split(f'data-key="{COD}"')[1].split("</tr>")[0]
     sh = row.split('data-jurisdiction="CN-SH"')[1].split("</td>")[0]
     assert re.search(
-        r'<a class="cite-short" href="/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3" '
-        r'title="cn-sh/environment/sample-wwtp@2023-03-01">上海市 第三条</a>',
+        r'<a class="cite-short" href="/rules/cn-sh/environment/sample-wwtp@2023-03-01#art-3">上海市 第三条</a>',
         sh,
     )
     en = html(client.get("/matrix?topic=environment&lang=en"))
