@@ -104,7 +104,21 @@ def article_id(rule_id: str, number: str | None) -> str | None:
     return None if number is None else f"{rule_id}#{article_anchor(number)}"
 
 
-_ARTICLE_ID_RE = re.compile(r"^(?P<rule>[^#]+)#art-(?P<main>[1-9][0-9]*)(?:-(?P<sub>[1-9][0-9]*))?\Z")
+_ANCHOR = r"art-(?P<main>[1-9][0-9]*)(?:-(?P<sub>[1-9][0-9]*))?\Z"
+_ARTICLE_ID_RE = re.compile(r"^(?P<rule>[^#]+)#" + _ANCHOR)
+_ANCHOR_RE = re.compile(r"^" + _ANCHOR)
+
+
+def article_number(value: str | None) -> str | None:
+    """The article number in an article id or its anchor (``"10-1"``); None for anything else.
+
+    >>> article_number("cn-sh/data/example#art-10-1"), article_number("art-3"), article_number("x#art-0")
+    ('10-1', '3', None)
+    """
+    m = _ANCHOR_RE.match((value or "").rpartition("#")[2])
+    if m is None:
+        return None
+    return f"{int(m['main'])}-{int(m['sub'])}" if m["sub"] else str(int(m["main"]))
 
 
 def parse_article_id(value: str) -> tuple[str, str, tuple[int, int]] | None:

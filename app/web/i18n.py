@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from app import labels
 from app.corpus.dates import parse_date
 from app.corpus.numerals import to_chinese_numeral
+from app.corpus.structure import article_number
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -142,10 +143,10 @@ def article_label(anchor: str | None) -> str:
     """
     if anchor is None:
         return gettext("article not stated")
-    number = anchor.split("#")[-1].removeprefix("art-")
-    main, _, sub = number.partition("-")
-    if not main.isdigit() or (sub and not sub.isdigit()):
+    number = article_number(anchor)
+    if number is None:
         return anchor
+    main, _, sub = number.partition("-")
     if lang() == "zh":
         return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
     return gettext("Art. %(number)s", number=number)

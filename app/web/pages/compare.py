@@ -21,6 +21,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from app.corpus.structure import article_anchor, article_number
 from app.diff import render_compare_rows, render_side_by_side
 from app.diff.classify import TYPE_ORDER
 from app.diff.picker import pick_rules
@@ -89,8 +90,9 @@ def similarity_band(similarity: float | None) -> int:
 
 
 def anchor(article_id: str) -> str:
-    """``cn-sh/x/y#art-3`` → ``art-3``."""
-    return article_id.rsplit("#", 1)[-1]
+    """``cn-sh/x/y#art-3`` → ``art-3`` (the id itself when it names no article)."""
+    number = article_number(article_id)
+    return article_id if number is None else article_anchor(number)
 
 
 def side_for_page(s, ident: str, as_of, listing: list[dict], notes: list[str]):  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.corpus.structure import article_anchor, article_number
 from app.exceptions import RegistryError, ValidationError
 from app.extensions import db
 from app.harmonization import services as hs
@@ -112,7 +113,8 @@ def art_link(version: str | None, article: str | None) -> str:
 
     if not version:
         return ""
-    return f"/rules/{url_quote(version)}" + (f"#{article.rsplit('#', 1)[-1]}" if article and "#" in article else "")
+    number = article_number(article)
+    return f"/rules/{url_quote(version)}" + (f"#{article_anchor(number)}" if number else "")
 
 
 # ---------------------------------------------------------------- matrix
