@@ -28,8 +28,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def add_user(session: Session, name: str, role: str, jurisdictions: list[str], password: str | None = None) -> User:
-    """A new account; an editor names the jurisdictions where they may write (SPEC §6)."""
+def _checked_rights(session: Session, role: str, jurisdictions: list[str]) -> list[str]:
+    """The jurisdiction codes of a role, checked (known role, an editor bound to known jurisdictions),
+    with the writers' lock taken; ValidationError naming the problem otherwise."""
     if role not in ROLES:
         raise ValidationError(f"role must be one of {', '.join(ROLES)}")
     if role == "editor" and not jurisdictions:
@@ -39,6 +40,12 @@ def add_user(session: Session, name: str, role: str, jurisdictions: list[str], p
     for c in codes:
         if session.get(Jurisdiction, c) is None:
             raise ValidationError(f"unknown jurisdiction code {c!r}")
+    return codes
+
+
+def add_user(session: Session, name: str, role: str, jurisdictions: list[str], password: str | None = None) -> User:
+    """A new account; an editor names the jurisdictions where they may write (SPEC §6)."""
+    codes = _checked_rights(session, role, jurisdictions)
     if session.scalars(select(User).where(User.name == name)).first():
         raise Conflict(f"user {name} exists")
     user = User(
@@ -93,15 +100,7 @@ def set_rights(session: Session, name: str, role: str, jurisdictions: list[str])
     Rights are read from the database on every request anyway; ending sessions and tokens as well
     makes the holder sign in again (and get a new token) under the new rights.
     """
-    if role not in ROLES:
-        raise ValidationError(f"role must be one of {', '.join(ROLES)}")
-    if role == "editor" and not jurisdictions:
-        raise ValidationError("an editor is bound to one or more jurisdictions: give --jurisdiction")
-    codes = [j.upper() for j in jurisdictions]
-    audit.lock(session)
-    for c in codes:
-        if session.get(Jurisdiction, c) is None:
-            raise ValidationError(f"unknown jurisdiction code {c!r}")
+    codes = _checked_rights(session, role, jurisdictions)
     user = _user(session, name)
     before = {"role": user.role, "jurisdictions": list(user.jurisdictions or [])}
     user.role = role

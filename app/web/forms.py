@@ -25,7 +25,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.corpus import writer
 from app.corpus.dates import parse_date
-from app.corpus.documents import KINDS, ParameterDef, ParameterEntry, RuleDocument
+from app.corpus.documents import INNOVATION_FIELDS, KINDS, ParameterDef, ParameterEntry, RuleDocument
 from app.corpus.innovation_table import row_to_document
 from app.corpus.slugs import is_slug
 from app.corpus.structure import parse_body
@@ -347,21 +347,7 @@ class InnovationForm(BaseForm):
     )
     summary = TextAreaField(lazy_gettext("Summary (in our own words)"))
 
-    FIELDS = (
-        "title",
-        "title_en",
-        "category",
-        "year",
-        "batch",
-        "number",
-        "promoted_nationally",
-        "promotion_notice",
-        "promotion_date",
-        "related_rules",
-        "source_url",
-        "verified",
-        "summary",
-    )
+    FIELDS = (*INNOVATION_FIELDS, "summary")
 
     def setup(self) -> InnovationForm:
         self.promoted_nationally.choices = [
