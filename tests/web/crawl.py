@@ -6,9 +6,10 @@ language (chosen once with ``?lang=``, then kept by the cookie, as a reader's br
 returns every HTML page with its status; downloads (CSV, XLSX, SVG, Atom, JSON, and HTML sent as an
 attachment) are fetched and
 their status kept, but not followed. ``visible_text(page)`` is the text and the read attributes
-(title, placeholder, aria-label, alt) outside ``<title>``, ``<script>``, ``<style>`` (rule titles head their pages) and outside elements that
+(title, placeholder, aria-label, alt) outside ``<script>`` and ``<style>`` and outside elements that
 declare their content: ``lang="…"`` (rule content: titles, article text, quotes) or
-``translate="no"`` (identifiers: rule ids, parameter keys). ``problems(page, lang)`` names what
+``translate="no"`` (identifiers: rule ids, parameter keys). The document's ``<title>`` is read too,
+less the declared content the page shows (a rule's title heads its page and its tab). ``problems(page, lang)`` names what
 must not be there: a jurisdiction code (CN-SH), a snake_case code (only_in_a), and for English
 pages any Chinese character, for Chinese pages any English word that is not an allowed
 abbreviation.
@@ -40,12 +41,16 @@ ZH_ALLOWED = frozenset({"CSV", "XLSX", "JSON", "SVG", "HTML", "Atom", "OpenAPI",
 
 class _Visible(HTMLParser):
     ATTRS = ("title", "placeholder", "aria-label", "alt")
-    SKIP = ("script", "style", "template", "title")
+    SKIP = ("script", "style", "template")
     VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.title: list[str] = []  # the document's <title>
+        self.declared: list[str] = []  # text of elements that declare their content (lang, translate="no")
+        self.in_title = False
+        self.declaring = 0
         self.links: list[str] = []
         self.open: list[tuple[str, bool]] = []
         self.skipping = 0
@@ -58,13 +63,16 @@ class _Visible(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         self._track_form(tag, a)
-        skip = tag in self.SKIP or (tag != "html" and ("lang" in a or a.get("translate") == "no"))
+        declares = tag != "html" and ("lang" in a or a.get("translate") == "no")
+        skip = tag in self.SKIP or declares or tag == "title"
         if not self.skipping and not skip:
             self.out.extend(v for k, v in attrs if k in self.ATTRS and v)
         if tag in self.VOID:
             return
         self.open.append((tag, skip))
         self.skipping += skip
+        self.declaring += declares
+        self.in_title = self.in_title or tag == "title"
 
     def handle_startendtag(self, tag, attrs):  # type: ignore[no-untyped-def]
         self.handle_starttag(tag, attrs)
@@ -103,13 +111,19 @@ class _Visible(HTMLParser):
         # close up to the matching element (HTML lets some end tags be left out)
         for i in range(len(self.open) - 1, -1, -1):
             if self.open[i][0] == tag:
-                for _, skip in self.open[i:]:
+                for name, skip in self.open[i:]:
                     self.skipping -= skip
+                    self.in_title = self.in_title and name != "title"
                 del self.open[i:]
+                self.declaring = sum(1 for name, skip in self.open if skip and name not in (*self.SKIP, "title"))
                 return
 
     def handle_data(self, data):  # type: ignore[no-untyped-def]
-        if not self.skipping:
+        if self.in_title:
+            self.title.append(data)
+        elif self.declaring:
+            self.declared.append(data)
+        elif not self.skipping:
             self.out.append(data)
 
 
@@ -120,9 +134,19 @@ def _parse(page: str) -> _Visible:
     return parser
 
 
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def visible_text(page: str) -> str:
-    """What a reader sees (declared content and identifiers left out), whitespace collapsed."""
-    return re.sub(r"\s+", " ", " ".join(_parse(page).out)).strip()
+    """What a reader sees (declared content and identifiers left out), whitespace collapsed; the
+    ``<title>`` first, less any declared content of the page it repeats."""
+    parsed = _parse(page)
+    title = _collapse(" ".join(parsed.title))
+    for content in sorted({_collapse(d) for d in parsed.declared}, key=len, reverse=True):
+        if content:
+            title = title.replace(content, " ")
+    return _collapse(" ".join([title, *parsed.out]))
 
 
 def problems(page: str, lang: str) -> list[str]:

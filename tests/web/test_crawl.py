@@ -87,6 +87,10 @@ def test_the_scan_tells_interface_from_content_and_finds_codes():
     )
     assert problems(marked, "en") == []
     assert visible_text(marked) == "Shanghai"
+    # the tab's title is read less the content the page declares: a rule title there is content, the rest interface
+    tab = marked.replace("<title>示例条例</title>", "<title>示例条例 · 规则登记簿</title>")
+    assert problems(tab, "en") == ["规则登记簿"]
+    assert problems('<html lang="zh-CN"><head><title>Search · 检索</title></head></html>', "zh") == ["Search"]
     # an element left open (HTML allows it) does not hide what follows its parent
     assert problems('<div lang="zh-CN"><p>示例</div><p>上海</p>', "en") == ["上海"]
 
