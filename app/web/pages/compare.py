@@ -32,7 +32,7 @@ from app.registry import repository
 from app.registry.models import Parameter
 from app.web import bp
 from app.web.i18n import date as format_date
-from app.web.i18n import label
+from app.web.i18n import label, lang, translated_text
 from app.web.pages.home import as_of_arg
 
 MAX_RULES = 8  # columns of the N-way grid
@@ -147,7 +147,10 @@ def compare_pick():  # type: ignore[no-untyped-def]
                 {
                     "id": r["id"],
                     "version": r["version"],
-                    "title": r["title"],
+                    # the title in the page's language where the registry has it (else the Chinese
+                    # title, marked as such so the list can declare it as rule content)
+                    "title": translated_text(r, "title"),
+                    "title_lang": "en" if lang() == "en" and r.get("title_en") else "zh-CN",
                     "jurisdiction": r["jurisdiction"],
                     "jurisdiction_label": label(r["jurisdiction"], "jurisdiction"),
                     "topic_label": label(r["topic"], "topic"),

@@ -37,6 +37,7 @@
         var title = document.createElement("span");
         title.className = "picker-title";
         title.textContent = item.title;
+        title.lang = item.title_lang || "zh-CN"; // rule content: the page scan and screen readers tell it from the interface
         var id = document.createElement("small");
         id.textContent = item.id;
         button.appendChild(where);
