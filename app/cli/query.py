@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from app.cli import as_of_option, cli, emit_json, handle_errors, json_option
 from app.corpus.dates import today
@@ -18,8 +19,10 @@ from app.diff import services as diff_services
 from app.exceptions import ValidationError
 from app.extensions import db, search_backend
 from app.harmonization import services as hs
+from app.labels import LOCALES
 from app.registry.repository import check_code, show, stats
 from app.search.services import run_search
+from app.web.pages.harmonization import report_file  # the report's one template, as the site renders it
 
 
 def _on(as_of):  # type: ignore[no-untyped-def]
@@ -262,11 +265,13 @@ def stats_command(as_json: bool) -> None:
 
 @cli.command("report")
 @click.option("--year", type=click.IntRange(1990, 2100), required=True)
+@click.option("--lang", "language", type=click.Choice(LOCALES), default="zh", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False))
 @handle_errors
-def report_command(year: int, out_file: str | None) -> None:
-    """The annual report (年度体检) as self-contained HTML."""
-    html = hs.annual_report(db(), year)
+def report_command(year: int, language: str, out_file: str | None) -> None:
+    """The annual report (年度体检) as self-contained HTML, the file the site offers for download."""
+    with current_app.test_request_context(f"/?lang={language}"):
+        html = report_file(db(), year)
     if out_file:
         Path(out_file).write_text(html, encoding="utf-8")
         click.echo(f"wrote {out_file}", err=True)

@@ -16,7 +16,7 @@ Modules
 ``scoreboard``   GET /scoreboard;  ``compliance``: POST /compliance-check
 ``feeds``        Atom XML for /feeds/changes.atom and /feeds/alignment.atom
 ``charts``       server-generated SVG (progress over time, deficit bars), no JavaScript
-``report``       the annual report (年度体检) as one self-contained HTML string
+``report``       what the annual report (年度体检) says, as data (the web layer renders it)
 
 Domain rules (SPEC §2 "Binding values and alignment", §5 "Matrix") and the choices made where the
 SPEC is silent

@@ -31,7 +31,7 @@ from app.harmonization import (
 from app.harmonization.coverage import Coverage, HeldVersion
 from app.harmonization.feeds import ChangeEvent
 from app.harmonization.hard_rules import alignment_changes, progress_series
-from app.harmonization.report import annual_report as render
+from app.harmonization.report import report_data
 from app.harmonization.schemas import ComplianceCheckSchema
 from app.harmonization.values import ValueIndex
 from app.registry import repository
@@ -264,20 +264,6 @@ def change_events(session: Session, limit: int = MAX_AUDIT_ROWS) -> list:
     return out
 
 
-def annual_report(session: Session, year: int) -> str:
-    """The 年度体检 for ``year`` as one self-contained HTML document."""
-    params, index, hrs, cov = _inputs(session)
-    return render(
-        year,
-        hard_rules=hrs,
-        params=params,
-        records=index,
-        changes=change_events(session),
-        generated_on=dates.today(),
-        coverage=cov,
-    )
-
-
 def version_titles(session: Session, versions: list[str]) -> dict[str, str]:
     """``{version id: title}`` of the given rule versions (for citations in downloads)."""
     wanted = sorted({v for v in versions if v})
@@ -288,8 +274,6 @@ def version_titles(session: Session, versions: list[str]) -> dict[str, str]:
 
 def annual_report_data(session: Session, year: int) -> dict:
     """The 年度体检 for ``year`` as data (``app.harmonization.report.report_data``), for the page."""
-    from app.harmonization.report import report_data
-
     params, index, hrs, cov = _inputs(session)
     return report_data(year, hard_rules=hrs, params=params, records=index, changes=change_events(session), coverage=cov)
 

@@ -11,7 +11,7 @@ import pytest
 from app.corpus.loader import read_corpus
 from app.harmonization import compliance_check, hard_rules_status, matrix, scoreboard
 from app.harmonization.hard_rules import hard_rule_detail
-from app.harmonization.report import annual_report
+from app.harmonization.report import report_data
 from app.harmonization.values import as_hard_rule_defs, as_parameter_defs
 from tests.harmonization_reference import matrix_naive, records_from_documents
 
@@ -50,8 +50,8 @@ def test_bundled_corpus_matrix_hard_rules_scoreboard(bundled, on):
 
 def test_bundled_corpus_report_and_compliance(bundled):
     params, records, hard_rules = bundled
-    html = annual_report(2025, hard_rules=hard_rules, params=params, records=records)
-    assert "<script" not in html
+    data = report_data(2025, hard_rules=hard_rules, params=params, records=records)
+    assert len(data["status"]) == len(hard_rules) == data["hard_rules"]
     key = next(p.key for p in params if p.stricter == "lower")
     out = compliance_check(
         ["CN-SH", "CN-JS", "CN-ZJ", "CN-AH"], {key: 1.0}, params, records, dt.date(2025, 1, 1), expand_to="YRD-DZ"

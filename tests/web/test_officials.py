@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.web.crawl import problems
+
 SH = "cn-sh/environment/sample-wwtp"
 SH_2020 = f"{SH}@2020-01-01"
 SH_2023 = f"{SH}@2023-03-01"
@@ -343,13 +345,34 @@ def test_report_page_defaults_to_last_year(client):
     assert f'<option value="{last}" selected>' in page
 
 
-def test_report_document_is_the_cli_report(client, runner, cli, tmp_path):
-    resp = client.get("/report/2023.html")
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_report_document_is_the_cli_report_in_the_page_language(client, runner, cli, tmp_path, language):
+    resp = client.get(f"/report/2023.html?lang={language}")
     assert resp.status_code == 200
     assert resp.headers["Content-Disposition"] == 'attachment; filename="annual-report-2023.html"'
     out = tmp_path / "r.html"
-    assert runner.invoke(cli, ["report", "--year", "2023", "--out", str(out)]).exit_code == 0
-    assert resp.get_data(as_text=True) == out.read_text(encoding="utf-8")
+    args = ["report", "--year", "2023", "--lang", language, "--out", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    doc = resp.get_data(as_text=True)
+    assert doc == out.read_text(encoding="utf-8")
+    # one file: the page's sections in one language, styles inline, no scripts, links or outside assets
+    assert doc.startswith("<!DOCTYPE html>") and "<style>" in doc and ".report-doc" in doc
+    assert not re.search(r"<script|<link|<a |\bsrc=|url\((?!#)", doc)
+    page = html(client.get(f"/report?year=2023&lang={language}"))
+    for section in ("report-deficit", "report-hard-rules", "report-overdue", "report-alignment-changes"):
+        assert f'id="{section}"' in doc
+        heading = re.search(f'id="{section}">\\s*<h2>([^<]+)</h2>', page)[1]
+        assert f"<h2>{heading}</h2>" in doc
+    assert problems(doc, language) == []  # no code, no other-language interface text (titles included)
+    if language == "en":
+        assert '<html lang="en">' in doc and "Annual harmonization report 2023" in doc
+    else:
+        assert '<html lang="zh-CN">' in doc and "长三角规则协同年度体检 2023" in doc
+
+
+def test_report_cli_refuses_an_unknown_language(runner, cli):
+    result = runner.invoke(cli, ["report", "--year", "2023", "--lang", "fr"])
+    assert result.exit_code == 2 and "fr" in result.output
 
 
 @pytest.mark.parametrize("query", ["year=abc", "year=-1", "year=1800", "year=20233", "year=2023.5"])

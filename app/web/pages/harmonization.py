@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 from flask import Response, render_template, request
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.corpus import dates
 from app.corpus.structure import article_anchor, article_number
 from app.exceptions import RegistryError, ValidationError
 from app.extensions import db
@@ -339,10 +341,8 @@ def _report_year(s, raw: str | None) -> tuple[int, list[int]]:  # type: ignore[n
     return int(text), years
 
 
-@bp.route("/report")
-def report():  # type: ignore[no-untyped-def]
-    s = db()
-    year, years = _report_year(s, request.args.get("year"))
+def _report_context(s, year: int) -> dict:  # type: ignore[no-untyped-def]
+    """What both forms of the annual report show: the data of ``year`` and its charts, in the page's language."""
     data = hs.annual_report_data(s, year)
     chart = progress_chart_svg(
         {"all": data["series"]} if data["series"] else {},
@@ -352,26 +352,52 @@ def report():  # type: ignore[no-untyped-def]
         locale=lang(),
     )
     bars = deficit_bars_svg(data["board"], locale=lang())
-    codes = sorted({j for h in data["status"] for j in h["jurisdictions"]})
+    return {
+        "r": data,
+        "year": year,
+        "chart": _svg(chart) if data["series"] else None,
+        "bars": _svg(bars),
+        "codes": sorted({j for h in data["status"] for j in h["jurisdictions"]}),
+        "hard_by_id": {h["id"]: h for h in data["status"]},
+        "green": GREEN_MAX_DEFICIT,
+        "amber": AMBER_MAX_DEFICIT,
+    }
+
+
+@bp.route("/report")
+def report():  # type: ignore[no-untyped-def]
+    s = db()
+    year, years = _report_year(s, request.args.get("year"))
     return render_template(
         "harmonization/report.html",
-        r=data,
-        year=year,
         years=years if year in years else sorted({*years, year}, reverse=True),
-        chart=_svg(chart) if data["series"] else None,
-        bars=_svg(bars),
-        codes=codes,
-        hard_by_id={h["id"]: h for h in data["status"]},
-        green=GREEN_MAX_DEFICIT,
-        amber=AMBER_MAX_DEFICIT,
+        **_report_context(s, year),
+    )
+
+
+#: The site's styles, written into the one-file report (it is read away from the site).
+REPORT_FILE_STYLES = ("registry.css", "pages.css", "layout.css", "officials.css")
+
+
+def report_file(s, year: int) -> str:  # type: ignore[no-untyped-def]
+    """The annual report of ``year`` as one self-contained HTML file in the page's language (the
+    download of /report and ``registry report``): no scripts, no links, styles inline."""
+    if not MIN_REPORT_YEAR <= year <= MAX_REPORT_YEAR:
+        raise ValidationError(f"year={year}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}")
+    static = Path(bp.static_folder)
+    styles = "\n".join((static / name).read_text(encoding="utf-8") for name in REPORT_FILE_STYLES)
+    return render_template(
+        "harmonization/report_file.html",
+        standalone=True,
+        styles=Markup(styles),  # the registry's own files, not input
+        generated_on=dates.today(),
+        **_report_context(s, year),
     )
 
 
 @bp.route("/report/<int:year>.html")
 def report_document(year: int):  # type: ignore[no-untyped-def]
     """The same report as the one self-contained HTML file ``registry report`` writes."""
-    if not MIN_REPORT_YEAR <= year <= MAX_REPORT_YEAR:
-        raise ValidationError(f"year={year}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}")
-    resp = Response(hs.annual_report(db(), year), mimetype="text/html")
+    resp = Response(report_file(db(), year), mimetype="text/html")
     resp.headers["Content-Disposition"] = f'attachment; filename="annual-report-{year}.html"'
     return resp
