@@ -42,7 +42,7 @@ def test_picker_suggests_rules_by_title(client):
     # on an English page the English title where the registry has one, declared as English
     assert (en[0]["title"], en[0]["title_lang"]) == ("Sample municipal wastewater standard", "en")
     en_zh = client.get("/compare/rules.json?q=污水&lang=en").get_json()["items"]
-    no_en = [i for i in en_zh if i["id"] == JS][0]  # no English title: the Chinese one, declared as Chinese
+    no_en = next(i for i in en_zh if i["id"] == JS)  # no English title: the Chinese one, declared as Chinese
     assert (no_en["title"], no_en["title_lang"]) == ("示例省城镇污水处理厂污染物排放标准", "zh-CN")
     # a version read on an earlier date
     old = client.get("/compare/rules.json?q=污水&as_of=2021-01-01").get_json()["items"]
