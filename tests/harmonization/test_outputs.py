@@ -151,6 +151,7 @@ def test_annual_report_data_for_a_year():
     assert [h["id"] for h in later["overdue"]] == ["hr-cod"]  # overdue after the deadline
     assert later["series"] and later["series"][-1][0] <= D(2024, 12, 31)
 
+
 def test_chart_legends_name_series_and_jurisdictions_in_the_language_asked_for():
     series = {"all": [(D(2020, 1, 1), 0.5)], "dz-cod": [(D(2021, 1, 1), 1.0)]}
     names = {"all": "All hard rules", "dz-cod": "Common COD limit"}
