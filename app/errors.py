@@ -135,7 +135,10 @@ PAGE_TEXT = {
 def _detail(status: int, code: str, rule: dict | None) -> str | None:
     """A sentence on this particular error, where the page knows one."""
     if code == "csrf":
-        return gettext("The form had expired or did not come from this site. Reload the page and send it again.")
+        return gettext(
+            "The form had expired or did not come from this site, so nothing was saved. What you typed is kept"
+            " in this browser: open the form again and restore it."
+        )
     if code == "database_not_migrated":
         return gettext("The database schema is not up to date; an administrator must run `registry db upgrade`.")
     if code == "not_in_force" and rule:
@@ -205,6 +208,8 @@ def error_page(status: int, code: str, fields: dict | None = None) -> str:
         detail=_detail(status, code, rule),
         fields=sorted(fields or {}),
         rule=rule,
+        # a form sent to a page that shows it (the editors' forms) can be opened again from here
+        form_url=request.path if code == "csrf" and "GET" in getattr(request.url_rule, "methods", ()) else None,
     )
 
 

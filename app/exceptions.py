@@ -6,6 +6,7 @@ Only ``app/errors.py`` maps these to HTTP statuses; the CLI maps them to exit co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 class RegistryError(Exception):
@@ -21,22 +22,38 @@ class RegistryError(Exception):
         self.fields = fields or {}
 
 
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogues (``pybabel extract -k N_``); returns it unchanged. The web
+    pages translate it when they show it; the CLI and the API keep the English."""
+    return message
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a corpus file or a submitted document.
 
     Rendered as ``<file>:<line>: <field>: <reason>`` (SPEC §3); ``line`` and
-    ``field`` are omitted when they do not apply.
+    ``field`` are omitted when they do not apply. ``template`` and ``args``, when set, are the
+    reason's catalogue message (``%(name)s`` placeholders) and its values, so a page can show the
+    reason in its language (:func:`problem` makes such a Problem).
     """
 
     file: str
     reason: str
     line: int | None = None
     field: str | None = None
+    template: str | None = dataclass_field(default=None, compare=False, repr=False)
+    args: tuple[tuple[str, object], ...] = dataclass_field(default=(), compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+def problem(file: str, template: str, line: int | None = None, field: str | None = None, /, **args: object) -> Problem:
+    """A Problem whose reason is the catalogue message ``template`` filled with ``args``
+    (``problem(path, "unknown topic code %(code)r", line, "topic", code=c)``)."""
+    return Problem(file, template % args if args else template, line, field, template, tuple(args.items()))
 
 
 class CorpusError(RegistryError):

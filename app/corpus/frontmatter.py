@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from app.exceptions import CorpusError, Problem
+from app.exceptions import CorpusError, Problem, problem
 
 MAX_FILE_BYTES = 1_000_000  # SPEC §2: a file over 1 MB is refused
 MAX_YAML_DEPTH = 32  # lists and mappings inside each other; the corpus format uses 3
@@ -44,19 +44,21 @@ def sha256(data: bytes) -> str:
 def decode(data: bytes, file: str) -> str:
     """Check the raw bytes of a corpus file and return its text, or raise CorpusError."""
     if len(data) == 0 or not data.strip():
-        raise CorpusError(Problem(file, "file is empty"))
+        raise CorpusError(problem(file, "file is empty"))
     if len(data) > MAX_FILE_BYTES:
-        raise CorpusError(Problem(file, f"file is {len(data)} bytes; the limit is 1 MB (split the document)"))
+        raise CorpusError(
+            problem(file, "file is %(size)s bytes; the limit is 1 MB (split the document)", size=len(data))
+        )
     if b"\x00" in data:
-        raise CorpusError(Problem(file, "binary file (contains NUL bytes); corpus files are UTF-8 text"))
+        raise CorpusError(problem(file, "binary file (contains NUL bytes); corpus files are UTF-8 text"))
     if data.startswith(b"\xef\xbb\xbf"):
-        raise CorpusError(Problem(file, "starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1))
+        raise CorpusError(problem(file, "starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CorpusError(
-            Problem(
+            problem(
                 file,
                 "not valid UTF-8 (GB18030/GBK or another encoding?); convert the file to UTF-8",
                 line,
@@ -64,7 +66,7 @@ def decode(data: bytes, file: str) -> str:
         ) from None
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
-        raise CorpusError(Problem(file, "has CR or CRLF line ends; use LF (Unix) line ends", line))
+        raise CorpusError(problem(file, "has CR or CRLF line ends; use LF (Unix) line ends", line))
     return text
 
 
@@ -78,20 +80,24 @@ def _scan_events(text: str, file: str, line_offset: int) -> list[Problem]:
             if isinstance(ev, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:  # refused before the rest is read: deep YAML costs quadratic time
-                    problems.append(Problem(file, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", line))
+                    problems.append(
+                        problem(file, "YAML nested deeper than %(depth)s levels", line, depth=MAX_YAML_DEPTH)
+                    )
                     break
             elif isinstance(ev, yaml.CollectionEndEvent):
                 depth -= 1
             if isinstance(ev, yaml.AliasEvent):
-                problems.append(Problem(file, "YAML aliases (*name) are not allowed; write the value out", line))
+                problems.append(problem(file, "YAML aliases (*name) are not allowed; write the value out", line))
             elif getattr(ev, "anchor", None):
-                problems.append(Problem(file, "YAML anchors (&name) are not allowed; write the value out", line))
+                problems.append(problem(file, "YAML anchors (&name) are not allowed; write the value out", line))
             elif isinstance(ev, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 tag = ev.tag
                 implicit = ev.implicit if isinstance(ev, yaml.ScalarEvent) else (ev.implicit,)
                 if tag and tag != "!" and not any(implicit):
                     problems.append(
-                        Problem(file, f"explicit YAML tag {tag!r} is not allowed (tags are never executed)", line)
+                        problem(
+                            file, "explicit YAML tag %(tag)r is not allowed (tags are never executed)", line, tag=tag
+                        )
                     )
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(exc, file, line_offset))
@@ -102,7 +108,7 @@ def _yaml_problem(exc: yaml.YAMLError, file: str, line_offset: int) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark is not None else None
     reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return Problem(file, f"malformed YAML: {reason}", line)
+    return problem(file, "malformed YAML: %(reason)s", line, reason=reason)
 
 
 def _lines(node: yaml.Node, path: LinePath, out: dict[LinePath, int], offset: int) -> None:
@@ -137,7 +143,9 @@ def _duplicate_keys(node: yaml.Node | None, file: str, offset: int) -> list[Prob
                 if isinstance(k, yaml.ScalarNode):
                     if k.value in seen:
                         line = k.start_mark.line + 1 + offset
-                        problems.append(Problem(file, f"key {k.value!r} appears twice; keep one", line, k.value))
+                        problems.append(
+                            problem(file, "key %(key)r appears twice; keep one", line, k.value, key=k.value)
+                        )
                     seen.add(k.value)
                 stack.append(v)
         elif isinstance(n, yaml.SequenceNode):
@@ -171,13 +179,13 @@ def split_document(data: bytes, file: str) -> tuple[dict, dict[LinePath, int], s
     """
     text = decode(data, file)
     if not text.startswith("---\n"):
-        raise CorpusError(Problem(file, "no YAML front matter: the file must start with a line '---'", 1))
+        raise CorpusError(problem(file, "no YAML front matter: the file must start with a line '---'", 1))
     end = text.find("\n---\n", 3)
     if end == -1:
         if text.endswith("\n---"):
             end = len(text) - 4
         else:
-            raise CorpusError(Problem(file, "front matter is not closed by a line '---'", 1))
+            raise CorpusError(problem(file, "front matter is not closed by a line '---'", 1))
     fm_text = text[4 : end + 1]
     body = text[end + 5 :]
     offset = fm_text.count("\n") + 2  # the two '---' lines
@@ -185,5 +193,5 @@ def split_document(data: bytes, file: str) -> tuple[dict, dict[LinePath, int], s
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise CorpusError(Problem(file, "front matter must be a YAML mapping of field: value", 2))
+        raise CorpusError(problem(file, "front matter must be a YAML mapping of field: value", 2))
     return meta, lines, body, offset

@@ -28,7 +28,7 @@ from marshmallow import ValidationError as MarshmallowError
 from app.corpus import schemas, writer
 from app.corpus.documents import INNOVATION_FIELDS, InnovationDocument
 from app.corpus.slugs import SLUG_ERROR, is_slug
-from app.exceptions import CorpusError, Problem
+from app.exceptions import CorpusError, Problem, problem
 
 #: Columns a table may have: ``slug``, the front-matter fields in SPEC order, ``summary``.
 COLUMNS: tuple[str, ...] = ("slug", *INNOVATION_FIELDS, "summary")
@@ -89,7 +89,9 @@ def _convert(column: str, raw: str, problems: list[Problem], where: str) -> obje
         return [] if column == "related_rules" else None
     if column == "year":
         if not re.fullmatch(r"\d{4}", raw):
-            problems.append(Problem(where, f"{raw!r} is not a year (write it as 4 digits, e.g. 2021)", None, column))
+            problems.append(
+                problem(where, "%(value)r is not a year (write it as 4 digits, e.g. 2021)", None, column, value=raw)
+            )
             return None
         return int(raw)
     if column in ("promoted_nationally", "verified"):
@@ -98,7 +100,9 @@ def _convert(column: str, raw: str, problems: list[Problem], where: str) -> obje
             return True
         if low in _FALSE:
             return False
-        problems.append(Problem(where, f"{raw!r} is not true or false (leave it empty when unknown)", None, column))
+        problems.append(
+            problem(where, "%(value)r is not true or false (leave it empty when unknown)", None, column, value=raw)
+        )
         return None
     if column == "related_rules":
         return [r for r in _LIST_SEPARATORS.split(raw) if r]
@@ -114,7 +118,9 @@ def row_to_document(cells: Mapping[str, object], where: str) -> tuple[str | None
     texts = {ALIASES.get(k, k): _text(v) for k, v in cells.items() if k is not None}
     for name in texts:
         if name not in COLUMNS:
-            problems.append(Problem(where, f"unknown column (columns: {', '.join(COLUMNS)})", None, name))
+            problems.append(
+                problem(where, "unknown column (columns: %(columns)s)", None, name, columns=", ".join(COLUMNS))
+            )
     meta = {
         name: _convert(name, texts.get(name, ""), problems, where)
         for name in INNOVATION_FIELDS
@@ -126,12 +132,12 @@ def row_to_document(cells: Mapping[str, object], where: str) -> tuple[str | None
             meta[k] = ""  # "must not be empty" from the schema, named by its column
     slug = texts.get("slug") or None
     if slug is not None and not is_slug(slug):
-        problems.append(Problem(where, SLUG_ERROR, None, "slug"))
+        problems.append(problem(where, SLUG_ERROR, None, "slug"))
     try:
         d = schemas.InnovationSchema().load(meta)
     except MarshmallowError as err:
         for path, msg in schemas.flatten_errors(err.messages):
-            problems.append(Problem(where, msg, None, str(path[0]) if path else None))
+            problems.append(problem(where, msg, None, str(path[0]) if path else None))
         d = None
     if problems:
         raise CorpusError(sorted(set(problems), key=lambda p: COLUMNS.index(p.field) if p.field in COLUMNS else 99))
@@ -161,7 +167,7 @@ def _rows_of_csv(data: bytes, name: str) -> list[list[object]]:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM; accept it here
     except UnicodeDecodeError as err:
         raise CorpusError(
-            Problem(name, f"not UTF-8 (byte {err.start}); save the table as “CSV UTF-8” and try again")
+            problem(name, "not UTF-8 (byte %(byte)s); save the table as “CSV UTF-8” and try again", byte=err.start)
         ) from None
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 
@@ -172,7 +178,7 @@ def _rows_of_xlsx(path: Path, name: str) -> list[list[object]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises zipfile, KeyError, InvalidFileException… on a bad file
-        raise CorpusError(Problem(name, f"not a readable XLSX workbook ({type(err).__name__})")) from None
+        raise CorpusError(problem(name, "not a readable XLSX workbook (%(error)s)", error=type(err).__name__)) from None
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -190,29 +196,33 @@ def read_innovation_table(path: Path) -> list[TableRow]:
     name = path.name
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise CorpusError(Problem(name, "an innovations table is a .csv or .xlsx file"))
+        raise CorpusError(problem(name, "an innovations table is a .csv or .xlsx file"))
     if not path.is_file():
-        raise CorpusError(Problem(name, "no such file"))
+        raise CorpusError(problem(name, "no such file"))
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise CorpusError(Problem(name, f"file is {size} bytes; the limit is 20 MB (split the table)"))
+        raise CorpusError(problem(name, "file is %(size)s bytes; the limit is 20 MB (split the table)", size=size))
     rows = _rows_of_csv(path.read_bytes(), name) if suffix == ".csv" else _rows_of_xlsx(path, name)
     if not rows or all(_text(c) == "" for c in rows[0]):
-        raise CorpusError(Problem(f"{name}:row 1", "no header row (the first row names the columns)"))
+        raise CorpusError(problem(f"{name}:row 1", "no header row (the first row names the columns)"))
     header = [ALIASES.get(_text(c), _text(c)) for c in rows[0]]
     problems: list[Problem] = []
     for i, col in enumerate(header):
         if col and col not in COLUMNS:
-            problems.append(Problem(f"{name}:row 1", f"unknown column (columns: {', '.join(COLUMNS)})", None, col))
+            problems.append(
+                problem(f"{name}:row 1", "unknown column (columns: %(columns)s)", None, col, columns=", ".join(COLUMNS))
+            )
         elif col and header.index(col) != i:
-            problems.append(Problem(f"{name}:row 1", "column appears twice", None, col))
+            problems.append(problem(f"{name}:row 1", "column appears twice", None, col))
     for col in REQUIRED_COLUMNS:
         if col not in header:
-            problems.append(Problem(f"{name}:row 1", "required column is missing", None, col))
+            problems.append(problem(f"{name}:row 1", "required column is missing", None, col))
     if problems:
         raise CorpusError(problems)
     if len(rows) - 1 > MAX_ROWS:
-        raise CorpusError(Problem(name, f"{len(rows) - 1} rows; the limit is {MAX_ROWS} (split the table)"))
+        raise CorpusError(
+            problem(name, "%(rows)s rows; the limit is %(limit)s (split the table)", rows=len(rows) - 1, limit=MAX_ROWS)
+        )
     out: list[TableRow] = []
     slugs: dict[str, int] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -220,12 +230,14 @@ def read_innovation_table(path: Path) -> list[TableRow]:
             continue
         where = f"{name}:row {n}"
         if len(row) > len(header) and any(_text(c) != "" for c in row[len(header) :]):
-            problems.append(Problem(where, "more cells than the header has columns"))
+            problems.append(problem(where, "more cells than the header has columns"))
             continue
         cells = {col: _text(row[i]) if i < len(row) else "" for i, col in enumerate(header) if col}
         given = cells.get("slug")
         if given and given in slugs:
-            problems.append(Problem(where, f"slug {given!r} is also on row {slugs[given]}", None, "slug"))
+            problems.append(
+                problem(where, "slug %(slug)r is also on row %(row)s", None, "slug", slug=given, row=slugs[given])
+            )
             continue
         if given:
             slugs[given] = n
@@ -238,5 +250,5 @@ def read_innovation_table(path: Path) -> list[TableRow]:
     if problems:
         raise CorpusError(problems)
     if not out:
-        raise CorpusError(Problem(name, "no data rows (nothing to import)"))
+        raise CorpusError(problem(name, "no data rows (nothing to import)"))
     return out

@@ -30,7 +30,7 @@ from app.corpus.documents import (
 )
 from app.corpus.slugs import SLUG_PATTERN
 from app.corpus.structure import parse_body
-from app.exceptions import CorpusError, Problem
+from app.exceptions import CorpusError, Problem, problem
 from app.units import UnitError, convert
 
 RULE_FILE_RE = re.compile(rf"^(?P<slug>{SLUG_PATTERN})(?:@(?P<date>{DATE_PATTERN}))?\.md\Z")
@@ -59,7 +59,7 @@ def _problems_from(err: MarshmallowError, file: str, lines: dict, prefix: tuple 
         field = ".".join(str(p) for p in path) or None
         if path and path[0] == "parameters" and len(path) >= 2:
             field = f"parameters[{path[1]}]" + ("." + ".".join(str(p) for p in path[2:]) if len(path) > 2 else "")
-        out.append(Problem(file, msg, line, field))
+        out.append(problem(file, msg, line, field))
     return out
 
 
@@ -81,33 +81,44 @@ def check_parameters(doc: RuleDocument, refs: References, lines: dict) -> list[P
         line = lines.get(("parameters", i), p.line)
         if pdef is None:
             problems.append(
-                Problem(doc.path, f"unknown parameter key {p.key!r} (add it to parameters.yaml)", line, field + ".key")
+                problem(
+                    doc.path,
+                    "unknown parameter key %(key)r (add it to parameters.yaml)",
+                    line,
+                    field + ".key",
+                    key=p.key,
+                )
             )
         else:
             if pdef.is_boolean and not isinstance(p.value, bool):
-                problems.append(Problem(doc.path, "a yes/no parameter takes true or false", line, field + ".value"))
+                problems.append(problem(doc.path, "a yes/no parameter takes true or false", line, field + ".value"))
             elif not pdef.is_boolean and isinstance(p.value, bool):
                 problems.append(
-                    Problem(doc.path, f"must be a number in {pdef.unit or 'its unit'}", line, field + ".value")
+                    problem(doc.path, "must be a number in %(unit)s", line, field + ".value", unit=pdef.unit)
+                    if pdef.unit
+                    else problem(doc.path, "must be a number", line, field + ".value")
                 )
             elif pdef.is_boolean and p.unit not in (None, ""):
-                problems.append(Problem(doc.path, "a yes/no parameter has no unit", line, field + ".unit"))
+                problems.append(problem(doc.path, "a yes/no parameter has no unit", line, field + ".unit"))
             else:
                 try:
                     canonical_value(p, pdef)
                 except UnitError:
                     problems.append(
-                        Problem(
+                        problem(
                             doc.path,
-                            f"unit {p.unit!r} cannot be converted to {pdef.unit!r} (the canonical unit of {p.key})",
+                            "unit %(unit)r cannot be converted to %(canonical)r (the canonical unit of %(key)s)",
                             line,
                             field + ".unit",
+                            unit=p.unit,
+                            canonical=pdef.unit,
+                            key=p.key,
                         )
                     )
         if p.article is None:
             if doc.provenance == "full_text":
                 problems.append(
-                    Problem(
+                    problem(
                         doc.path,
                         "article is required in a full_text document (only a summary may leave it unstated)",
                         line,
@@ -116,15 +127,25 @@ def check_parameters(doc: RuleDocument, refs: References, lines: dict) -> list[P
                 )
         elif doc.body.article(p.article) is None:
             problems.append(
-                Problem(
+                problem(
                     doc.path,
-                    f"article {p.article} is not in the body (no ## 第…条 heading for it)",
+                    "article %(article)s is not in the body (no ## 第…条 heading for it)",
                     line,
                     field + ".article",
+                    article=p.article,
                 )
             )
         if (p.key, p.scope) in seen:
-            problems.append(Problem(doc.path, f"parameter {p.key} (scope {p.scope!r}) is given twice", line, field))
+            problems.append(
+                problem(
+                    doc.path,
+                    "parameter %(key)s (scope %(scope)r) is given twice",
+                    line,
+                    field,
+                    key=p.key,
+                    scope=p.scope,
+                )
+            )
         seen.add((p.key, p.scope))
     return problems
 
@@ -151,19 +172,25 @@ def parse_rule_document(
     jur = fm["jurisdiction"].upper()
     if jur not in refs.jurisdictions:
         problems.append(
-            Problem(
-                path, f"unknown jurisdiction code {fm['jurisdiction']!r}", lines.get(("jurisdiction",)), "jurisdiction"
+            problem(
+                path,
+                "unknown jurisdiction code %(code)r",
+                lines.get(("jurisdiction",)),
+                "jurisdiction",
+                code=fm["jurisdiction"],
             )
         )
     if fm["topic"] not in refs.topics:
-        problems.append(Problem(path, f"unknown topic code {fm['topic']!r}", lines.get(("topic",)), "topic"))
+        problems.append(problem(path, "unknown topic code %(code)r", lines.get(("topic",)), "topic", code=fm["topic"]))
     applies = None
     if fm["applies_to"] is not None:
         applies = [c.upper() for c in fm["applies_to"]]
         for c in applies:
             if c not in refs.jurisdictions:
                 problems.append(
-                    Problem(path, f"unknown jurisdiction code {c!r}", lines.get(("applies_to",)), "applies_to")
+                    problem(
+                        path, "unknown jurisdiction code %(code)r", lines.get(("applies_to",)), "applies_to", code=c
+                    )
                 )
     body, body_problems = parse_body(body_text, file=path, line_offset=offset)
     problems.extend(body_problems)
@@ -204,7 +231,7 @@ def parse_rule_document(
     )
     if not body.articles and doc.provenance != "summary":
         problems.append(
-            Problem(
+            problem(
                 path,
                 "no articles found (articles are '## 第…条' headings; only a summary may hold a preamble alone)",
                 offset + 1,
@@ -213,21 +240,23 @@ def parse_rule_document(
         )
     if doc.articles_total is not None and len(body.articles) > doc.articles_total:
         problems.append(
-            Problem(
+            problem(
                 path,
-                f"the body holds {len(body.articles)} articles but articles_total is {doc.articles_total}",
+                "the body holds %(n)s articles but articles_total is %(total)s",
                 lines.get(("articles_total",)),
                 "articles_total",
+                n=len(body.articles),
+                total=doc.articles_total,
             )
         )
     problems.extend(check_parameters(doc, refs, lines))
     if doc.effective and doc.adopted and doc.effective < doc.adopted:
         problems.append(
-            Problem(path, "effective is before adopted; check both dates", lines.get(("effective",)), "effective")
+            problem(path, "effective is before adopted; check both dates", lines.get(("effective",)), "effective")
         )
     if doc.repealed and doc.repealed < doc.start:
         problems.append(
-            Problem(path, "repealed is before the version took effect", lines.get(("repealed",)), "repealed")
+            problem(path, "repealed is before the version took effect", lines.get(("repealed",)), "repealed")
         )
     if file_date is not None and doc.start != file_date:
         which = "effective" if doc.effective else "the earliest known date (published, else adopted)"
@@ -262,7 +291,7 @@ def _read(path: Path, rel: str) -> bytes:
 def _load_list(root: Path, name: str, schema: schemas.Schema, problems: list[Problem]) -> list[tuple[dict, int | None]]:
     path = root / name
     if not path.is_file() and not path.is_symlink():
-        problems.append(Problem(name, "reference file is missing"))
+        problems.append(problem(name, "reference file is missing"))
         return []
     try:
         text = frontmatter.decode(_read(path, name), name)
@@ -271,12 +300,12 @@ def _load_list(root: Path, name: str, schema: schemas.Schema, problems: list[Pro
         problems.extend(err.problems)
         return []
     if not isinstance(data, list):
-        problems.append(Problem(name, "must be a top-level YAML list", 1))
+        problems.append(problem(name, "must be a top-level YAML list", 1))
         return []
     out = []
     for i, item in enumerate(data):
         if not isinstance(item, dict):
-            problems.append(Problem(name, "each entry must be a mapping", lines.get((i,))))
+            problems.append(problem(name, "each entry must be a mapping", lines.get((i,))))
             continue
         try:
             out.append((schema.load(item), lines.get((i,))))
@@ -311,7 +340,7 @@ def read_references(root: Path, problems: list[Problem]) -> References:
         unit = d["unit"] or ""
         if d["stricter"] == "true" and unit:
             problems.append(
-                Problem("parameters.yaml", 'a yes/no parameter (stricter: "true") has unit ""', line, "unit")
+                problem("parameters.yaml", 'a yes/no parameter (stricter: "true") has unit ""', line, "unit")
             )
         params[d["key"]] = ParameterDef(
             d["key"], d["label_zh"], d["label_en"], d["topic"], unit, d["stricter"], d["addressee"] or "enterprise"
@@ -334,11 +363,11 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
         rel = path.relative_to(root).as_posix()
         parts = PurePosixPath(rel).parts
         if path.is_symlink():
-            problems.append(Problem(rel, "symbolic links are not read; copy the file in"))
+            problems.append(problem(rel, "symbolic links are not read; copy the file in"))
             continue
         if len(parts) != 4:
             problems.append(
-                Problem(rel, "rule files go at rules/<jurisdiction>/<topic>/<slug>.md or <slug>@<YYYY-MM-DD>.md")
+                problem(rel, "rule files go at rules/<jurisdiction>/<topic>/<slug>.md or <slug>@<YYYY-MM-DD>.md")
             )
             continue
         _, jdir, tdir, name = parts
@@ -401,7 +430,7 @@ def read_rules(root: Path, refs: References, problems: list[Problem]) -> list[Ru
                 problems.append(Problem(b.path, f"duplicate version id {b.version_id} (also {a.path})"))
         for d in versions[:-1]:
             if d.repealed:
-                problems.append(Problem(d.path, "repealed may be set only on the latest version", None, "repealed"))
+                problems.append(problem(d.path, "repealed may be set only on the latest version", None, "repealed"))
     ids = set(by_rule)
     for d in docs:
         if d.supersedes and d.supersedes not in ids:
@@ -425,8 +454,12 @@ def parse_innovation_document(data: bytes, rel: str, slug: str, rule_ids: Contai
     except MarshmallowError as err:
         raise CorpusError(_problems_from(err, rel, lines)) from None
     problems = [
-        Problem(
-            rel, f"related rule {r!r} is not a rule id in the corpus", lines.get(("related_rules",)), "related_rules"
+        problem(
+            rel,
+            "related rule %(id)r is not a rule id in the corpus",
+            lines.get(("related_rules",)),
+            "related_rules",
+            id=r,
         )
         for r in d["related_rules"] or []
         if r not in rule_ids
@@ -536,7 +569,7 @@ def read_hard_rules(root: Path, refs: References, problems: list[Problem]) -> li
             raw = _read(path, rel)
             data, lines = frontmatter.load_yaml(frontmatter.decode(raw, rel), rel)
             if not isinstance(data, dict):
-                raise CorpusError(Problem(rel, "a hard rule is a YAML mapping", 1))
+                raise CorpusError(problem(rel, "a hard rule is a YAML mapping", 1))
             doc = parse_hard_rule(data, lines, rel, refs, m[1])
         except CorpusError as err:
             problems.extend(err.problems)
@@ -550,7 +583,7 @@ def read_corpus(root: Path) -> Corpus:
     """Read and validate the whole corpus under ``root``; raise CorpusError listing every problem."""
     root = Path(root)
     if not root.is_dir():
-        raise CorpusError(Problem(str(root), "corpus directory not found"))
+        raise CorpusError(problem(str(root), "corpus directory not found"))
     problems: list[Problem] = []
     refs = read_references(root, problems)
     if problems:
@@ -575,7 +608,7 @@ def read_corpus(root: Path) -> Corpus:
             "README.md",
         }:
             continue
-        problems.append(Problem(p.name, "unexpected file or folder in the corpus root"))
+        problems.append(problem(p.name, "unexpected file or folder in the corpus root"))
     if problems:
         problems.sort(key=lambda p: (p.file, p.line or 0))
         raise CorpusError(problems)

@@ -14,9 +14,20 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from app.corpus.dates import parse_date
 from app.corpus.documents import ADDRESSEES, KINDS, PROVENANCES
 from app.corpus.slugs import SLUG_ERROR, SLUG_RE
+from app.exceptions import N_
 
 CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,6})*\Z")
 STRICTER = ("lower", "higher", "equal", "true")
+#: marshmallow's own messages the corpus schemas can give, for the catalogues (pages translate them)
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Field may not be null."),
+    N_("Not a valid list."),
+    N_("Not a valid integer."),
+    N_("Not a valid string."),
+    N_("Invalid input type."),
+)
 _SLUG_ERROR = SLUG_ERROR.replace("{", "{{").replace("}", "}}")  # marshmallow formats the message
 
 
@@ -25,8 +36,8 @@ class IsoDate(fields.Date):
     (app.corpus.dates.parse_date; marshmallow's own Date would also take 20230301)."""
 
     default_error_messages = {  # noqa: RUF012 - marshmallow's own pattern
-        "invalid": "not a real date; write YYYY-MM-DD (e.g. 2023-03-28)",
-        "format": "not a real date; write YYYY-MM-DD",
+        "invalid": N_("not a real date; write YYYY-MM-DD (e.g. 2023-03-28)"),
+        "format": N_("not a real date; write YYYY-MM-DD"),
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -127,10 +138,10 @@ class RuleFrontMatterSchema(_Strict):
     provenance = Text(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(PROVENANCES, error="must be full_text or summary"),
+        validate=validate.OneOf(PROVENANCES, error=N_("must be full_text or summary")),
     )
     articles_total = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, error="must be at least 1")
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, error=N_("must be at least 1"))
     )
     parameters = fields.List(fields.Nested(ParameterEntrySchema), load_default=list, allow_none=True)
 
@@ -170,7 +181,7 @@ class HardRuleSchema(_Strict):
     parameter = Text(required=True)
     scope = Text(load_default=None, allow_none=True)
     target = Scalar(required=True)
-    jurisdictions = CodeList(required=True, validate=validate.Length(min=1, error="list at least one"))
+    jurisdictions = CodeList(required=True, validate=validate.Length(min=1, error=N_("list at least one")))
     lead = Text(load_default=None, allow_none=True)
     deliverable = Text(load_default=None, allow_none=True)
     deliverable_en = Text(load_default=None, allow_none=True)
@@ -213,7 +224,7 @@ class ParameterDefSchema(_Strict):
     addressee = Text(
         load_default="enterprise",
         allow_none=True,
-        validate=validate.OneOf(ADDRESSEES, error="must be enterprise or government"),
+        validate=validate.OneOf(ADDRESSEES, error=N_("must be enterprise or government")),
     )
 
 
@@ -232,7 +243,7 @@ def flatten_errors(messages, path: tuple = ()) -> list[tuple[tuple, str]]:
         msg = {
             "Unknown field.": "unknown field (not in the corpus format; see SPEC §2)",
             "Missing data for required field.": "required field is missing",
-            "Field may not be null.": "must not be empty",
+            "Field may not be null.": N_("must not be empty"),
             "Not a valid integer.": "must be a whole number",
             "Not a valid boolean.": "must be true or false",
             "Not a valid list.": "must be a list",

@@ -34,7 +34,7 @@ import re
 
 from app.corpus.documents import Article, Body, Chapter, Item, Paragraph
 from app.corpus.numerals import NUMERAL_CHARS, parse_chinese_numeral
-from app.exceptions import Problem
+from app.exceptions import Problem, problem
 
 __all__ = [
     "CHAPTER_RE",
@@ -326,7 +326,9 @@ def parse_body(text: str, *, file: str = "", line_offset: int = 0) -> tuple[Body
                 try:
                     found = match_article_label(htext)
                 except ValueError as exc:
-                    problems.append(Problem(file, f"{exc}; write it like 第十条 or 第十条之一", lineno, "body"))
+                    problems.append(
+                        problem(file, "%(error)s; write it like 第十条 or 第十条之一", lineno, "body", error=str(exc))
+                    )
                     found = None
                 if found is None and decision:
                     found = match_decision_label(htext)
@@ -335,11 +337,14 @@ def parse_body(text: str, *, file: str = "", line_offset: int = 0) -> tuple[Body
                     number, label, rest = found
                     if number in first_line:
                         problems.append(
-                            Problem(
+                            problem(
                                 file,
-                                f"duplicate article number {number} ({label}); first at line {first_line[number]}",
+                                "duplicate article number %(number)s (%(label)s); first at line %(first)s",
                                 lineno,
                                 "body",
+                                number=number,
+                                label=label,
+                                first=first_line[number],
                             )
                         )
                     else:

@@ -13,6 +13,7 @@ is bumped on each correction; a correction or deletion names the revision it rea
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from app.corpus.innovation_table import COLUMNS, TableRow, document_cells, row_t
 from app.corpus.loader import parse_innovation_document
 from app.corpus.officialtext import make_slug
 from app.corpus.slugs import SLUG_ERROR, SLUG_RE
-from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError
+from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError, problem
 from app.registry import audit, outbox
 from app.registry.mapping import fill_innovation, innovation_document
 from app.registry.models import Innovation, Rule, User
@@ -46,7 +47,7 @@ class _RuleIds:
 
 def _parse(session: Session, document: object, rel: str, slug: str) -> InnovationDocument:
     if not isinstance(document, str) or not document.strip():
-        raise CorpusError(Problem(rel, "document is empty: send the innovation file text", None, "document"))
+        raise CorpusError(problem(rel, "document is empty: send the innovation file text", None, "document"))
     return parse_innovation_document(document.encode("utf-8"), rel, slug, _RuleIds(session))
 
 
@@ -213,11 +214,13 @@ def import_innovations(session: Session, rows: Iterable[TableRow], actor: str, s
         try:
             doc = _parse(session, r.document, r.where, r.slug or "")
         except CorpusError as err:
-            problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+            problems.extend(
+                dataclasses.replace(p, file=r.where, line=None, field=p.field or "document") for p in err.problems
+            )
             continue
         row = session.get(Innovation, r.slug) if r.slug else _by_title(session, doc.title)
         if row is not None and row.slug in assigned:
-            problems.append(Problem(r.where, f"updates innovation {row.slug} a second time", None, "slug"))
+            problems.append(problem(r.where, "updates innovation %(slug)s a second time", None, "slug", slug=row.slug))
             continue
         if row is None:
             doc.slug = r.slug or _derive_slug(session, doc, assigned)
@@ -230,7 +233,10 @@ def import_innovations(session: Session, rows: Iterable[TableRow], actor: str, s
                 try:
                     doc = _parse(session, row_to_document(merged, r.where)[1], r.where, row.slug)
                 except CorpusError as err:
-                    problems.extend(Problem(r.where, p.reason, None, p.field or "document") for p in err.problems)
+                    problems.extend(
+                        dataclasses.replace(p, file=r.where, line=None, field=p.field or "document")
+                        for p in err.problems
+                    )
                     continue
             doc.slug, doc.path = row.slug, f"innovations/{row.slug}.md"
             changed = _correct(session, actor, row, doc, {"source": source})

@@ -19,7 +19,7 @@ from app.corpus.documents import RuleDocument
 from app.corpus.loader import parse_hard_rule, parse_rule_document
 from app.corpus.officialtext import make_slug
 from app.corpus.slugs import SLUG_ERROR, SLUG_RE
-from app.exceptions import Conflict, CorpusError, NotFound, Problem, ValidationError
+from app.exceptions import Conflict, CorpusError, NotFound, ValidationError, problem
 from app.registry import audit, mapping, outbox
 from app.registry.models import HardRule, Rule, RuleVersion, User
 
@@ -58,11 +58,13 @@ def add_version(session: Session, user: User, rule_id: str, document: str, if_ma
     check_can_bind(user, rule.jurisdiction, [*(current.applies_to or []), *(doc.applies_to or [])])
     if doc.jurisdiction != rule.jurisdiction or doc.topic != rule.topic:
         raise CorpusError(
-            Problem(
+            problem(
                 doc.path,
-                f"a version must keep jurisdiction {rule.jurisdiction} and topic {rule.topic}",
+                "a version must keep jurisdiction %(jurisdiction)s and topic %(topic)s",
                 None,
                 "jurisdiction",
+                jurisdiction=rule.jurisdiction,
+                topic=rule.topic,
             )
         )
     _check_if_match(current, if_match)
@@ -151,14 +153,14 @@ def put_hard_rule(
 
 def _parse_document(session: Session, document: str, path: str, rule_id: str | None) -> RuleDocument:
     if not isinstance(document, str) or not document:
-        raise CorpusError(Problem(path, "document is empty", None, "document"))
+        raise CorpusError(problem(path, "document is empty", None, "document"))
     return parse_rule_document(document.encode("utf-8"), path, mapping.references(session), rule_id=rule_id)
 
 
 def _check_links(session: Session, doc: RuleDocument) -> None:
     if doc.supersedes and session.get(Rule, doc.supersedes) is None:
         raise CorpusError(
-            Problem(doc.path, f"supersedes {doc.supersedes!r}, which is not a rule id", None, "supersedes")
+            problem(doc.path, "supersedes %(id)r, which is not a rule id", None, "supersedes", id=doc.supersedes)
         )
 
 

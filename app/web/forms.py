@@ -30,7 +30,7 @@ from app.corpus.innovation_table import row_to_document
 from app.corpus.slugs import is_slug
 from app.corpus.structure import parse_body
 from app.exceptions import CorpusError, Problem
-from app.web.i18n import label, lang, localized
+from app.web.i18n import label, lang, localized, problem_reason
 
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
 TRUE_FALSE = {"true": True, "false": False}
@@ -272,9 +272,9 @@ class RuleVersionForm(BaseForm):
         for p in problems:
             field = _field_of(self, p.field)
             if field is None:
-                rest.append(p.reason)
+                rest.append(problem_reason(p))
             else:
-                field.errors = [*field.errors, p.reason]
+                field.errors = [*field.errors, problem_reason(p)]
         return rest
 
 
@@ -386,7 +386,7 @@ class InnovationForm(BaseForm):
         for p in err.problems:
             field = getattr(self, p.field, None) if p.field in (*self.FIELDS, "slug") else None
             if field is None:
-                rest.append(p.reason)
+                rest.append(problem_reason(p))
             else:
-                field.errors = [*field.errors, p.reason]
+                field.errors = [*field.errors, problem_reason(p)]
         return rest

@@ -13,7 +13,17 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from flask import Flask, request
-from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale, gettext, ngettext, pgettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+    gettext,
+    ngettext,
+    pgettext,
+)
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -21,6 +31,7 @@ from app import labels
 from app.corpus.dates import parse_date
 from app.corpus.numerals import to_chinese_numeral
 from app.corpus.structure import article_number
+from app.exceptions import Problem
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -82,6 +93,27 @@ def translated_text(item: dict, field: str) -> str:
     if lang() == "en" and item.get(f"{field}_en"):
         return item[f"{field}_en"]
     return item.get(field) or ""
+
+
+def problem_reason(p: Problem) -> Markup:
+    """Why the registry refused something (a :class:`Problem` of a submitted form or document), in the
+    page's language where the catalogues hold its message; otherwise the registry's English words,
+    marked ``lang="en"``."""
+    if lang() == "en":
+        return escape(p.reason)
+    if p.template:
+        translated = get_translations().ugettext(p.template)
+        if translated != p.template:
+            return escape(translated % dict(p.args) if p.args else translated)
+    return Markup('<span lang="en">%s</span>') % p.reason
+
+
+def problem_line(p: Problem) -> Markup:
+    """A whole problem of a document: where (file, line, field: identifiers) and why (in the page's language)."""
+    where = p.file if p.line is None else f"{p.file}:{p.line}"
+    if p.field:
+        where = f"{where}: {p.field}"
+    return Markup('<code translate="no">%s</code>: ') % where + problem_reason(p)
 
 
 def zh_content(text: object) -> Markup:

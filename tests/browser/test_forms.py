@@ -176,3 +176,59 @@ def test_error_pages_lead_onward_in_both_languages(tolerant_page, base_url, user
         shots(pg, f"error-403-{lang}")
     pg.goto(f"{base_url}/rules/{SH}")
     assert pg.locator(f"a[href='/rules/{SH}/edit']").count() == 0  # no action that would be refused
+
+
+def test_what_was_typed_survives_an_expired_form(tolerant_page, base_url, users, shots):
+    """The form expires while an editor types (the session cookie is gone: CSRF refusal, signed out):
+    nothing is saved, the refusal leads back to the form, and after signing in again what was typed
+    is offered back (drafts.js) and can be sent."""
+    pg = tolerant_page
+    sign_in(pg, base_url, "js-editor")
+    pg.goto(f"{base_url}/rules/{JS}/edit?lang=en")
+    assert pg.locator("#draft-notice").count() == 0
+    title = "示例省城镇污水处理厂污染物排放标准（浏览器测试修订）"
+    pg.fill("#effective", "2030-01-01")
+    pg.fill("#title", title)
+    pg.fill("#body", pg.input_value("#body") + "\n## 第九条 附则\n\n本标准自2030年1月1日起施行（测试）。\n")
+    pg.wait_for_timeout(600)  # the draft is written a moment after typing stops
+    pg.context.clear_cookies()  # the session ends while the form is open
+    with pg.expect_response(lambda r: r.request.method == "POST") as posted:
+        pg.click("#submit-version")
+    assert posted.value.status == 400
+    assert "What you typed is kept in this browser" in pg.locator("#error-detail").inner_text()
+    shots(pg, "edit-expired-form")
+    pg.click("#error-form-again")  # signed out: the sign-in page first, then back to the form
+    pg.wait_for_selector("form.signin")
+    pg.fill("input[name=name]", "js-editor")
+    pg.fill("input[name=password]", "pw-js-editor")
+    pg.click("form.signin button")
+    pg.wait_for_url(f"**/rules/{JS}/edit*")
+    notice = pg.locator("#draft-notice")
+    assert "was not saved" in notice.inner_text()
+    assert pg.input_value("#title") != title
+    shots(pg, "edit-draft-offered")
+    pg.click("#draft-restore")
+    assert pg.locator("#draft-notice").count() == 0
+    assert pg.input_value("#title") == title and pg.input_value("#effective") == "2030-01-01"
+    assert "第九条 附则" in pg.input_value("#body")
+    pg.click("#submit-version")
+    pg.wait_for_url(f"**/rules/{JS}@2030-01-01")
+    assert "本标准自2030年1月1日起施行（测试）" in pg.locator(".articles").inner_text()
+    # sent and saved: the draft is gone
+    pg.goto(f"{base_url}/rules/{JS}/edit")
+    assert pg.locator("#version-form").count() == 1 and pg.locator("#draft-notice").count() == 0
+
+
+def test_a_refused_form_shown_again_offers_no_draft(tolerant_page, base_url, users):
+    """A form the registry refuses comes back with what was typed: no draft notice on top of it."""
+    pg = tolerant_page
+    sign_in(pg, base_url, "js-editor")
+    pg.goto(f"{base_url}/rules/{JS}/edit")
+    pg.fill("#effective", "1990-01-01")
+    with pg.expect_response(lambda r: r.request.method == "POST") as posted:
+        pg.click("#submit-version")
+    assert posted.value.status == 400
+    assert pg.input_value("#effective") == "1990-01-01"
+    assert pg.locator("#draft-notice").count() == 0
+    pg.goto(f"{base_url}/rules/{JS}/edit")  # opened afresh: the refused text is not offered either
+    assert pg.locator("#draft-notice").count() == 0

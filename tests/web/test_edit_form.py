@@ -186,7 +186,11 @@ def test_what_only_the_registry_knows_comes_back_on_its_field(signed_in, count_r
     before = count_rows("rule_versions")
     r = client.post(f"/rules/{SH}/edit", data=data)
     errors = errors_of(r.get_data(as_text=True))
-    assert r.status_code == 400 and "cannot be converted" in errors["parameters-0-unit"][0]
+    assert r.status_code == 400 and "单位 'kWh' 无法换算为 'mg/L'" in errors["parameters-0-unit"][0]
+    r = client.post(f"/rules/{SH}/edit?lang=en", data=data)
+    errors = errors_of(r.get_data(as_text=True))
+    assert r.status_code == 400 and "unit 'kWh' cannot be converted to 'mg/L'" in errors["parameters-0-unit"][0]
+    assert 'lang="en"' not in r.get_data(as_text=True).split('id="version-form"')[1].split("</form>")[0]
     assert count_rows("rule_versions") == before
 
 

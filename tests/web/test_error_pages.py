@@ -61,11 +61,16 @@ def test_bad_date_is_a_400_page_naming_no_internals(client):
     assert 'id="error-search"' in page and f"/rules/{SH}@2023-03-01" in page
 
 
-def test_csrf_refusal_page_says_to_reload(client):
+def test_csrf_refusal_page_leads_back_to_the_form(client):
     resp = client.post("/signin?lang=zh", data={"name": "x", "password": "y"})
-    assert resp.status_code == 400 and "请重新加载页面" in html(resp)
+    assert resp.status_code == 400 and "您输入的内容已保留在本浏览器中" in html(resp)
+    assert 'href="/signin" id="error-form-again"' in html(resp) and "data-keep-draft" in html(resp)
     resp = client.post("/signin?lang=en", data={"name": "x", "password": "y"})
-    assert "Reload the page and send it again" in html(resp) and "CSRF token missing" not in html(resp)
+    page = html(resp)
+    assert "What you typed is kept in this browser" in page and "CSRF token missing" not in page
+    # a form that cannot be opened by its address (sign-out takes POST only) offers no way back to it
+    resp = client.post("/signout?lang=en")
+    assert resp.status_code == 400 and "error-form-again" not in html(resp)
 
 
 @pytest.fixture

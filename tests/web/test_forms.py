@@ -5,6 +5,7 @@ form gives what the CSV/XLSX import gives for the same cells)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -12,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from app.corpus import writer
 from app.corpus.documents import Body, ParameterDef, ParameterEntry, RuleDocument
 from app.corpus.innovation_table import row_to_document
-from app.exceptions import CorpusError, Problem
+from app.exceptions import CorpusError, Problem, problem
 from app.web.forms import InnovationForm, RuleVersionForm
 
 DEFS = {
@@ -163,19 +164,34 @@ def test_each_problem_is_on_its_field_in_both_languages(in_lang, changes, field,
 
 
 def test_a_registry_problem_lands_on_its_field_and_others_are_returned(in_lang):
+    unit = problem("f", "unit %(unit)r cannot be converted to %(canonical)r (the canonical unit of %(key)s)",
+                   None, "parameters[0].unit", unit="kWh", canonical="mg/L", key="env.cod")  # fmt: skip
+    problems = [
+        unit,
+        Problem("f", "unknown topic", None, "topic"),  # a reason without a catalogue message
+        problem("f", "repealed may be set only on the latest version", None, "repealed"),
+        Problem("f", "duplicate", None, "parameters[5]"),
+    ]
     with in_lang("en"):
         form = RuleVersionForm(posted(**{"parameters-1-key": "", "parameters-2-value": "5"})).setup(DEFS)
-        rest = form.put_problems(
-            [
-                Problem("f", "unit 'kWh' cannot be converted", None, "parameters[0].unit"),
-                Problem("f", "unknown topic", None, "topic"),
-                Problem("f", "repealed may be set only on the latest version", None, "repealed"),
-                Problem("f", "duplicate", None, "parameters[5]"),
-            ]
-        )
-    assert form.parameters[0].form.unit.errors == ["unit 'kWh' cannot be converted"]
-    assert form.repealed.errors == ["repealed may be set only on the latest version"]
-    assert rest == ["unknown topic", "duplicate"]
+        rest = form.put_problems(problems)
+    assert shown(form.parameters[0].form.unit.errors) == [
+        "unit 'kWh' cannot be converted to 'mg/L' (the canonical unit of env.cod)"
+    ]
+    assert shown(form.repealed.errors) == ["repealed may be set only on the latest version"]
+    assert shown(rest) == ["unknown topic", "duplicate"]  # English pages: the registry's own words
+    # on a Chinese page, in Chinese where the catalogue has the message; else the registry's words, marked English
+    with in_lang("zh"):
+        form = RuleVersionForm(posted(**{"parameters-1-key": "", "parameters-2-value": "5"})).setup(DEFS)
+        rest = form.put_problems(problems)
+    assert shown(form.parameters[0].form.unit.errors) == ["单位 'kWh' 无法换算为 'mg/L'（env.cod 的标准单位）"]
+    assert shown(form.repealed.errors) == ["只能为最新版本设置废止日期"]
+    assert rest == ['<span lang="en">unknown topic</span>', '<span lang="en">duplicate</span>']
+
+
+def shown(errors: list) -> list[str]:
+    """Field errors as the page shows them (they are HTML: escaped text, or English marked so)."""
+    return [html.unescape(str(e)) for e in errors]
 
 
 def _errors(form: RuleVersionForm) -> dict[str, list[str]]:

@@ -160,7 +160,9 @@ def test_field_level_errors_and_nothing_written(signed_in, count_rows):
     errors = dict(
         re.findall(r'<span class="field-error" data-field="([a-z_]+)">([^<]+)</span>', r.get_data(as_text=True))
     )
-    assert r.status_code == 400 and "not a rule id" in html.unescape(errors["related_rules"])
+    assert r.status_code == 400 and "不是语料中的规则标识" in html.unescape(
+        errors["related_rules"]
+    )  # the page's language
     r = client.post(
         "/innovations/new", data={**FORM, "slug": "Bad Slug", "csrf_token": _csrf(client, "/innovations/new")}
     )

@@ -38,6 +38,11 @@ def key(message) -> tuple:
 # ---------------------------------------------------------------- the catalogues
 
 
+#: the keywords of the extraction command in babel.cfg: lazy_gettext (forms, error pages), N_ and
+#: problem (the registry's refusals, app.exceptions), besides gettext and _
+KEYWORDS = ("-k", "lazy_gettext", "-k", "N_", "-k", "problem:2")
+
+
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> dict:
     """``pybabel extract`` with the project's babel.cfg, as a maintainer runs it."""
@@ -47,9 +52,7 @@ def extracted(tmp_path_factory) -> dict:
         import os
 
         os.chdir(ROOT)
-        CommandLineInterface().run(
-            ["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-o", str(out), "."]
-        )
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", *KEYWORDS, "-o", str(out), "."])
     finally:
         os.chdir(cwd)
     with out.open("rb") as f:

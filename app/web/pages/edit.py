@@ -27,7 +27,7 @@ from app.registry import mapping, repository, writes
 from app.registry.db import write_session
 from app.web import bp
 from app.web.forms import MAX_PARAMETER_ROWS, RuleVersionForm
-from app.web.i18n import url_quote
+from app.web.i18n import problem_line, problem_reason, url_quote
 from app.web.security import current_user
 
 #: The buttons of the version form (``action``): what the page does with the posted fields.
@@ -81,7 +81,7 @@ def preview_of(body: str) -> dict:
             }
             for a in parsed.articles
         ],
-        "problems": [p.reason for p in problems],
+        "problems": [problem_reason(p) for p in problems],
         "next_label": next_article_label(parsed.articles),
     }
 
@@ -168,7 +168,7 @@ def _submit(action, user, rule, latest, form: RuleVersionForm, document: str, vi
         if action == "structured":
             view.update(message=not_saved, problems=form.put_problems(err.problems), status=400)
         else:
-            view.update(message=not_saved, problems=[str(p) for p in err.problems], status=400)
+            view.update(message=not_saved, problems=[problem_line(p) for p in err.problems], status=400)
         return None
     except Conflict as err:
         view.update(
