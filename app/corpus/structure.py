@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 
 from app.corpus.documents import Article, Body, Chapter, Item, Paragraph
-from app.corpus.numerals import NUMERAL_CHARS, parse_chinese_numeral
+from app.corpus.numerals import NUMERAL_CHARS, parse_chinese_numeral, to_chinese_numeral
 from app.exceptions import Problem, problem
 
 __all__ = [
@@ -119,6 +119,16 @@ def article_number(value: str | None) -> str | None:
     if m is None:
         return None
     return f"{int(m['main'])}-{int(m['sub'])}" if m["sub"] else str(int(m["main"]))
+
+
+def chinese_article_label(number: str) -> str:
+    """The Chinese heading label of an article number (the one place that writes it).
+
+    >>> chinese_article_label("10-1"), chinese_article_label("3")
+    ('第十条之一', '第三条')
+    """
+    main, _, sub = number.partition("-")
+    return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
 
 
 def parse_article_id(value: str) -> tuple[str, str, tuple[int, int]] | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from html import escape
 
-from app.corpus.structure import parse_article_id
+from app.corpus.structure import article_number, chinese_article_label, parse_article_id
 from app.diff.align import longest_increasing
 from app.diff.classify import TYPE_ORDER
 from app.diff.normalize import normalize_text
@@ -130,7 +130,7 @@ def render_side_by_side(diff: dict, a: RuleSide | None = None, b: RuleSide | Non
         return (a_pos[article_id], 0) if article_id in a_pos else _order_key(article_id)
 
     def labels(ids: list[str], arts: dict) -> list[str]:
-        return [escape(arts[i].label) if i in arts else escape(i.rsplit("#", 1)[-1]) for i in ids]
+        return [escape(arts[i].label if i in arts else _label_of(i)) for i in ids]
 
     def whole(ids: list[str], arts: dict, tag: str) -> SafeHTML:
         texts = [normalize_text(arts[i].text) for i in ids if i in arts]
@@ -201,3 +201,9 @@ def render_compare_rows(compare: dict) -> list[dict]:
             }
         out.append({"baseline_article": row["baseline_article"], "cells": cells})
     return out
+
+
+def _label_of(article_id: str) -> str:
+    """The label of an article the side does not hold (第十条之一 from its id), else its anchor as written."""
+    number = article_number(article_id)
+    return chinese_article_label(number) if number else article_id.rpartition("#")[2]

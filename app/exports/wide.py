@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.corpus.numerals import to_chinese_numeral
+from app.corpus.structure import article_number, chinese_article_label
 from app.exports.tables import Table
 from app.labels import N_, translations, word
 
@@ -40,12 +40,11 @@ def article_text(article: str | None, locale: str = "zh") -> str:
     """``cn-sh/x/y#art-10-1`` → 第十条之一 / Art. 10-1; None → 条文未注明 / article not stated."""
     if not article:
         return _gettext(locale, "article not stated")
-    number = article.rsplit("#", 1)[-1].removeprefix("art-")
-    main, _, sub = number.partition("-")
-    if not main.isdigit() or (sub and not sub.isdigit()):
-        return number
+    number = article_number(article)
+    if number is None:
+        return article.rpartition("#")[2]
     if locale == "zh":
-        return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
+        return chinese_article_label(number)
     return _gettext(locale, "Art. %(number)s") % {"number": number}
 
 

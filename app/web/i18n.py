@@ -29,8 +29,7 @@ from markupsafe import Markup, escape
 
 from app import labels
 from app.corpus.dates import parse_date
-from app.corpus.numerals import to_chinese_numeral
-from app.corpus.structure import article_number
+from app.corpus.structure import article_number, chinese_article_label
 from app.exceptions import Problem
 
 COOKIE = "lang"
@@ -178,9 +177,8 @@ def article_label(anchor: str | None) -> str:
     number = article_number(anchor)
     if number is None:
         return anchor
-    main, _, sub = number.partition("-")
     if lang() == "zh":
-        return f"第{to_chinese_numeral(int(main))}条" + (f"之{to_chinese_numeral(int(sub))}" if sub else "")
+        return chinese_article_label(number)
     return gettext("Art. %(number)s", number=number)
 
 

@@ -23,6 +23,7 @@ FACTS = [
     ("the Chinese digit values", r"[\"']七[\"']\s*:\s*7\b", "app/corpus/numerals.py", ("app", "bench")),
     ("the province list", r"[\"']CN-SH[\"'],\s*[\"']CN-JS[\"']", "app/corpus/jurisdictions.py", ("app",)),
     ("in force on D", r"\bis None or \w+ < \w+", "app/corpus/validity.py", ("app", "bench")),
+    ("the Chinese article label", r"第\{to_chinese_numeral", "app/corpus/structure.py", ("app", "bench")),
 ]
 
 

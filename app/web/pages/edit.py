@@ -18,8 +18,7 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.permissions import can_write
 from app.corpus import writer
 from app.corpus.dates import parse_date
-from app.corpus.numerals import to_chinese_numeral
-from app.corpus.structure import parse_body
+from app.corpus.structure import chinese_article_label, parse_body
 from app.errors import deny_write
 from app.exceptions import Conflict, CorpusError, PermissionDenied, RegistryError
 from app.extensions import apply_index_updates, db, engine
@@ -89,7 +88,7 @@ def preview_of(body: str) -> dict:
 def next_article_label(articles) -> str:  # type: ignore[no-untyped-def]
     """The heading label of an article after the last one (第五条 after 第四条 or 第四条之一)."""
     numbers = [int(a.number.split("-")[0]) for a in articles if a.number.split("-")[0].isdigit()]
-    return f"第{to_chinese_numeral(max(numbers, default=0) + 1)}条"
+    return chinese_article_label(str(max(numbers, default=0) + 1))
 
 
 @bp.route("/rules/<path:rule_id>/edit", methods=["GET", "POST"])
