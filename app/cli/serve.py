@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from app.cli import applies_migrations, cli, handle_errors
 from app.corpus.loader import read_corpus
+from app.exceptions import SearchIndexError
 from app.extensions import engine, search_backend
 from app.registry.db import is_empty, write_session
 from app.registry.loading import load_corpus
@@ -30,11 +31,13 @@ def start_follower(app: Flask) -> Follower:
     """Keep this process's view of the node's index following the outbox (one daemon thread)."""
     eng = app.extensions["registry_engine"]
     backend = app.extensions["search_backend"]
-    return Follower(
-        lambda: search_services.sync_index(eng, backend),
-        interval=app.config["INDEX_FOLLOW_INTERVAL"],
-        logger=app.logger,
-    ).start()
+
+    def follow() -> int:
+        applied = search_services.sync_index(eng, backend)
+        backend.warm()  # new segments are read here, not by the next search
+        return applied
+
+    return Follower(follow, interval=app.config["INDEX_FOLLOW_INTERVAL"], logger=app.logger).start()
 
 
 def gunicorn_options(config: dict, host: str, port: int) -> dict:
@@ -73,6 +76,10 @@ def _server_class():  # type: ignore[no-untyped-def]
             from app import create_app
 
             app = create_app()
+            try:  # read the index before the first request rather than during it
+                app.extensions["search_backend"].warm()
+            except SearchIndexError as err:  # the follower and /readyz report it
+                app.logger.warning("search index not loaded at start: %s", err)
             start_follower(app)
             return app
 

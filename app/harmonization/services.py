@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.corpus import dates, validity
 from app.corpus.dates import parse_date
@@ -48,10 +48,25 @@ def load_hard_rule_defs(session: Session) -> list[HardRuleDef]:
     return values.as_hard_rule_defs(session.scalars(select(HardRule).order_by(HardRule.id)))
 
 
+#: What the matrix, scoreboard and coverage read of a version (its text stays in the database).
+HARMONIZATION_COLUMNS = (
+    RuleVersion.id,
+    RuleVersion.rule_id,
+    RuleVersion.start,
+    RuleVersion.repealed,
+    RuleVersion.jurisdiction,
+    RuleVersion.topic,
+    RuleVersion.applies_to,
+    RuleVersion.provenance,
+)
+
+
 def _versions(session: Session) -> tuple[dict[str, RuleVersion], dict[str, tuple[dt.date, dt.date | None]]]:
     """Every version by id, and its validity interval (``app.corpus.validity``)."""
     versions: dict[str, list[RuleVersion]] = defaultdict(list)
-    for v in session.scalars(select(RuleVersion).order_by(RuleVersion.rule_id, RuleVersion.start)):
+    for v in session.scalars(
+        select(RuleVersion).options(load_only(*HARMONIZATION_COLUMNS)).order_by(RuleVersion.rule_id, RuleVersion.start)
+    ):
         versions[v.rule_id].append(v)
     interval: dict[str, tuple[dt.date, dt.date | None]] = {}
     meta: dict[str, RuleVersion] = {}

@@ -6,7 +6,9 @@ The API, the CLI's ``--json`` and the pages all print these same dicts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -80,18 +82,38 @@ def _parameter_labels(session: Session) -> dict[str, Parameter]:
 
 
 def version_summary(rule: Rule, v: RuleVersion, as_of: dt.date) -> dict:
+    return _summary(rule.id, v, rule.versions, as_of)
+
+
+def _summary(rule_id: str, v: Any, versions: Sequence[Any], as_of: dt.date) -> dict:
+    """A version as the lists show it; ``v`` and ``versions`` are versions or rows of LISTED_VERSION_COLUMNS."""
     return {
-        "id": rule.id,
+        "id": rule_id,
         "version": v.id,
         "title": v.title,
         "title_en": v.title_en,
         "jurisdiction": v.jurisdiction,
         "topic": v.topic,
         "kind": v.kind,
-        "status": validity.status_on(v, rule.versions, as_of),
+        "status": validity.status_on(v, versions, as_of),
         "effective": (v.effective or v.start).isoformat(),
-        "effective_known": v.effective_known,
+        "effective_known": v.effective is not None,
     }
+
+
+#: What a list shows of a version (its text stays in the database).
+LISTED_VERSION_COLUMNS = (
+    RuleVersion.id,
+    RuleVersion.rule_id,
+    RuleVersion.start,
+    RuleVersion.title,
+    RuleVersion.title_en,
+    RuleVersion.jurisdiction,
+    RuleVersion.topic,
+    RuleVersion.kind,
+    RuleVersion.effective,
+    RuleVersion.repealed,
+)
 
 
 def list_rules(
@@ -104,19 +126,26 @@ def list_rules(
     page: int = 1,
     per_page: int = 50,
 ) -> dict:
-    """Every rule with the version it shows on ``as_of`` (in force, else latest started, else first)."""
-    stmt = select(Rule).options(selectinload(Rule.versions)).order_by(Rule.id)
+    """Every rule with the version it shows on ``as_of`` (in force, else latest started, else first).
+
+    One query of the listed columns, read as rows (reading every version as an ORM object with its
+    text made each list, picker and rule page cost 0.3–0.6 s at 1,900 rules)."""
+    stmt = (
+        select(*LISTED_VERSION_COLUMNS)
+        .join(Rule, Rule.id == RuleVersion.rule_id)
+        .order_by(RuleVersion.rule_id, RuleVersion.start)
+    )
     if jurisdiction:
         stmt = stmt.where(Rule.jurisdiction == jurisdiction.upper())
     if topic:
         stmt = stmt.where(Rule.topic == topic)
-    rules = [r for r in session.scalars(stmt) if r.versions]
     items = []
-    for r in rules:
-        v = validity.shown_version(r.versions, as_of)
+    for rule_id, group in groupby(session.execute(stmt), key=lambda row: row.rule_id):
+        versions = list(group)
+        v = validity.shown_version(versions, as_of)
         if kind and v.kind != kind:
             continue
-        items.append(version_summary(r, v, as_of))
+        items.append(_summary(rule_id, v, versions, as_of))
     total = len(items)
     start = (page - 1) * per_page
     return {"total": total, "page": page, "per_page": per_page, "items": items[start : start + per_page]}

@@ -105,6 +105,11 @@ class SearchBackend(Protocol):
         """One page of hits with the facets of every hit."""
         ...
 
+    def warm(self) -> None:
+        """Read what the next search needs (a worker calls it before serving and after each sync),
+        so no search waits for it; nothing to do for a backend that reads on demand."""
+        ...
+
     def fingerprints(self) -> dict[str, str]:
         """``{doc_key(doc): content_hash(doc)}`` for every document held (``registry index --check``)."""
         ...

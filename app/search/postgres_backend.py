@@ -531,6 +531,9 @@ class PostgresBackend:
                 raise timed_out() from exc
             raise
 
+    def warm(self) -> None:
+        """Nothing to load: every search reads the tables."""
+
     def close(self) -> None:
         if self._owns_engine:
             self.engine.dispose()

@@ -165,7 +165,8 @@ class Searcher:
     def __init__(self, path: Path | str, *, time_limit: float = DEFAULT_TIME_LIMIT):
         self.path = Path(path)
         self.time_limit = time_limit
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # searches (a segment reader is not thread-safe) and swaps
+        self._refresh_lock = threading.Lock()  # one refresh at a time
         self._ix = None
         self._snapshot: _Snapshot | None = None
         self._cache: dict[str, _Segment] = {}
@@ -173,7 +174,14 @@ class Searcher:
     # -- index state ------------------------------------------------------------------------------
 
     def refresh(self) -> bool:
-        """Load what changed on disk since the last call; True if something did."""
+        """Load what changed on disk since the last call; True if something did.
+
+        The new segments' columns are read without holding the search lock (searches go on with
+        the snapshot they have); only the swap waits for the search in progress."""
+        with self._refresh_lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         with self._lock:
             if self._ix is None:
                 # No mmap: with it, Whoosh 2.7 copies every sub-file of a segment into memory
@@ -195,21 +203,22 @@ class Searcher:
             generation = self._ix.latest_generation()
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return False
-            reader = self._ix.reader()
-            segments = []
-            cache: dict[str, _Segment] = {}
-            for segreader, _base in reader.leaf_readers():
-                if segreader.doc_count_all() == 0:
-                    continue
-                segid = segreader.segment().segment_id()
-                seg = self._cache.get(segid) or _Segment(segreader)
-                cache[segid] = seg
-                segments.append((segreader, seg, _deleted_docs(segreader)))
+            reader = self._ix.reader()  # its own files: reading it does not disturb a search
+        segments = []
+        cache: dict[str, _Segment] = {}
+        for segreader, _base in reader.leaf_readers():
+            if segreader.doc_count_all() == 0:
+                continue
+            segid = segreader.segment().segment_id()
+            seg = self._cache.get(segid) or _Segment(segreader)
+            cache[segid] = seg
+            segments.append((segreader, seg, _deleted_docs(segreader)))
+        with self._lock:
             old, self._snapshot = self._snapshot, _Snapshot(reader, reader.generation(), segments)
             self._cache = cache
             if old is not None:
                 old.reader.close()
-            return True
+        return True
 
     def close(self) -> None:
         with self._lock:
@@ -231,9 +240,11 @@ class Searcher:
         """Answer one request (SPEC §5); raises QueryError for a refused query or one out of time."""
         request = checked_request(request)
         node = parse_query(request.q or "")
-        deadline = time.monotonic() + self.time_limit
+        self.refresh()
         with self._lock:
-            self.refresh()
+            # the bound is on the query's own work: not on loading new segments, nor on waiting
+            # for this worker's other searches
+            deadline = time.monotonic() + self.time_limit
             assert self._snapshot is not None
             matched = []
             for segreader, seg, deleted in self._snapshot.segments:

@@ -68,6 +68,11 @@ class WhooshBackend:
     def search(self, request: SearchRequest) -> SearchResult:
         return self.searcher().search(request)
 
+    def warm(self) -> None:
+        """Load the index's columns into this process (seconds for ~80k units), outside any search."""
+        if self.exists():
+            self.searcher().refresh()
+
     def searcher(self) -> Searcher:
         """This process's searcher; the first call opens the index (an empty one when none was built)."""
         with self._lock:

@@ -142,6 +142,57 @@ def test_time_limit_is_a_backend_setting(tmp_path):
         assert info.value.code == "query_timeout"
 
 
+def test_warm_reads_what_the_next_search_needs(backend, monkeypatch):
+    """A worker warms its backend before serving and after each sync: the searches that follow read
+    nothing more (with Whoosh: no segment's columns are loaded by a search)."""
+    backend.warm()  # nothing built yet: nothing to read, no error
+    rules, inns = all_docs()
+    backend.rebuild(rules, inns)
+    backend.warm()
+    if BACKEND == "whoosh":
+        from app.search import searcher as searcher_module
+
+        def no_loading(*_args):
+            raise AssertionError("a search loaded a segment")
+
+        with monkeypatch.context() as m:
+            m.setattr(searcher_module, "_Segment", no_loading)
+            assert SH_AIR in ids(backend, "排放")
+        changes = IndexChanges()
+        changes.remove_rule(SH_AIR)
+        backend.apply(changes)
+        backend.warm()  # the follower's step after applying a sync
+        with monkeypatch.context() as m:
+            m.setattr(searcher_module, "_Segment", no_loading)
+            assert SH_AIR not in ids(backend, "排放")
+    else:
+        assert SH_AIR in ids(backend, "排放")
+
+
+@pytest.mark.skipif(BACKEND != "whoosh", reason="a Whoosh worker serialises its searches")
+def test_time_bound_counts_the_query_not_the_wait_for_another_search(tmp_path):
+    with empty_backend(tmp_path, time_limit=0.5) as b:
+        b.rebuild(*all_docs())
+        b.warm()
+        searcher = b.searcher()
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:  # another search of this worker, taking longer than the bound
+            with searcher._lock:
+                held.set()
+                release.wait(10)
+
+        t = threading.Thread(target=hold)
+        t.start()
+        assert held.wait(10)
+        threading.Timer(1.0, release.set).start()
+        try:
+            assert b.search(SearchRequest(q="排放", as_of=AS_OF)).total > 0  # waited 1 s, answered
+        finally:
+            release.set()
+            t.join()
+
+
 # -- the same answers as Whoosh ---------------------------------------------------------------------
 
 

@@ -106,6 +106,9 @@ class MemoryBackend:
         ]
         return SearchResult(total=len(hits), hits=hits, facets={})
 
+    def warm(self) -> None:
+        pass
+
     def fingerprints(self) -> dict[str, str]:
         from app.search.documents import content_hash, doc_key
 
