@@ -20,6 +20,16 @@ class RegistryError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
+        self.template: str | None = None  # the message's catalogue entry, when made by ``of``
+        self.values: dict[str, object] = {}
+
+    @classmethod
+    def of(cls, template: str, *, code: str | None = None, fields: dict | None = None, **values: object):
+        """The error whose message is the catalogue message ``template`` filled with ``values``, so a
+        page can show it in its language (``QueryError.of("query has more than %(n)s terms", n=64)``)."""
+        err = cls(template % values if values else template, code=code, fields=fields)
+        err.template, err.values = template, values
+        return err
 
 
 def N_(message: str) -> str:

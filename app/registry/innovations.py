@@ -70,7 +70,12 @@ def _check_if_match(row: Innovation, if_match: str | None) -> None:
             code="if_match_required",
         )
     if sent != str(row.revision):
-        raise Conflict(f"stale If-Match {sent!r}: innovation {row.slug} is at revision {row.revision}")
+        raise Conflict.of(
+            "stale If-Match %(sent)r: innovation %(slug)s is at revision %(revision)s",
+            sent=sent,
+            slug=row.slug,
+            revision=row.revision,
+        )
 
 
 def _get(session: Session, slug: str) -> Innovation:

@@ -69,12 +69,16 @@ def add_version(session: Session, user: User, rule_id: str, document: str, if_ma
         )
     _check_if_match(current, if_match)
     if doc.start <= current.start:
-        raise Conflict(
-            f"a new version must take effect after the current one ({current.start.isoformat()}); "
-            "published versions are never overwritten"
+        raise Conflict.of(
+            "a new version must take effect after the current one (%(date)s); published versions are never overwritten",
+            date=current.start.isoformat(),
         )
     if current.repealed is not None:
-        raise Conflict(f"rule {rule_id} was repealed on {current.repealed.isoformat()}; file a new rule instead")
+        raise Conflict.of(
+            "rule %(id)s was repealed on %(date)s; file a new rule instead",
+            id=rule_id,
+            date=current.repealed.isoformat(),
+        )
     _check_links(session, doc)
     v = RuleVersion(id=doc.version_id, rule_id=rule_id, created_at=audit.utcnow())
     mapping.fill_version(v, doc, mapping.references(session))
@@ -93,9 +97,13 @@ def repeal_rule(session: Session, user: User, rule_id: str, repealed: dt.date, i
     check_can_bind(user, rule.jurisdiction, current.applies_to)  # repealing unbinds them
     _check_if_match(current, if_match)
     if current.repealed is not None:
-        raise Conflict(f"rule {rule_id} is already repealed (on {current.repealed.isoformat()})")
+        raise Conflict.of(
+            "rule %(id)s is already repealed (on %(date)s)", id=rule_id, date=current.repealed.isoformat()
+        )
     if repealed < current.start:
-        raise ValidationError("repealed is before the current version took effect", fields={"repealed": ["too early"]})
+        raise ValidationError.of(
+            "repealed is before the current version took effect", fields={"repealed": ["too early"]}
+        )
     before = current.content_hash
     doc = mapping.version_document(current)
     doc.repealed = repealed
@@ -175,4 +183,4 @@ def _check_if_match(current: RuleVersion, if_match: str | None) -> None:
     if not if_match:
         raise ValidationError("If-Match header with the current version id is required", code="precondition_required")
     if if_match.strip().strip('"') != current.id:
-        raise Conflict(f"stale If-Match: the current version is {current.id}")
+        raise Conflict.of("stale If-Match: the current version is %(id)s", id=current.id)

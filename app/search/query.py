@@ -87,7 +87,7 @@ def field_value(name: str, raw: str) -> str | int:
     value = normalize(raw).strip()
     if name == "year":
         if not value.isdigit():
-            raise QueryError(f"year:{raw} is not a year", fields={"q": "year must be a number"})
+            raise QueryError.of("year:%(value)s is not a year", fields={"q": "year must be a number"}, value=raw)
         return int(value)
     if name == "jurisdiction":
         return value.upper()
@@ -109,10 +109,12 @@ def _read_quoted(q: str, i: int) -> tuple[str, int]:
 
 def _word_token(raw: str) -> tuple[str, str]:
     if raw[0] in _LEADING_WILDCARDS:
-        raise QueryError(f"leading wildcards are not supported: {raw}", fields={"q": "leading wildcard"})
+        raise QueryError.of("leading wildcards are not supported: %(word)s", fields={"q": "leading wildcard"}, word=raw)
     stripped = raw.rstrip(_WILDCARDS)
     if any(c in _WILDCARDS for c in stripped):
-        raise QueryError(f"wildcards are only allowed at the end of a word: {raw}", fields={"q": "wildcard"})
+        raise QueryError.of(
+            "wildcards are only allowed at the end of a word: %(word)s", fields={"q": "wildcard"}, word=raw
+        )
     return (_WORD, stripped)
 
 
@@ -156,12 +158,16 @@ def _lex(q: str) -> list[tuple]:
                     if not value and i < n and q[i] in _QUOTES:
                         value, i = _read_quoted(q, i)
                     if not value.strip():
-                        raise QueryError(f"{name}: needs a value", fields={"q": f"{name}: needs a value"})
+                        raise QueryError.of(
+                            "%(field)s: needs a value", fields={"q": f"{name}: needs a value"}, field=name
+                        )
                     tokens.append((_FIELD, name, field_value(name, value)))
                 elif name in PRIVATE_FIELDS:
-                    raise QueryError(
-                        f"{name} is not a searchable field; use one of {', '.join(sorted(PUBLIC_FIELDS))}",
+                    raise QueryError.of(
+                        "%(field)s is not a searchable field; use one of %(names)s",
                         fields={"q": f"unknown field {name}"},
+                        field=name,
+                        names=", ".join(sorted(PUBLIC_FIELDS)),
                     )
                 else:
                     tokens.append(_word_token(raw))
@@ -194,10 +200,10 @@ class _Parser:
         while self.peek() == _OR:
             self.take()
             if self.peek() in (None, _RP, _OR):
-                raise QueryError("OR needs a term on both sides", fields={"q": "dangling OR"})
+                raise QueryError.of("OR needs a term on both sides", fields={"q": "dangling OR"})
             parts.append(self.parse_and(depth))
         if len(parts) > 1 and any(p == MATCH_ALL for p in parts):
-            raise QueryError("OR needs a term on both sides", fields={"q": "dangling OR"})
+            raise QueryError.of("OR needs a term on both sides", fields={"q": "dangling OR"})
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
     def parse_and(self, depth: int) -> Node:
@@ -217,7 +223,7 @@ class _Parser:
             self.take()
             self._check_depth(depth + 1)
             if self.peek() in (None, _RP, _OR, _AND):
-                raise QueryError("NOT needs a term after it", fields={"q": "dangling NOT"})
+                raise QueryError.of("NOT needs a term after it", fields={"q": "dangling NOT"})
             child = self.parse_unary(depth + 1)
             return None if child is None else Not(child)
         if kind == _LP:
@@ -239,12 +245,14 @@ class _Parser:
 
     def _check_depth(self, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise QueryError(f"query is nested deeper than {MAX_DEPTH} levels", fields={"q": "too deeply nested"})
+            raise QueryError.of(
+                "query is nested deeper than %(n)s levels", fields={"q": "too deeply nested"}, n=MAX_DEPTH
+            )
 
     def _count(self) -> None:
         self.terms += 1
         if self.terms > MAX_TERMS:
-            raise QueryError(f"query has more than {MAX_TERMS} terms", fields={"q": "too many terms"})
+            raise QueryError.of("query has more than %(n)s terms", fields={"q": "too many terms"}, n=MAX_TERMS)
 
 
 def _simplify(node: Node) -> Node:
@@ -271,7 +279,7 @@ def parse_query(q: str) -> Node:
     Or(children=(Word(text='能耗'), Word(text='碳排放')))
     """
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is longer than {MAX_QUERY_CHARS} characters", fields={"q": "too long"})
+        raise QueryError.of("query is longer than %(n)s characters", fields={"q": "too long"}, n=MAX_QUERY_CHARS)
     parser = _Parser(_lex(q))
     node = parser.parse_or(0)
     while parser.peek() is not None:  # a stray ")" at top level: read on

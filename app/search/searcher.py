@@ -259,9 +259,11 @@ class Searcher:
 def checked_request(request: SearchRequest) -> SearchRequest:
     """The request with its paging and sort checked (QueryError otherwise); one code string becomes a list."""
     if request.sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}", fields={"sort": "unknown sort"})
+        raise QueryError.of("sort must be one of %(sorts)s", fields={"sort": "unknown sort"}, sorts=", ".join(SORTS))
     if request.page < 1 or not 1 <= request.per_page <= MAX_PER_PAGE:
-        raise QueryError(f"page must be >= 1 and per_page 1..{MAX_PER_PAGE}", fields={"page": "out of range"})
+        raise QueryError.of(
+            "page must be >= 1 and per_page 1..%(max)s", fields={"page": "out of range"}, max=MAX_PER_PAGE
+        )
     if isinstance(request.jurisdictions, str):  # a single code passed as a string
         request = dataclasses.replace(request, jurisdictions=[request.jurisdictions])
     return request
@@ -269,7 +271,9 @@ def checked_request(request: SearchRequest) -> SearchRequest:
 
 def timed_out() -> QueryError:
     """The error of a search past its time limit (every backend raises this one)."""
-    return QueryError("the query took too long; make it more specific", code="query_timeout", fields={"q": "timed out"})
+    return QueryError.of(
+        "the query took too long; make it more specific", code="query_timeout", fields={"q": "timed out"}
+    )
 
 
 def check_deadline(deadline: float) -> None:

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from app import labels
 from app.corpus.dates import parse_date
 from app.corpus.structure import article_number, chinese_article_label
-from app.exceptions import Problem
+from app.exceptions import Problem, RegistryError
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -98,13 +98,23 @@ def problem_reason(p: Problem) -> Markup:
     """Why the registry refused something (a :class:`Problem` of a submitted form or document), in the
     page's language where the catalogues hold its message; otherwise the registry's English words,
     marked ``lang="en"``."""
+    return in_page_language(p.reason, p.template, dict(p.args))
+
+
+def error_text(err: RegistryError) -> Markup:
+    """A registry error's message (a refused query, a refused value) in the page's language, as
+    :func:`problem_reason` shows a problem."""
+    return in_page_language(err.message, err.template, err.values)
+
+
+def in_page_language(english: str, template: str | None, values: dict) -> Markup:
     if lang() == "en":
-        return escape(p.reason)
-    if p.template:
-        translated = get_translations().ugettext(p.template)
-        if translated != p.template:
-            return escape(translated % dict(p.args) if p.args else translated)
-    return Markup('<span lang="en">%s</span>') % p.reason
+        return escape(english)
+    if template:
+        translated = get_translations().ugettext(template)
+        if translated != template:
+            return escape(translated % values if values else translated)
+    return Markup('<span lang="en">%s</span>') % english
 
 
 def problem_line(p: Problem) -> Markup:

@@ -107,7 +107,9 @@ def test_stale_version_is_409_and_missing_csrf_is_400(signed_in):
             "document": document,
         },
     )
-    assert stale.status_code == 409 and "stale If-Match" in stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "所依据的版本已过时" in stale.get_data(
+        as_text=True
+    )  # the registry's words, in the page's language
     no_csrf = client.post(
         f"/rules/{SH}/edit", data={"action": "repeal", "if_match": f"{SH}@2023-03-01", "repealed": "2025-01-01"}
     )

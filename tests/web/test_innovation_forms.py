@@ -110,7 +110,9 @@ def test_admin_corrects_then_deletes_with_confirmation(signed_in, engine, count_
     item = client.get("/api/v1/innovations").get_json()["items"][0]
     assert item["revision"] == 2 and item["summary"].endswith("已更正。") and item["verified"] is True
     stale = client.post("/innovations/sample-innovation/edit", data=form)
-    assert stale.status_code == 409 and "revision 2" in stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "现为第 2 次修订" in stale.get_data(
+        as_text=True
+    )  # the registry's words, translated
     confirm = client.get("/innovations/sample-innovation/delete")
     assert confirm.status_code == 200 and 'name="if_match" value="2"' in confirm.get_data(as_text=True)
     assert count_rows("innovations") == 1  # asking is not deleting

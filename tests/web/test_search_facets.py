@@ -44,3 +44,18 @@ def test_a_query_error_is_shown_once_with_a_province_chosen(client):
     html = r.get_data(as_text=True)
     assert html.count('class="error" role="alert"') == 1
     assert '<aside class="facets">' not in html
+
+
+def test_a_refused_query_is_explained_in_the_page_language(client):
+    """The registry's refusals of a query read in the page's language, values as typed."""
+    for q, zh, en in (
+        ("*abc", "不支持开头的通配符：*abc", "leading wildcards are not supported: *abc"),
+        ("a OR", "OR 两侧都需要检索词", "OR needs a term on both sides"),
+        ("owner:x", "owner 不是可检索的字段", "owner is not a searchable field"),
+        ("year:abc", "year:abc 不是年份", "year:abc is not a year"),
+    ):
+        zh_page = client.get("/search", query_string={"q": q, "lang": "zh"}).get_data(as_text=True)
+        alert = unescape(re.search(r'<p class="error" role="alert">(.*?)</p>', zh_page)[1])
+        assert zh in alert and 'lang="en"' not in alert, (q, alert)
+        en_page = client.get("/search", query_string={"q": q, "lang": "en"}).get_data(as_text=True)
+        assert en in unescape(re.search(r'<p class="error" role="alert">(.*?)</p>', en_page)[1]), q

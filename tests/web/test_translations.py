@@ -39,8 +39,8 @@ def key(message) -> tuple:
 
 
 #: the keywords of the extraction command in babel.cfg: lazy_gettext (forms, error pages), N_ and
-#: problem (the registry's refusals, app.exceptions), besides gettext and _
-KEYWORDS = ("-k", "lazy_gettext", "-k", "N_", "-k", "problem:2")
+#: problem and of (the registry's refusals and error messages, app.exceptions), besides gettext and _
+KEYWORDS = ("-k", "lazy_gettext", "-k", "N_", "-k", "problem:2", "-k", "of")
 
 
 @pytest.fixture(scope="module")

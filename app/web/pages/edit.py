@@ -26,7 +26,7 @@ from app.registry import mapping, repository, writes
 from app.registry.db import write_session
 from app.web import bp
 from app.web.forms import MAX_PARAMETER_ROWS, RuleVersionForm
-from app.web.i18n import problem_line, problem_reason, url_quote
+from app.web.i18n import error_text, problem_line, problem_reason, url_quote
 from app.web.security import current_user
 
 #: The buttons of the version form (``action``): what the page does with the posted fields.
@@ -174,14 +174,14 @@ def _submit(action, user, rule, latest, form: RuleVersionForm, document: str, vi
             message=gettext(
                 "Nothing was saved: the rule changed in the meantime. Reload the page and make your change again."
             ),
-            detail=err.message,
+            detail=error_text(err),
             status=409,
         )
         return None
     except PermissionDenied:
         raise  # 403 (e.g. the version binds a jurisdiction the user may not write): the error page, audited
     except RegistryError as err:
-        view.update(message=gettext("Nothing was saved."), detail=err.message, status=400)
+        view.update(message=gettext("Nothing was saved."), detail=error_text(err), status=400)
         return None
     apply_index_updates()
     return redirect("/rules/" + url_quote(v.id), code=303)

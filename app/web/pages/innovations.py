@@ -26,7 +26,7 @@ from app.registry.mapping import innovation_document
 from app.registry.models import Innovation
 from app.web import bp
 from app.web.forms import InnovationForm
-from app.web.i18n import url_quote
+from app.web.i18n import error_text, url_quote
 from app.web.security import current_user
 
 PROMOTED_VALUES = {"true": True, "false": False, "unknown": None}
@@ -118,11 +118,11 @@ def _submit(mode: str, user, row=None):  # type: ignore[no-untyped-def]
         message = gettext(
             "Nothing was saved: the innovation changed in the meantime. Reload the page and make your change again."
         )
-        return _render_form(mode, form, 409, row, user, message=message, detail=err.message)
+        return _render_form(mode, form, 409, row, user, message=message, detail=error_text(err))
     except PermissionDenied:
         raise
     except RegistryError as err:
-        return _render_form(mode, form, 400, row, user, message=gettext("Nothing was saved."), detail=err.message)
+        return _render_form(mode, form, 400, row, user, message=gettext("Nothing was saved."), detail=error_text(err))
     apply_index_updates()
     return redirect(url_for("web.innovations") + "#" + url_quote(written.slug), code=303)
 
@@ -174,7 +174,7 @@ def innovation_delete(slug: str):  # type: ignore[no-untyped-def]
             message = gettext(
                 "Nothing was deleted: the innovation changed in the meantime. Reload the page and decide again."
             )
-            detail, status = err.message, 409
+            detail, status = error_text(err), 409
         else:
             apply_index_updates()
             return redirect(url_for("web.innovations"), code=303)

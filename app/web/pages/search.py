@@ -8,6 +8,7 @@ from app.exceptions import QueryError
 from app.extensions import db, search_backend
 from app.search.services import run_search
 from app.web import bp
+from app.web.i18n import error_text
 from app.web.pages.home import as_of_arg
 
 PER_PAGE = 20
@@ -58,7 +59,7 @@ def search():  # type: ignore[no-untyped-def]
                 )
                 result["facets"]["jurisdiction"] = wider["facets"]["jurisdiction"]
         except QueryError as err:
-            error = err.message
+            error = error_text(err)
     pages = ((result["total"] - 1) // PER_PAGE + 1) if result and result["total"] else 0
     base = {
         "q": q,
