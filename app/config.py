@@ -269,6 +269,13 @@ SETTINGS: tuple[Setting, ...] = (
         _seconds(minimum=1),
     ),
     Setting(
+        "WEB_KEEPALIVE",
+        75.0,
+        "`registry serve`: seconds gunicorn keeps an idle connection open; longer than the proxy's upstream "
+        "keep-alive (nginx: 60 s), or the proxy reuses connections the server has just closed (docs/deploy.md)",
+        _seconds(minimum=1),
+    ),
+    Setting(
         "WEB_ACCESS_LOG",
         "-",
         "`registry serve`: where the access log goes (`-` is stderr, else a file path; reopened on USR1)",

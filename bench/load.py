@@ -313,6 +313,10 @@ def main() -> int:
                     k: r[k] for k in ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "server_errors")
                 }
                 print(f"{n} node(s):", report["nodes"][n], flush=True)
+                if r["server_errors"]:  # what the nodes said, before their folder goes
+                    report["nodes"][n]["errors_sample"] = r["errors_sample"]
+                    for node in cluster.nodes:
+                        print(f"--- {node.log} (last lines)", *node.log_text().splitlines()[-25:], sep="\n", flush=True)
         engine.dispose()
     finally:
         cluster.stop()

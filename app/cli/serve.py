@@ -49,6 +49,7 @@ def gunicorn_options(config: dict, host: str, port: int) -> dict:
         "worker_class": "gthread",
         "timeout": max(1, round(config["WEB_TIMEOUT"])),  # gunicorn counts whole seconds
         "graceful_timeout": max(1, round(config["WEB_GRACEFUL_TIMEOUT"])),
+        "keepalive": max(1, round(config["WEB_KEEPALIVE"])),
         "accesslog": config["WEB_ACCESS_LOG"],
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",

@@ -59,3 +59,14 @@ def test_serve_loads_an_empty_database_then_answers(tmp_path, database_url):
     finally:
         proc.terminate()
         proc.wait(timeout=60)  # gunicorn lets its workers finish first (WEB_GRACEFUL_TIMEOUT)
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_the_proxy():
+    """nginx keeps upstream connections 60 s: gunicorn must keep them longer (docs/deploy.md)."""
+    from app import config as config_module
+    from app.cli.serve import gunicorn_options
+
+    defaults = config_module.defaults()
+    assert gunicorn_options(defaults, "127.0.0.1", 8000)["keepalive"] > 60
+    options = gunicorn_options(defaults | {"WEB_KEEPALIVE": 90.4}, "::1", 8000)
+    assert options["keepalive"] == 90 and options["bind"] == "[::1]:8000"
