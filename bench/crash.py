@@ -53,6 +53,12 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="PostgreSQL base URL (a scratch schema is made)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", default="2")
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=20.0,
+        help="kill at a random moment up to this many seconds in (some imports finish)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="registry-crash-"))
@@ -64,7 +70,7 @@ def main() -> int:
     totals = {"acked_writes": 0, "acked_imports": 0, "unacked": 0}
     try:
         for i in range(args.rounds):
-            r = crash_round(cluster, node, f"r{i}", rng)
+            r = crash_round(cluster, node, f"r{i}", rng, max_wait=args.max_wait)
             for k in totals:
                 totals[k] += getattr(r, k)
             status = "ok" if not r.problems else "FAILED"
