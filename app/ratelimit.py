@@ -5,8 +5,8 @@ each counted per account and per client address; over the limit → 429 with ``R
 user name tried and per client address; ``WRITE_RATE_LIMIT`` counts API writes that carry a
 token, per account (the token's user) and per client address. Limits are kept in
 ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default) counts in each worker process, so N
-workers allow up to N times the limit; a shared store (e.g. ``redis://host:6379``) counts
-across them. The client address is the connection's (``request.remote_addr``), never a header
+workers allow up to N times the limit; a shared Redis (``redis://host:6379/0``; the ``redis``
+client is a dependency) counts across workers and nodes. The client address is the connection's (``request.remote_addr``), never a header
 the client sets.
 """
 

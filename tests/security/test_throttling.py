@@ -93,3 +93,69 @@ def test_rates_are_checked_at_start_up():
     assert from_environment({"SIGNIN_RATE_LIMIT": "5/second"}) == {"SIGNIN_RATE_LIMIT": "5/second"}
     with pytest.raises(ConfigError, match="WRITE_RATE_LIMIT='lots': not a rate"):
         from_environment({"WRITE_RATE_LIMIT": "lots"})
+
+
+def _redis_url() -> str | None:
+    """The shared store of the next test: TEST_REDIS_URL, else a Redis server on this machine's
+    loopback when one answers; with CI=true one must (the CI machines run it)."""
+    import os
+    import socket
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/15"
+    except OSError:
+        if os.environ.get("CI") == "true":
+            raise
+        return None
+
+
+def test_a_shared_store_counts_across_workers(tmp_path):
+    """With RATELIMIT_STORAGE_URI=redis://… the failed sign-ins of two workers (two apps on one
+    database) add up; with memory:// each counts its own (docs/deploy.md)."""
+    import uuid
+
+    import pytest
+
+    from app import create_app
+    from app.registry.db import upgrade
+
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis server on 127.0.0.1:6379 (set TEST_REDIS_URL)")
+
+    def worker(storage: str, prefix: str):  # type: ignore[no-untyped-def]
+        return create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+                "REGISTRY_INDEX": str(tmp_path / "index"),
+                "SECRET_KEY": "test-secret",
+                "SIGNIN_RATE_LIMIT": "3 per minute",
+                "RATELIMIT_STORAGE_URI": storage,
+                "RATELIMIT_KEY_PREFIX": prefix,
+            }
+        )
+
+    first = worker("memory://", "m")
+    upgrade(first.extensions["registry_engine"])
+    with write_session(first.extensions["registry_engine"]) as s:
+        accounts.add_user(s, "zhao", "viewer", [], PASSWORD)
+    cheap_password(first.extensions["registry_engine"], "zhao")
+    # memory://: each worker counts alone, so two workers allow twice the limit
+    a, b = first.test_client(), worker("memory://", "m").test_client()
+    for _ in range(3):
+        assert _attempt(a, "zhao", "wrong", "10.9.0.1").status_code == 401
+    assert _attempt(b, "zhao", "wrong", "10.9.0.1").status_code == 401
+    # a shared store: the second worker sees the first one's failures
+    prefix = f"registry-test-{uuid.uuid4().hex}"
+    a, b = worker(url, prefix).test_client(), worker(url, prefix).test_client()
+    for _ in range(2):
+        assert _attempt(a, "zhao", "wrong", "10.9.0.2").status_code == 401
+    assert _attempt(b, "zhao", "wrong", "10.9.0.2").status_code == 401  # the third, on the other worker
+    r = _attempt(b, "zhao", "wrong", "10.9.0.2")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert _attempt(a, "zhao", PASSWORD, "10.9.0.3").status_code == 429  # the name, from anywhere, on any worker
