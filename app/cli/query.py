@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from app.annual_report import report_file  # the report's one template, as the site renders it
 from app.cli import as_of_option, cli, emit_json, handle_errors, json_option
 from app.corpus.dates import today
 from app.corpus.frontmatter import decode, load_yaml
@@ -22,7 +23,6 @@ from app.harmonization import services as hs
 from app.labels import LOCALES
 from app.registry.repository import check_code, show, stats
 from app.search.services import run_search
-from app.web.pages.harmonization import report_file  # the report's one template, as the site renders it
 
 
 def _on(as_of):  # type: ignore[no-untyped-def]

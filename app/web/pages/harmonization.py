@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 from flask import Response, render_template, request
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.corpus import dates
+from app.annual_report import MAX_REPORT_YEAR, MIN_REPORT_YEAR, report_context, report_file
 from app.corpus.structure import article_anchor, article_number
 from app.exceptions import RegistryError, ValidationError
 from app.extensions import db
@@ -323,8 +322,6 @@ __all__ = ["cell_class", "matrix_args", "matrix_doc", "matrix_filters"]
 
 # ---------------------------------------------------------------- annual report (年度体检)
 
-MIN_REPORT_YEAR, MAX_REPORT_YEAR = 1949, 2100
-
 
 def _report_year(s, raw: str | None) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
     """``?year=`` (default: last year, or this year when nothing older is stored) and the years
@@ -341,29 +338,6 @@ def _report_year(s, raw: str | None) -> tuple[int, list[int]]:  # type: ignore[n
     return int(text), years
 
 
-def _report_context(s, year: int) -> dict:  # type: ignore[no-untyped-def]
-    """What both forms of the annual report show: the data of ``year`` and its charts, in the page's language."""
-    data = hs.annual_report_data(s, year)
-    chart = progress_chart_svg(
-        {"all": data["series"]} if data["series"] else {},
-        until=data["year_end"],
-        title=gettext("Alignment progress"),
-        names={"all": gettext("All hard rules")},
-        locale=lang(),
-    )
-    bars = deficit_bars_svg(data["board"], locale=lang())
-    return {
-        "r": data,
-        "year": year,
-        "chart": _svg(chart) if data["series"] else None,
-        "bars": _svg(bars),
-        "codes": sorted({j for h in data["status"] for j in h["jurisdictions"]}),
-        "hard_by_id": {h["id"]: h for h in data["status"]},
-        "green": GREEN_MAX_DEFICIT,
-        "amber": AMBER_MAX_DEFICIT,
-    }
-
-
 @bp.route("/report")
 def report():  # type: ignore[no-untyped-def]
     s = db()
@@ -371,27 +345,7 @@ def report():  # type: ignore[no-untyped-def]
     return render_template(
         "harmonization/report.html",
         years=years if year in years else sorted({*years, year}, reverse=True),
-        **_report_context(s, year),
-    )
-
-
-#: The site's styles, written into the one-file report (it is read away from the site).
-REPORT_FILE_STYLES = ("registry.css", "pages.css", "layout.css", "officials.css")
-
-
-def report_file(s, year: int) -> str:  # type: ignore[no-untyped-def]
-    """The annual report of ``year`` as one self-contained HTML file in the page's language (the
-    download of /report and ``registry report``): no scripts, no links, styles inline."""
-    if not MIN_REPORT_YEAR <= year <= MAX_REPORT_YEAR:
-        raise ValidationError(f"year={year}: expected a year from {MIN_REPORT_YEAR} to {MAX_REPORT_YEAR}")
-    static = Path(bp.static_folder)
-    styles = "\n".join((static / name).read_text(encoding="utf-8") for name in REPORT_FILE_STYLES)
-    return render_template(
-        "harmonization/report_file.html",
-        standalone=True,
-        styles=Markup(styles),  # the registry's own files, not input
-        generated_on=dates.today(),
-        **_report_context(s, year),
+        **report_context(s, year),
     )
 
 
