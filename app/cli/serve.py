@@ -17,7 +17,6 @@ from flask import Flask, current_app
 
 from app.cli import applies_migrations, cli, handle_errors
 from app.corpus.loader import read_corpus
-from app.exceptions import SearchIndexError
 from app.extensions import engine, search_backend
 from app.registry.db import is_empty, write_session
 from app.registry.loading import load_corpus
@@ -79,8 +78,8 @@ def _server_class():  # type: ignore[no-untyped-def]
             app = create_app()
             try:  # read the index before the first request rather than during it
                 app.extensions["search_backend"].warm()
-            except SearchIndexError as err:  # the follower and /readyz report it
-                app.logger.warning("search index not loaded at start: %s", err)
+            except Exception as err:  # only a head start: the first search reads it; /readyz reports a bad index
+                app.logger.warning("search index not loaded at start (%s: %s)", type(err).__name__, err)
             start_follower(app)
             return app
 

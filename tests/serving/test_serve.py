@@ -27,6 +27,17 @@ def _children(pid: int) -> set[int]:
     return out
 
 
+def _workers(pid: int, n: int, timeout: float = 30) -> set[int]:
+    """The master's child processes once there are ``n`` (readiness comes from the first worker up;
+    the others may still be starting)."""
+    deadline = time.monotonic() + timeout
+    found = _children(pid)
+    while len(found) != n and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = _children(pid)
+    return found
+
+
 @pytest.fixture
 def node(tmp_path, database_url):
     env = node_env(database_url, tmp_path / "index", REGISTRY_CORPUS=str(FIXTURE_CORPUS), WEB_WORKERS="2")
@@ -48,12 +59,12 @@ def test_gunicorn_serves_health_readiness_pages_and_logs_each_request(node):
     log = node.log_text()
     assert "Starting gunicorn" in log and "Using worker: gthread" in log
     assert '"GET /healthz HTTP/1.1" 200' in log  # the access log
-    assert len(_children(node.proc.pid)) == 2  # WEB_WORKERS
+    assert len(_workers(node.proc.pid, 2)) == 2  # WEB_WORKERS
 
 
 def test_hup_replaces_the_workers_without_dropping_service_and_term_stops_cleanly(node):
     node.wait_ready()
-    before = _children(node.proc.pid)
+    before = _workers(node.proc.pid, 2)
     assert len(before) == 2
     node.signal(signal.SIGHUP)
     deadline = time.monotonic() + 60
