@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import sessions
+from app.accounts.passwords import check_new_password
 from app.exceptions import AuthenticationRequired, Conflict, NotFound, ValidationError
 from app.registry import audit
 from app.registry.models import ApiToken, Jurisdiction, User
@@ -48,6 +49,8 @@ def add_user(session: Session, name: str, role: str, jurisdictions: list[str], p
     codes = _checked_rights(session, role, jurisdictions)
     if session.scalars(select(User).where(User.name == name)).first():
         raise Conflict(f"user {name} exists")
+    if password:
+        check_new_password(password, name)
     user = User(
         name=name,
         role=role,

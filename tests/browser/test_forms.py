@@ -23,7 +23,18 @@ def users(browser_app):
     runner = browser_app.test_cli_runner()
     for name, jurisdiction in (("sh-editor", "CN-SH"), ("js-editor", "CN-JS"), ("dz-editor", "YRD-DZ")):
         result = runner.invoke(
-            cli, ["user", "add", name, "--role", "editor", "-j", jurisdiction, "--password", "pw-" + name]
+            cli,
+            [
+                "user",
+                "add",
+                name,
+                "--role",
+                "editor",
+                "-j",
+                jurisdiction,
+                "--password",
+                "pw-" + name + "-2026-registry",
+            ],
         )
         assert result.exit_code == 0, result.output
 
@@ -61,7 +72,7 @@ def tolerant_page(browser):
 def sign_in(pg, base_url: str, name: str) -> None:
     pg.goto(f"{base_url}/signin")
     pg.fill("input[name=name]", name)
-    pg.fill("input[name=password]", "pw-" + name)
+    pg.fill("input[name=password]", "pw-" + name + "-2026-registry")
     pg.click("form.signin button")
     pg.wait_for_url(f"{base_url}/")
 
@@ -200,7 +211,7 @@ def test_what_was_typed_survives_an_expired_form(tolerant_page, base_url, users,
     pg.click("#error-form-again")  # signed out: the sign-in page first, then back to the form
     pg.wait_for_selector("form.signin")
     pg.fill("input[name=name]", "js-editor")
-    pg.fill("input[name=password]", "pw-js-editor")
+    pg.fill("input[name=password]", "pw-js-editor-2026-registry")
     pg.click("form.signin button")
     pg.wait_for_url(f"**/rules/{JS}/edit*")
     notice = pg.locator("#draft-notice")

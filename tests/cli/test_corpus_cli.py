@@ -209,3 +209,14 @@ def test_innovations_json(loaded, runner, cli):
     doc = _json(runner.invoke(cli, ["innovations", "--json"]))
     assert doc["total"] == 1 and doc["reported"]["total"] == 154
     assert doc["items"][0]["promoted_nationally"] is None
+
+
+def test_user_add_refuses_a_weak_password_naming_the_reason(loaded, runner, cli, count_rows):
+    before = count_rows("users")
+    result = runner.invoke(cli, ["user", "add", "zhou", "--role", "viewer", "--password", "password1234"])
+    assert result.exit_code == 1 and "easy to guess" in result.output and "Traceback" not in result.output
+    result = runner.invoke(cli, ["user", "add", "zhou", "--role", "viewer", "--password", "short"])
+    assert result.exit_code == 1 and "at least 12 characters" in result.output
+    assert count_rows("users") == before
+    ok = runner.invoke(cli, ["user", "add", "zhou", "--role", "viewer", "--password", "tide-lantern-74-orchard"])
+    assert ok.exit_code == 0, ok.output

@@ -16,11 +16,13 @@ def _csrf(client, path="/signin") -> str:
 @pytest.fixture
 def signed_in(client, runner, cli):
     def sign_in(name: str, role: str, *jurisdictions: str):
-        args = ["user", "add", name, "--role", role, "--password", "pw-" + name]
+        args = ["user", "add", name, "--role", role, "--password", "pw-" + name + "-2026-registry"]
         for j in jurisdictions:
             args += ["-j", j]
         assert runner.invoke(cli, args).exit_code == 0
-        r = client.post("/signin", data={"csrf_token": _csrf(client), "name": name, "password": "pw-" + name})
+        r = client.post(
+            "/signin", data={"csrf_token": _csrf(client), "name": name, "password": "pw-" + name + "-2026-registry"}
+        )
         assert r.status_code == 303
         return client
 

@@ -32,12 +32,13 @@ def _csrf(client, path) -> str:
 @pytest.fixture
 def signed_in(client, runner, cli):
     def sign_in(name: str, role: str, *jurisdictions: str):
-        args = ["user", "add", name, "--role", role, "--password", "pw-" + name]
+        args = ["user", "add", name, "--role", role, "--password", "pw-" + name + "-2026-registry"]
         for j in jurisdictions:
             args += ["-j", j]
         assert runner.invoke(cli, args).exit_code == 0
         r = client.post(
-            "/signin", data={"csrf_token": _csrf(client, "/signin"), "name": name, "password": "pw-" + name}
+            "/signin",
+            data={"csrf_token": _csrf(client, "/signin"), "name": name, "password": "pw-" + name + "-2026-registry"},
         )
         assert r.status_code == 303
         return client

@@ -333,11 +333,15 @@ def test_api_docs_lists_every_operation(client, loaded):
 
 
 def test_signin_and_signout(client, runner, cli):
-    result = runner.invoke(cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"])
+    result = runner.invoke(
+        cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw-for-ana-2026"]
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/signin").status_code == 200
     token = with_csrf(client)
-    resp = client.post("/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "/matrix"})
+    resp = client.post(
+        "/signin", data={"csrf_token": token, "name": "ana", "password": "s3cret-pw-for-ana-2026", "next": "/matrix"}
+    )
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/matrix")
     with client.session_transaction() as sess:
         assert sess["sid"]  # the server-side session's token (accounts.sessions)
@@ -351,7 +355,9 @@ def test_signin_and_signout(client, runner, cli):
 
 
 def test_signin_wrong_password_and_unknown_user_look_the_same(client, runner, cli):
-    runner.invoke(cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw"])
+    runner.invoke(
+        cli, ["user", "add", "ana", "--role", "editor", "-j", "CN-SH", "--password", "s3cret-pw-for-ana-2026"]
+    )
     token = with_csrf(client)
     wrong = client.post("/signin", data={"csrf_token": token, "name": "ana", "password": "nope"})
     unknown = client.post("/signin", data={"csrf_token": token, "name": "bob", "password": "nope"})
@@ -367,11 +373,11 @@ def test_signin_without_csrf_is_400(client):
 
 
 def test_signin_next_must_be_local(client, runner, cli):
-    runner.invoke(cli, ["user", "add", "ana", "--role", "viewer", "--password", "s3cret-pw"])
+    runner.invoke(cli, ["user", "add", "ana", "--role", "viewer", "--password", "s3cret-pw-for-ana-2026"])
     token = with_csrf(client)
     resp = client.post(
         "/signin",
-        data={"csrf_token": token, "name": "ana", "password": "s3cret-pw", "next": "//evil.example/"},
+        data={"csrf_token": token, "name": "ana", "password": "s3cret-pw-for-ana-2026", "next": "//evil.example/"},
     )
     assert resp.status_code == 303 and resp.headers["Location"] == "/"
 
