@@ -511,6 +511,9 @@ class PostgresBackend:
         The planner cannot see that checking ``grams`` row by row means reading each row's toasted
         tsvector; on a common bigram it would scan the table. With words, the GIN (or the filter
         index) is always the cheaper way in, so sequential scans are ruled out for the transaction.
+        And it estimates an AND of many bigrams to match about one row, so it joins the matches with
+        their rules' latest versions by a nested loop: 18,709 matches × 1,988 rules took 5 s where the
+        matching took 0.13 s (a 12-character phrase at 100k articles); nested loops are ruled out too.
         JIT compilation costs more than these statements run.
         """
         left = deadline - time.monotonic()
@@ -518,9 +521,9 @@ class PostgresBackend:
         conn.execute(
             text(
                 "SELECT set_config('statement_timeout', :ms, true), set_config('jit', 'off', true), "
-                "set_config('enable_seqscan', :seqscan, true)"
+                "set_config('enable_seqscan', :off, true), set_config('enable_nestloop', :off, true)"
             ),
-            {"ms": str(max(1, round(left * 1000))), "seqscan": "off" if words else "on"},
+            {"ms": str(max(1, round(left * 1000))), "off": "off" if words else "on"},
         )
 
     def _run(self, conn: Connection, statement: str, params: dict) -> list:
